@@ -1,0 +1,56 @@
+/**
+ * PortalError: the one error type the core and adapters throw on purpose.
+ * `code` is stable and documented (docs/errors.md); `message` is safe to show to the user;
+ * `detail` is for logs only and must never contain a secret.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
+  INVALID_CODE: { status: 400, message: 'That code is not valid. Check it and try again.' },
+  INVALID_OTT: { status: 400, message: 'This password-change link is not valid or has already been used.' },
+  PASSWORD_MISMATCH: { status: 400, message: 'The two passwords do not match.' },
+  PASSWORD_POLICY: { status: 400, message: 'The password does not meet the password policy.' },
+  METHOD_NOT_AVAILABLE: { status: 400, message: 'That verification method is not available.' },
+  WRONG_STEP: { status: 409, message: 'This step is not available now. Start again.' },
+  FLOW_EXPIRED: { status: 410, message: 'This recovery has expired. Start again.' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts. Start again later.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Try again later.' },
+  RESEND_TOO_SOON: { status: 429, message: 'A code was sent recently. Wait before asking for another.' },
+  FACTOR_LOCKED: { status: 429, message: 'This verification method is locked after too many failures.' },
+  CSRF: { status: 403, message: 'The form has expired or did not come from this site. Reload the page and try again.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  IDP_UNAVAILABLE: { status: 503, message: 'The identity service is not answering. Try again in a moment.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface PortalErrorOptions {
+  message?: string;
+  detail?: string;
+  retryAfterSeconds?: number;
+  /** Okta password-policy causes, safe to show (errorCauses[].errorSummary). */
+  causes?: string[];
+  cause?: unknown;
+}
+
+export class PortalError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  readonly detail: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly causes: string[] | undefined;
+
+  constructor(code: ErrorCode, opts: PortalErrorOptions = {}) {
+    super(opts.message ?? ERROR_CODES[code].message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'PortalError';
+    this.code = code;
+    this.httpStatus = ERROR_CODES[code].status;
+    this.detail = opts.detail;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.causes = opts.causes;
+  }
+}
+
+export function isPortalError(e: unknown): e is PortalError {
+  return e instanceof PortalError;
+}

@@ -1,0 +1,131 @@
+/**
+ * Ports: everything the core needs from the outside world, as interfaces.
+ * The core imports nothing but this file's types and its own modules; adapters (okta/, store/, http/)
+ * implement these. test/architecture.test.ts enforces the rule.
+ */
+
+/** Wall clock in epoch milliseconds, and a way to wait (virtual in tests). */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Cryptographically secure randomness. */
+export interface Random {
+  bytes(n: number): Uint8Array;
+  /** Uniform integer in [0, maxExclusive). */
+  int(maxExclusive: number): number;
+}
+
+/** The verification methods a user may pick. Okta types: sms, call, push, token:software:totp (GOOGLE / OKTA). */
+export const RECOVERY_METHODS = ['sms', 'call', 'push', 'google-authenticator', 'okta-verify-code'] as const;
+export type RecoveryMethod = (typeof RECOVERY_METHODS)[number];
+
+/** Okta user statuses (UserStatus in Okta's spec). Unknown strings are kept, never trusted. */
+export type UserStatus =
+  | 'ACTIVE'
+  | 'PASSWORD_EXPIRED'
+  | 'RECOVERY'
+  | 'LOCKED_OUT'
+  | 'SUSPENDED'
+  | 'DEPROVISIONED'
+  | 'STAGED'
+  | 'PROVISIONED'
+  | (string & {});
+
+export interface IdpUser {
+  id: string;
+  login: string;
+  status: UserStatus;
+  /** ISO timestamp of the last password change, when the IdP reports it. */
+  passwordChanged: string | null;
+}
+
+export interface IdpFactor {
+  id: string;
+  /** The recovery method this factor serves, or null for factors the portal does not use (email, question ...). */
+  method: RecoveryMethod | null;
+  status: string; // ACTIVE, PENDING_ACTIVATION, ...
+  /** E.164 phone number for sms / call factors. Never sent to the browser unmasked. */
+  phoneNumber?: string;
+}
+
+/** Who is asking: forwarded to the IdP (push context) and used by limits and audit. */
+export interface RequestContext {
+  ip: string;
+  userAgent: string;
+  requestId: string;
+}
+
+export type PushResult = 'waiting' | 'approved' | 'rejected' | 'timeout';
+
+export interface PushStart {
+  /** Opaque IdP transaction id; stays on the server. */
+  transactionId: string;
+  /** Number the user must pick on the phone (number matching), when the IdP gave one. */
+  correctAnswer: number | null;
+  /** Epoch ms when the IdP will give up on this push. */
+  expiresAt: number;
+}
+
+/**
+ * The identity provider (Okta). Every method may throw a PortalError:
+ * IDP_UNAVAILABLE (timeout, 5xx, network, circuit open), RATE_LIMITED (with retryAfterSeconds),
+ * INVALID_CODE, FACTOR_LOCKED, RESEND_TOO_SOON (with retryAfterSeconds), PASSWORD_POLICY (with causes).
+ */
+export interface IdentityProvider {
+  /** Exact login lookup; null when no such user. Never resolves `me` or other aliases (the adapter refuses them). */
+  findUser(login: string): Promise<IdpUser | null>;
+  listFactors(userId: string): Promise<IdpFactor[]>;
+  /** Sends an SMS or voice code (empty-body verify). */
+  sendChallenge(userId: string, factorId: string, ctx: RequestContext): Promise<void>;
+  /** Checks a passcode (sms, call, totp). Resolves on success; throws INVALID_CODE / FACTOR_LOCKED otherwise. */
+  verifyPasscode(userId: string, factorId: string, code: string, ctx: RequestContext): Promise<void>;
+  /** Starts an Okta Verify push with number matching. */
+  startPush(userId: string, factorId: string, ctx: RequestContext): Promise<PushStart>;
+  pollPush(userId: string, factorId: string, transactionId: string): Promise<PushResult>;
+  /** Admin set-password with history checks (strict=true). Throws PASSWORD_POLICY with the IdP's causes. */
+  setPassword(userId: string, password: string): Promise<void>;
+  unlockUser(userId: string): Promise<void>;
+  /** Ends the user's IdP sessions (sign out everywhere). */
+  revokeSessions(userId: string): Promise<void>;
+}
+
+/**
+ * Key-value store with TTLs and the atomic primitives the flows need.
+ * Implementations: memory (tests), SQLite (embedded default), Redis (several instances).
+ */
+export interface Store {
+  get<T>(key: string): Promise<T | null>;
+  /** Sets a value that expires after ttlMs. */
+  set<T>(key: string, value: T, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Atomically reads and deletes: of two concurrent takes, exactly one gets the value. */
+  take<T>(key: string): Promise<T | null>;
+  /** Atomically increments a counter in a fixed window that starts at the first increment. */
+  increment(key: string, windowMs: number): Promise<{ count: number; resetAt: number }>;
+}
+
+export type AuditOutcome = 'success' | 'failure' | 'denied' | 'rate_limited' | 'error';
+
+/** A structured audit event. Never carries a password, code, ott, cookie or token. */
+export interface AuditEvent {
+  at: number;
+  action: string; // e.g. recovery.start, recovery.challenge, recovery.verify, recovery.password
+  outcome: AuditOutcome;
+  login: string | null;
+  userId: string | null;
+  method: RecoveryMethod | null;
+  ip: string;
+  requestId: string;
+  detail?: string;
+}
+
+export interface AuditSink {
+  record(event: AuditEvent): Promise<void> | void;
+}
+
+/** Tells the user about security-relevant events through a channel other than the portal (optional). */
+export interface Notifier {
+  passwordChanged(user: { id: string; login: string }): Promise<void> | void;
+}

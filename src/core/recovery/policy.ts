@@ -1,0 +1,39 @@
+/**
+ * Recovery policy: every limit, lifetime and switch the recovery flow obeys. Values come from the
+ * validated configuration (src/config); defaults live there, not here.
+ */
+import type { RecoveryMethod } from '../ports.js';
+
+export interface Window {
+  max: number;
+  windowSeconds: number;
+}
+
+export interface RecoveryPolicy {
+  /** Methods the operator enabled, in display order. */
+  methods: RecoveryMethod[];
+  /** Show masked enrolled methods instead of the operator's list (gives away which methods a login has). */
+  showEnrolledMethods: boolean;
+  /** Let LOCKED_OUT users recover (they are unlocked on success). */
+  allowLockedOut: boolean;
+  flowTtlSeconds: number;
+  ottTtlSeconds: number;
+  /** Okta's resend window for SMS / voice (30 s). */
+  resendCooldownSeconds: number;
+  /** At most one Okta poll per flow in this interval. */
+  pushPollIntervalSeconds: number;
+  /** Wrong codes per flow before the flow is closed. */
+  maxWrongCodesPerFlow: number;
+  limits: {
+    /** start / challenge / verify attempts per login. */
+    perLogin: Window;
+    /** start / challenge / verify attempts per client IP. */
+    perIp: Window;
+    /** SMS and voice sends per destination number (toll fraud). */
+    perDestination: Window;
+    /** SMS and voice sends across the whole portal (toll fraud). */
+    globalSends: Window;
+    /** Pushes per user (push fatigue). */
+    pushPerUser: Window;
+  };
+}
