@@ -22,6 +22,11 @@ export interface RecoveryPolicy {
   resendCooldownSeconds: number;
   /** At most one Okta poll per flow in this interval. */
   pushPollIntervalSeconds: number;
+  /**
+   * After a push the user rejected, no push for that user for this long (PUSH-5). Optional for backward
+   * compatibility; the core uses 900 s when it is not set.
+   */
+  pushRejectedCooldownSeconds?: number;
   /** Wrong codes per flow before the flow is closed. */
   maxWrongCodesPerFlow: number;
   limits: {

@@ -1,0 +1,50 @@
+/**
+ * The one-time token that opens the change-password step (OTT-1..5).
+ * Rules: 32 random bytes (base64url, 43 chars) from the Random port; only sha256(ott) is stored: in the flow
+ * (binding it to the flow) and as `ott:<hash>` → { flowId } with TTL min(ottTtlSeconds, the flow's remaining life).
+ * Issuing a new ott deletes the previous key, so only the latest works. Redemption is `store.take` (atomic:
+ * of two concurrent redemptions exactly one wins).
+ */
+import { randomToken, safeEqual, sha256 } from '../crypto.js';
+import type { StepEnv } from './env.js';
+import { ottKey, type FlowRecord } from './flow.js';
+
+export interface OttEntry {
+  flowId: string;
+}
+
+const OTT_RE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Issues a fresh ott for `flow` (mutates the flow; the caller saves it). */
+export async function issueOtt(env: StepEnv, flow: FlowRecord): Promise<{ ott: string; expiresAt: number }> {
+  const now = env.clock.now();
+  if (flow.ottHash) await env.store.delete(ottKey(flow.ottHash));
+  const ott = randomToken(env.random, 32);
+  const hash = sha256(ott);
+  const expiresAt = Math.min(now + env.policy.ottTtlSeconds * 1000, flow.expiresAt);
+  await env.store.set<OttEntry>(ottKey(hash), { flowId: flow.id }, expiresAt - now);
+  flow.ottHash = hash;
+  flow.ottExpiresAt = expiresAt;
+  return { ott, expiresAt };
+}
+
+/**
+ * Redeems `ott` for `flow`: true when it is this flow's current, unexpired ott and this call won the take.
+ * Constant-time comparison against the flow's hash first, so another flow's ott is refused without consuming it.
+ */
+export async function redeemOtt(env: StepEnv, flow: FlowRecord, ott: unknown): Promise<boolean> {
+  if (typeof ott !== 'string' || !OTT_RE.test(ott) || !flow.ottHash || flow.ottExpiresAt === null) return false;
+  const hash = sha256(ott);
+  if (!safeEqual(hash, flow.ottHash)) return false;
+  if (env.clock.now() >= flow.ottExpiresAt) return false;
+  const entry = await env.store.take<OttEntry>(ottKey(hash));
+  return entry !== null && entry.flowId === flow.id;
+}
+
+/** Puts a redeemed ott back for its remaining lifetime (after a policy failure the user may try another password). */
+export async function restoreOtt(env: StepEnv, flow: FlowRecord): Promise<void> {
+  const remaining = (flow.ottExpiresAt ?? 0) - env.clock.now();
+  if (flow.ottHash && remaining > 0) {
+    await env.store.set<OttEntry>(ottKey(flow.ottHash), { flowId: flow.id }, remaining);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Step `cancel`: the user abandons the flow ("cancel" / "start again").
+ * Rules: deletes the flow record and its ott key; a missing or expired flow is not an error (idempotent).
+ * An outstanding push is left to expire at the IdP (the port has no cancel; it cannot be approved into anything).
+ */
+import { isPortalError } from '../../errors.js';
+import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+
+export async function cancel(env: StepEnv, handle: string, note: AuditNote): Promise<void> {
+  try {
+    const flow = await env.flows.load(handle);
+    noteFlow(note, flow);
+    await env.flows.remove(flow);
+  } catch (e) {
+    if (isPortalError(e) && e.code === 'FLOW_EXPIRED') {
+      note.detail = appendDetail(note.detail, 'no live flow');
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Step `setPassword`: writes the new password (RST-7, RST-8, OTT-2..4, PW-6).
+ * Rules:
+ * - Identity comes only from the flow (never from the request). Wrong/used ott submissions count per IP (OTT-7).
+ * - State must be `verified` (a completed flow answers INVALID_OTT: "already used"; others WRONG_STEP).
+ * - Password 1..256 characters (the IdP's policy decides the rest); password === confirmPassword is checked
+ *   BEFORE the ott is consumed (PASSWORD_MISMATCH, no IdP call).
+ * - The ott must be this flow's current one, unexpired, and won by `store.take` (exactly one of two concurrent
+ *   redemptions wins; the other gets INVALID_OTT).
+ * - LOCKED_OUT users (only reachable when policy.allowLockedOut) are unlocked first, once.
+ * - idp.setPassword (strict in the adapter). On any failure (PASSWORD_POLICY with causes, IDP_UNAVAILABLE ...) the
+ *   ott is put back for its remaining life so the user can try again without redoing MFA.
+ * - A flow started before this user's last password change through the portal is refused (INVALID_OTT): one
+ *   recovery invalidates the user's other outstanding flows and otts (OTT-3).
+ * - Then, if asked, idp.revokeSessions (its failure does not undo the change; it is audited); state `completed`,
+ *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
+ */
+import { PortalError } from '../../errors.js';
+import type { RequestContext } from '../../ports.js';
+import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+import type { FlowRecord } from '../flow.js';
+import { assertCan, next } from '../machine.js';
+import { redeemOtt, restoreOtt } from '../ott.js';
+
+export interface SetPasswordInput {
+  ott: unknown;
+  password: unknown;
+  confirmPassword: unknown;
+  revokeSessions: boolean;
+  ctx: RequestContext;
+}
+
+export async function setPassword(
+  env: StepEnv,
+  flow: FlowRecord,
+  input: SetPasswordInput,
+  note: AuditNote,
+): Promise<{ changed: true }> {
+  noteFlow(note, flow);
+  await env.limiter.hit('ott-ip', input.ctx.ip, env.policy.limits.perIp);
+  if (flow.state === 'completed') throw new PortalError('INVALID_OTT', { detail: 'flow already completed' });
+  assertCan(flow.state, 'password-set');
+
+  const { password, confirmPassword } = input;
+  if (typeof password !== 'string' || password.length === 0 || password.length > 256) {
+    throw new PortalError('BAD_REQUEST', { message: 'Enter a password of at most 256 characters.' });
+  }
+  if (typeof confirmPassword !== 'string' || password !== confirmPassword) throw new PortalError('PASSWORD_MISMATCH');
+  if (!(await redeemOtt(env, flow, input.ott))) throw new PortalError('INVALID_OTT');
+
+  const userId = flow.userId;
+  if (userId === null) throw new PortalError('INVALID_OTT', { detail: 'decoy flow cannot change a password' });
+  const changedAt = await env.store.get<number>(changedKey(userId));
+  if (changedAt !== null && flow.createdAt <= changedAt) {
+    throw new PortalError('INVALID_OTT', { detail: 'superseded by a later password change' });
+  }
+  try {
+    if (flow.userStatus === 'LOCKED_OUT' && env.policy.allowLockedOut) {
+      await env.idp.unlockUser(userId);
+      flow.userStatus = 'ACTIVE';
+      note.detail = appendDetail(note.detail, 'user unlocked');
+    }
+    await env.idp.setPassword(userId, password);
+  } catch (e) {
+    await restoreOtt(env, flow);
+    flow.state = next(flow.state, 'password-refused');
+    await env.flows.save(flow);
+    throw e;
+  }
+
+  if (input.revokeSessions) {
+    try {
+      await env.idp.revokeSessions(userId);
+      note.detail = appendDetail(note.detail, 'sessions revoked');
+    } catch {
+      note.detail = appendDetail(note.detail, 'session revocation FAILED');
+    }
+  }
+  flow.state = next(flow.state, 'password-set');
+  await env.store.set(changedKey(userId), env.clock.now(), env.policy.flowTtlSeconds * 1000);
+  const login = flow.login;
+  dropSecrets(flow);
+  await env.flows.save(flow);
+  try {
+    await env.notifier.passwordChanged({ id: userId, login });
+  } catch {
+    note.detail = appendDetail(note.detail, 'notification FAILED');
+  }
+  return { changed: true };
+}
+
+const changedKey = (userId: string): string => `pw-changed:${userId}`;
+
+/** A completed flow keeps only what status() needs. */
+function dropSecrets(flow: FlowRecord): void {
+  flow.factors = {};
+  flow.factorId = null;
+  flow.transactionId = null;
+  flow.correctAnswer = null;
+  flow.ottHash = null;
+  flow.ottExpiresAt = null;
+}

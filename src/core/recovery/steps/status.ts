@@ -1,0 +1,119 @@
+/**
+ * Step `status`: where the flow stands; drives push completion.
+ * Rules:
+ * - Read-only for every state but two: `push-waiting` polls the IdP at most once per pushPollIntervalSeconds per
+ *   flow (otherwise the cached answer), stops at the push's expiry (→ expired) and never loops; `verified` issues a
+ *   fresh ott (the previous one stops working) so a reloaded page can render a usable one.
+ * - Poll results: approved → verified + ott; rejected → 'rejected' and a cooling period for this user's pushes
+ *   (PUSH-5); timeout → 'expired'. After rejected/expired the user may choose a method again.
+ * - Decoy pushes pad like a poll and stay waiting until their expiry.
+ * - A locked flow answers TOO_MANY_ATTEMPTS. Calls that changed nothing are not audited (polling would flood it).
+ * - Status does not count against the login/IP budgets (the poll throttle bounds its IdP cost).
+ */
+import type { PushResult, RequestContext } from '../../ports.js';
+import type { StatusResult } from '../api.js';
+import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+import type { FlowRecord } from '../flow.js';
+import { next, refusal } from '../machine.js';
+import { issueOtt } from '../ott.js';
+import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, pushSubject } from './challenge.js';
+
+export async function status(
+  env: StepEnv,
+  flow: FlowRecord,
+  _input: { ctx: RequestContext },
+  note: AuditNote,
+): Promise<StatusResult> {
+  noteFlow(note, flow);
+  note.quiet = true;
+  const now = env.clock.now();
+  switch (flow.state) {
+    case 'started':
+      return { state: 'started' };
+    case 'code-sent': {
+      const method = flow.method ?? 'sms';
+      const at = method === 'sms' || method === 'call' ? (flow.resendAvailableAt[method] ?? now) : now;
+      return { state: 'code-sent', method, resendAfterSeconds: Math.max(0, Math.ceil((at - now) / 1000)) };
+    }
+    case 'code-ready':
+      return { state: 'code-ready', method: flow.method ?? 'google-authenticator' };
+    case 'push-waiting':
+      return poll(env, flow, note);
+    case 'push-rejected':
+      return { state: 'rejected' };
+    case 'push-expired':
+      return { state: 'expired' };
+    case 'verified': {
+      note.quiet = false;
+      note.detail = appendDetail(note.detail, 'ott reissued');
+      flow.state = next(flow.state, 'ott-reissued');
+      const { ott, expiresAt } = await issueOtt(env, flow);
+      await env.flows.save(flow);
+      return { state: 'verified', ott, expiresAt };
+    }
+    case 'completed':
+      return { state: 'completed' };
+    case 'locked':
+    case 'expired':
+      throw refusal(flow.state);
+  }
+}
+
+async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<StatusResult> {
+  const now = env.clock.now();
+  const waiting: StatusResult = { state: 'waiting', correctAnswer: flow.correctAnswer, expiresAt: flow.pushExpiresAt ?? now };
+  if (flow.pushExpiresAt === null || now >= flow.pushExpiresAt) {
+    note.quiet = false;
+    note.detail = appendDetail(note.detail, 'push expired (portal cap)');
+    flow.state = next(flow.state, 'push-timed-out');
+    await env.flows.save(flow);
+    return { state: 'expired' };
+  }
+  if (flow.lastPollAt !== null && now - flow.lastPollAt < env.policy.pushPollIntervalSeconds * 1000) return waiting;
+
+  flow.lastPollAt = now;
+  let result: PushResult;
+  if (flow.userId !== null && flow.factorId !== null && flow.transactionId !== null) {
+    const { userId, factorId, transactionId } = flow;
+    try {
+      result = await env.timing.measure('idp.pollPush', () => env.idp.pollPush(userId, factorId, transactionId));
+    } catch (e) {
+      note.quiet = false;
+      await env.flows.save(flow); // keep lastPollAt: a failing IdP is not polled faster
+      throw e;
+    }
+  } else {
+    await env.timing.pad('idp.pollPush');
+    result = 'waiting';
+  }
+  flow.lastPushResult = result;
+  switch (result) {
+    case 'approved': {
+      note.quiet = false;
+      note.detail = appendDetail(note.detail, 'push approved');
+      flow.state = next(flow.state, 'push-approved');
+      const { ott, expiresAt } = await issueOtt(env, flow);
+      await env.flows.save(flow);
+      return { state: 'verified', ott, expiresAt };
+    }
+    case 'rejected': {
+      note.quiet = false;
+      note.detail = appendDetail(note.detail, 'push rejected by the user');
+      note.outcome = 'denied';
+      flow.state = next(flow.state, 'push-rejected');
+      const cooldown = env.policy.pushRejectedCooldownSeconds ?? DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS;
+      await env.limiter.block('push-block', pushSubject(flow), cooldown);
+      await env.flows.save(flow);
+      return { state: 'rejected' };
+    }
+    case 'timeout':
+      note.quiet = false;
+      note.detail = appendDetail(note.detail, 'push timed out');
+      flow.state = next(flow.state, 'push-timed-out');
+      await env.flows.save(flow);
+      return { state: 'expired' };
+    default:
+      await env.flows.save(flow);
+      return waiting;
+  }
+}
