@@ -1,0 +1,4 @@
+/** The configuration module's public surface: load and validate settings, derive the recovery policy. */
+export { loadConfig, ConfigError, type Config, type OktaAuth, type LoadOptions } from './load.js';
+export { toRecoveryPolicy } from './policy.js';
+export { SETTING_NAMES, CONFIG_FILE_VAR, LOG_LEVELS, type SettingName } from './schema.js';

@@ -1,0 +1,307 @@
+/**
+ * loadConfig: reads every setting from the environment (and optionally a JSON/YAML file named by
+ * PORTAL_CONFIG, whose values the environment overrides), validates them all, and returns a deeply
+ * frozen Config, or throws one ConfigError listing every problem, each prefixed with the setting's name.
+ * Rules: blank values count as unset; secrets are never echoed; the Okta SDK's implicit sources
+ * (okta.yaml, OKTA_CLIENT_*) are not consulted here; the adapter is given everything explicitly.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { RecoveryMethod } from '../core/ports.js';
+import type { Window } from '../core/recovery/policy.js';
+import { CONFIG_FILE_VAR, SETTING_NAMES, settingsSchema, type SettingName, type Settings } from './schema.js';
+import { isLoopbackHost } from './values.js';
+
+/** Secret fields (token, privateKeyPem, cookie.secret) are non-enumerable: pass these objects on as they are, never spread them. */
+export type OktaAuth =
+  | { kind: 'ssws'; token: string }
+  | { kind: 'private-key'; clientId: string; keyId: string; privateKeyPem: string; scopes: string[] };
+
+export interface Config {
+  server: {
+    host: string;
+    port: number;
+    /** Base URL every link is built from (no trailing slash); never derived from the Host header. */
+    publicUrl: string;
+    /** Proxies whose X-Forwarded-For is believed; empty means the socket address is the client IP. */
+    trustProxy: readonly string[];
+  };
+  /** `emulator`: no OKTA_ORG_URL, so the dev launcher starts the built-in emulator's demo org. */
+  okta: { mode: 'emulator' } | { mode: 'org'; orgUrl: string; auth: OktaAuth };
+  oktaTimeoutMs: number;
+  recovery: {
+    methods: readonly RecoveryMethod[];
+    showEnrolledMethods: boolean;
+    allowLockedOut: boolean;
+    flowTtlSeconds: number;
+    ottTtlSeconds: number;
+    resendCooldownSeconds: number;
+    pushPollIntervalSeconds: number;
+    maxWrongCodesPerFlow: number;
+    revokeSessionsDefault: boolean;
+    limits: {
+      perLogin: Window;
+      perIp: Window;
+      perDestination: Window;
+      globalSends: Window;
+      pushPerUser: Window;
+    };
+  };
+  cookie: {
+    secret: string;
+    /** True when COOKIE_SECRET was unset and a per-process secret was generated. */
+    generated: boolean;
+  };
+  logLevel: Settings['LOG_LEVEL'];
+  branding: { orgName: string; supportUrl: string | null };
+  /** Start-up notices for the operator (no secrets); main.ts logs them. */
+  warnings: readonly string[];
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+export interface LoadOptions {
+  /** Reads a file as UTF-8 (the private key and the PORTAL_CONFIG file); injectable for tests. */
+  readFile?: (path: string) => string;
+}
+
+type Env = Record<string, string | undefined>;
+type Raw = Partial<Record<SettingName, string>>;
+
+const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY_FILE'] as const;
+
+export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Config {
+  const readFile = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const problems: string[] = [];
+  const raw = collectRaw(env, readFile, problems);
+
+  // Parse field by field so that every bad setting is reported, not just the first.
+  const parsed: Partial<Settings> = {};
+  const shape = settingsSchema.shape;
+  for (const name of SETTING_NAMES) {
+    const r = shape[name].safeParse(raw[name]);
+    if (r.success) (parsed as Record<string, unknown>)[name] = r.data;
+    else problems.push(`${name}: ${r.error.issues[0]?.message ?? 'is not valid'}`);
+  }
+
+  const okta = resolveOkta(raw, parsed, readFile, problems);
+  const publicUrl = resolvePublicUrl(raw, parsed, problems);
+  if (parsed.OTT_TTL_SECONDS !== undefined && parsed.FLOW_TTL_SECONDS !== undefined) {
+    if (parsed.OTT_TTL_SECONDS > parsed.FLOW_TTL_SECONDS) {
+      problems.push('OTT_TTL_SECONDS: must not exceed FLOW_TTL_SECONDS (the ott lives inside its flow)');
+    }
+  }
+  if (problems.length > 0 || okta === null || publicUrl === null) throw new ConfigError(problems);
+
+  const s = parsed as Settings;
+  const warnings: string[] = [];
+  const cookieSecret = s.COOKIE_SECRET ?? randomBytes(32).toString('base64url');
+  if (s.COOKIE_SECRET === undefined) {
+    warnings.push(
+      'COOKIE_SECRET is not set: a random secret was generated for this process, so flows in progress do not survive a restart and several instances cannot share them.',
+    );
+  }
+  if (okta.mode === 'emulator' && !isLoopbackHost(s.HOST)) {
+    warnings.push(
+      'OKTA_ORG_URL is not set: the portal runs against the built-in emulator demo org, and HOST is not a loopback address, so the demo is reachable from the network.',
+    );
+  }
+  if (okta.mode === 'org' && s.RESEND_COOLDOWN_SECONDS < 30 && s.RECOVERY_METHODS.some((m) => m === 'sms' || m === 'call')) {
+    warnings.push('RESEND_COOLDOWN_SECONDS is below 30: Okta refuses SMS and voice resends within 30 seconds anyway.');
+  }
+
+  const config: Config = {
+    server: { host: s.HOST, port: s.PORT, publicUrl, trustProxy: s.TRUST_PROXY },
+    okta,
+    oktaTimeoutMs: s.OKTA_TIMEOUT_MS,
+    recovery: {
+      methods: s.RECOVERY_METHODS,
+      showEnrolledMethods: s.SHOW_ENROLLED_METHODS,
+      allowLockedOut: s.ALLOW_LOCKED_OUT_RECOVERY,
+      flowTtlSeconds: s.FLOW_TTL_SECONDS,
+      ottTtlSeconds: s.OTT_TTL_SECONDS,
+      resendCooldownSeconds: s.RESEND_COOLDOWN_SECONDS,
+      pushPollIntervalSeconds: s.PUSH_POLL_INTERVAL_SECONDS,
+      maxWrongCodesPerFlow: s.MAX_WRONG_CODES_PER_FLOW,
+      revokeSessionsDefault: s.REVOKE_SESSIONS_DEFAULT,
+      limits: {
+        perLogin: s.LIMIT_PER_LOGIN,
+        perIp: s.LIMIT_PER_IP,
+        perDestination: s.LIMIT_PER_DESTINATION,
+        globalSends: s.LIMIT_GLOBAL_SENDS,
+        pushPerUser: s.LIMIT_PUSH_PER_USER,
+      },
+    },
+    cookie: hideSecret({ generated: s.COOKIE_SECRET === undefined }, 'secret', cookieSecret),
+    logLevel: s.LOG_LEVEL,
+    branding: { orgName: s.ORG_NAME, supportUrl: s.SUPPORT_URL ?? null },
+    warnings,
+  };
+  return deepFreeze(config);
+}
+
+/** Merges the optional config file with the environment (environment wins); blank values are unset. */
+function collectRaw(env: Env, readFile: (p: string) => string, problems: string[]): Raw {
+  const raw: Raw = {};
+  const file = nonBlank(env[CONFIG_FILE_VAR]);
+  if (file !== undefined) Object.assign(raw, readConfigFile(file, readFile, problems));
+  for (const name of SETTING_NAMES) {
+    const v = nonBlank(env[name]);
+    if (v !== undefined) raw[name] = v;
+  }
+  return raw;
+}
+
+function readConfigFile(path: string, readFile: (p: string) => string, problems: string[]): Raw {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFile(path)); // YAML 1.2 is a superset of JSON: one parser for both.
+  } catch (e) {
+    problems.push(`${CONFIG_FILE_VAR}: cannot read ${path} as JSON or YAML (${errorLabel(e)})`);
+    return {};
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    problems.push(`${CONFIG_FILE_VAR}: ${path} must contain a mapping of setting names to values`);
+    return {};
+  }
+  const out: Raw = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (!(SETTING_NAMES as string[]).includes(key)) {
+      problems.push(`${CONFIG_FILE_VAR}: unknown setting "${key.slice(0, 60)}" in ${path}`);
+      continue;
+    }
+    const name = key as SettingName;
+    if (value === null) continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      const v = nonBlank(String(value));
+      if (v !== undefined) out[name] = v;
+    } else if (Array.isArray(value) && value.every((x) => typeof x === 'string')) {
+      out[name] = value.join(',');
+    } else {
+      problems.push(`${name}: must be a string, number, boolean or list of strings in ${path}`);
+    }
+  }
+  return out;
+}
+
+function resolveOkta(
+  raw: Raw,
+  parsed: Partial<Settings>,
+  readFile: (p: string) => string,
+  problems: string[],
+): Config['okta'] | null {
+  const hasToken = raw.OKTA_API_TOKEN !== undefined;
+  const pkSet = PRIVATE_KEY_SETTINGS.filter((n) => raw[n] !== undefined);
+
+  if (raw.OKTA_ORG_URL === undefined) {
+    const stray = [...(hasToken ? ['OKTA_API_TOKEN'] : []), ...pkSet];
+    if (stray.length === 0) return { mode: 'emulator' };
+    problems.push(`OKTA_ORG_URL: required because ${stray.join(', ')} is set (without OKTA_ORG_URL the portal uses the built-in emulator)`);
+    return null;
+  }
+  if (parsed.OKTA_ORG_URL === undefined) return null; // already reported
+  const orgUrl = parsed.OKTA_ORG_URL;
+
+  if (hasToken && pkSet.length > 0) {
+    problems.push(
+      `OKTA_API_TOKEN: set either OKTA_API_TOKEN or OKTA_CLIENT_ID + OKTA_KEY_ID + OKTA_PRIVATE_KEY_FILE, not both (also set: ${pkSet.join(', ')})`,
+    );
+    return null;
+  }
+  if (hasToken) {
+    if (parsed.OKTA_API_TOKEN === undefined) return null;
+    return { mode: 'org', orgUrl, auth: hideSecret({ kind: 'ssws' as const }, 'token', parsed.OKTA_API_TOKEN) };
+  }
+  if (pkSet.length === 0) {
+    problems.push(
+      'OKTA_API_TOKEN: required when OKTA_ORG_URL is set (or use an OAuth service app: OKTA_CLIENT_ID, OKTA_KEY_ID and OKTA_PRIVATE_KEY_FILE)',
+    );
+    return null;
+  }
+  const missing = PRIVATE_KEY_SETTINGS.filter((n) => raw[n] === undefined);
+  for (const name of missing) problems.push(`${name}: required with ${pkSet.join(' and ')} (OAuth service app mode)`);
+  if (missing.length > 0) return null;
+
+  const { OKTA_CLIENT_ID: clientId, OKTA_KEY_ID: keyId, OKTA_PRIVATE_KEY_FILE: keyFile, OKTA_SCOPES: scopes } = parsed;
+  if (clientId === undefined || keyId === undefined || keyFile === undefined || scopes === undefined) return null;
+  const privateKeyPem = readPrivateKey(keyFile, readFile, problems);
+  if (privateKeyPem === null) return null;
+  return { mode: 'org', orgUrl, auth: hideSecret({ kind: 'private-key' as const, clientId, keyId, scopes }, 'privateKeyPem', privateKeyPem) };
+}
+
+/** The SDK accepts an unencrypted PEM (PKCS#1 or PKCS#8, RSA or EC) or a private JWK as JSON. */
+function readPrivateKey(path: string, readFile: (p: string) => string, problems: string[]): string | null {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (e) {
+    problems.push(`OKTA_PRIVATE_KEY_FILE: cannot read ${path} (${errorLabel(e)})`);
+    return null;
+  }
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text)) {
+    problems.push('OKTA_PRIVATE_KEY_FILE: the key is encrypted; the Okta SDK needs an unencrypted PEM private key');
+    return null;
+  }
+  if (/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) return text.trim();
+  try {
+    const jwk = JSON.parse(text) as { kty?: unknown; d?: unknown };
+    if ((jwk.kty === 'RSA' || jwk.kty === 'EC') && typeof jwk.d === 'string') return text.trim();
+  } catch {
+    // not JSON: fall through to the message below
+  }
+  problems.push('OKTA_PRIVATE_KEY_FILE: the file does not contain a PEM private key or a private RSA/EC JWK');
+  return null;
+}
+
+function resolvePublicUrl(raw: Raw, parsed: Partial<Settings>, problems: string[]): string | null {
+  if (raw.PUBLIC_URL !== undefined) return parsed.PUBLIC_URL ?? null;
+  const { HOST: host, PORT: port } = parsed;
+  if (host !== undefined && !isLoopbackHost(host)) {
+    problems.push('PUBLIC_URL: required when HOST is not a loopback address (links are built from it, never from the Host header)');
+    return null;
+  }
+  if (host === undefined || port === undefined) return null;
+  if (port === 0) {
+    problems.push('PUBLIC_URL: required when PORT is 0 (the port is only known after start)');
+    return null;
+  }
+  const h = host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
+/**
+ * Adds a secret as a non-enumerable property: readable as usual, but skipped by JSON.stringify,
+ * console.log / util.inspect and pino, so logging the config (or part of it) cannot leak it.
+ * Consequence: do not copy these objects with spread; pass them as they are.
+ */
+function hideSecret<T extends object, K extends string>(obj: T, key: K, value: string): T & Record<K, string> {
+  Object.defineProperty(obj, key, { value, enumerable: false, writable: false, configurable: false });
+  return obj as T & Record<K, string>;
+}
+
+function nonBlank(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+function errorLabel(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return e instanceof Error ? e.message.split('\n')[0]!.slice(0, 120) : 'unknown error';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

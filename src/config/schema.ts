@@ -1,0 +1,164 @@
+/**
+ * The one schema for every portal setting, keyed by environment variable name.
+ * Rules: each field takes the raw string (or undefined when unset) and yields a typed value with its
+ * default applied; messages say what is expected and never repeat a secret. Settings that depend on
+ * each other (Okta auth mode, PUBLIC_URL vs HOST, OTT vs flow lifetime) are checked in load.ts.
+ * docs/configuration.md documents every key of this schema (test/config enforces it).
+ */
+import { z } from 'zod';
+import { RECOVERY_METHODS, type RecoveryMethod } from '../core/ports.js';
+import {
+  isHostName,
+  parseBaseUrl,
+  parseOrgUrl,
+  parseProxyEntry,
+  parseRateWindow,
+  splitList,
+  type Parsed,
+  type RateWindow,
+} from './values.js';
+
+/** A setting parsed by a Parsed-returning function, with a default when unset. */
+function custom<T>(parse: (raw: string) => Parsed<T>, fallback: T) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      if (raw === undefined) return fallback;
+      const r = parse(raw);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    });
+}
+
+function int(min: number, max: number, fallback: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\s*\d{1,9}\s*$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max, message))
+    .optional()
+    .transform((v) => v ?? fallback);
+}
+
+function bool(fallback: boolean) {
+  return z
+    .stringbool({ truthy: ['true', '1'], falsy: ['false', '0'], error: 'must be true, false, 1 or 0' })
+    .optional()
+    .transform((v) => v ?? fallback);
+}
+
+/** An optional value matched by a pattern; `what` names the expectation without echoing the value. */
+function token(pattern: RegExp, what: string) {
+  return z.string().regex(pattern, what).optional();
+}
+
+function rate(fallback: string) {
+  const parsed = parseRateWindow(fallback);
+  if (!parsed.ok) throw new Error(`bad built-in default ${fallback}`);
+  return custom<RateWindow>(parseRateWindow, parsed.value);
+}
+
+function methodList(raw: string): Parsed<RecoveryMethod[]> {
+  const items = splitList(raw.toLowerCase());
+  if (items.length === 0) return { ok: false, message: `must list at least one of ${RECOVERY_METHODS.join(', ')}` };
+  const out: RecoveryMethod[] = [];
+  for (const item of items) {
+    if (!(RECOVERY_METHODS as readonly string[]).includes(item)) {
+      return { ok: false, message: `unknown method "${item.slice(0, 40)}"; use ${RECOVERY_METHODS.join(', ')}` };
+    }
+    if (out.includes(item as RecoveryMethod)) return { ok: false, message: `lists "${item}" twice` };
+    out.push(item as RecoveryMethod);
+  }
+  return { ok: true, value: out };
+}
+
+function proxyList(raw: string): Parsed<string[]> {
+  const out: string[] = [];
+  for (const item of splitList(raw)) {
+    const r = parseProxyEntry(item);
+    if (!r.ok) return r;
+    out.push(r.value);
+  }
+  return { ok: true, value: out };
+}
+
+function scopeList(raw: string): Parsed<string[]> {
+  const scopes = raw.split(/[\s,]+/).filter((s) => s !== '');
+  if (scopes.length === 0) return { ok: false, message: 'must list at least one scope' };
+  const bad = scopes.find((s) => !/^[A-Za-z0-9._:-]{1,100}$/.test(s));
+  if (bad !== undefined) return { ok: false, message: 'must be scope names separated by spaces, e.g. "okta.users.read okta.users.manage"' };
+  return { ok: true, value: [...new Set(scopes)] };
+}
+
+function supportUrl(raw: string): Parsed<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, message: 'must be an absolute https:// URL' };
+  }
+  if (url.protocol !== 'https:') return { ok: false, message: 'must be an absolute https:// URL' };
+  if (url.username !== '' || url.password !== '') return { ok: false, message: 'must not contain a user name or password' };
+  return { ok: true, value: url.href };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const settingsSchema = z.object({
+  PORT: int(0, 65535, 3000),
+  HOST: z
+    .string()
+    .refine(isHostName, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')
+    .optional()
+    .transform((v) => v ?? '127.0.0.1'),
+  PUBLIC_URL: custom<string | undefined>((raw) => parseBaseUrl(raw, { allowPath: true }), undefined),
+
+  OKTA_ORG_URL: custom<string | undefined>(parseOrgUrl, undefined),
+  OKTA_API_TOKEN: token(/^[\x21-\x7e]{8,512}$/, 'must be an Okta API token (8 to 512 visible characters, no spaces)'),
+  OKTA_CLIENT_ID: token(/^[A-Za-z0-9._-]{1,128}$/, 'must be the service app client id (letters, digits, . _ -)'),
+  OKTA_KEY_ID: token(/^[A-Za-z0-9._-]{1,256}$/, 'must be the key id (kid) shown next to the public key in Okta'),
+  OKTA_PRIVATE_KEY_FILE: z.string().max(4096, 'is too long').optional(),
+  OKTA_SCOPES: custom<string[]>(scopeList, ['okta.users.read', 'okta.users.manage']),
+  OKTA_TIMEOUT_MS: int(100, 60000, 5000),
+
+  RECOVERY_METHODS: custom<RecoveryMethod[]>(methodList, [...RECOVERY_METHODS]),
+  SHOW_ENROLLED_METHODS: bool(false),
+  ALLOW_LOCKED_OUT_RECOVERY: bool(false),
+  FLOW_TTL_SECONDS: int(60, 14400, 900),
+  OTT_TTL_SECONDS: int(30, 3600, 600),
+  RESEND_COOLDOWN_SECONDS: int(0, 600, 30),
+  PUSH_POLL_INTERVAL_SECONDS: int(1, 30, 3),
+  MAX_WRONG_CODES_PER_FLOW: int(1, 20, 5),
+  LIMIT_PER_LOGIN: rate('10/15m'),
+  LIMIT_PER_IP: rate('30/15m'),
+  LIMIT_PER_DESTINATION: rate('5/1h'),
+  LIMIT_GLOBAL_SENDS: rate('200/1h'),
+  LIMIT_PUSH_PER_USER: rate('5/15m'),
+  REVOKE_SESSIONS_DEFAULT: bool(true),
+
+  TRUST_PROXY: custom<string[]>(proxyList, []),
+  COOKIE_SECRET: token(/^[\x21-\x7e]{32,1024}$/, 'must be at least 32 visible characters with no spaces (e.g. openssl rand -base64 32)'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .optional()
+    .transform((v) => v ?? 'info'),
+  ORG_NAME: z
+    .string()
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\x00-\x1f\x7f]{1,80}$/, 'must be 1 to 80 characters with no control characters')
+    .optional()
+    .transform((v) => v ?? 'Okta MFA Portal'),
+  SUPPORT_URL: custom<string | undefined>(supportUrl, undefined),
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingName = keyof Settings;
+
+/** Every setting the schema defines. */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as SettingName[];
+
+/** The variable naming an optional JSON/YAML file with the same keys (environment variables win). */
+export const CONFIG_FILE_VAR = 'PORTAL_CONFIG';

@@ -1,0 +1,177 @@
+/**
+ * Maps whatever the Okta SDK throws to a PortalError.
+ * Rules (Okta error codes: shared/docs/okta-api.md §2.1 and security checklist Appendix C):
+ * - E0000068 / E0000082 / E0000083 → INVALID_CODE; E0000069 → FACTOR_LOCKED.
+ * - E0000109 / E0000133 / E0000118, and E0000047 on a challenge → RESEND_TOO_SOON (retryAfterSeconds).
+ * - Any other 429, and the 403 per-number SMS/voice caps E0000150 / E0000151 → RATE_LIMITED (retryAfterSeconds
+ *   from X-Rate-Limit-Reset minus Date).
+ * - E0000001 / E0000080 / E0000014 on setPassword → PASSWORD_POLICY with errorCauses[].errorSummary (array or object).
+ * - Everything else (timeouts, network errors, 5xx, non-JSON bodies, auth or permission problems) → IDP_UNAVAILABLE.
+ * `detail` names the operation, HTTP status and Okta code only: never a URL query, header, token or body text,
+ * and the SDK error is not attached as `cause` (its message carries URLs and bodies).
+ */
+import { PortalError } from '../core/errors.js';
+
+export type OktaOp =
+  | 'getUser'
+  | 'listUsers'
+  | 'listFactors'
+  | 'sendChallenge'
+  | 'verifyPasscode'
+  | 'startPush'
+  | 'pollPush'
+  | 'setPassword'
+  | 'unlockUser'
+  | 'revokeSessions';
+
+/** The parts of an Okta error response we use, whichever SDK class carried it. */
+export interface OktaFailure {
+  status: number;
+  errorCode: string | undefined;
+  errorSummary: string | undefined;
+  errorCauses: unknown;
+  headers: unknown;
+}
+
+const INVALID_CODE = new Set(['E0000068', 'E0000082', 'E0000083']);
+const RESEND = new Set(['E0000109', 'E0000133', 'E0000118']);
+const PER_NUMBER_CAP = new Set(['E0000150', 'E0000151']);
+const PASSWORD_POLICY = new Set(['E0000001', 'E0000080', 'E0000014']);
+/** Codes whose summary is itself a useful policy cause when errorCauses is empty. */
+const SUMMARY_IS_CAUSE = new Set(['E0000080', 'E0000014']);
+
+const DEFAULT_RESEND_SECONDS = 30;
+const DEFAULT_RATE_LIMIT_SECONDS = 60;
+const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/**
+ * Reads status / errorCode / errorCauses from an OktaApiError, or from an HttpError whose message is
+ * `HTTP <status> <body>` (the SDK falls back to HttpError when errorCauses is an object, losing errorCode).
+ */
+export function readOktaFailure(err: unknown): OktaFailure | null {
+  if (err === null || typeof err !== 'object') return null;
+  const e = err as Record<string, unknown>;
+  if (typeof e.status !== 'number') return null;
+  if (typeof e.errorCode === 'string' || e.name === 'OktaApiError') {
+    return {
+      status: e.status,
+      errorCode: typeof e.errorCode === 'string' ? e.errorCode : undefined,
+      errorSummary: typeof e.errorSummary === 'string' ? e.errorSummary : undefined,
+      errorCauses: e.errorCauses,
+      headers: e.headers,
+    };
+  }
+  const failure: OktaFailure = { status: e.status, errorCode: undefined, errorSummary: undefined, errorCauses: undefined, headers: e.headers };
+  if (typeof e.message === 'string') {
+    const prefix = `HTTP ${e.status} `;
+    if (e.message.startsWith(prefix)) {
+      try {
+        const body = JSON.parse(e.message.slice(prefix.length)) as Record<string, unknown>;
+        if (body !== null && typeof body === 'object') {
+          if (typeof body.errorCode === 'string') failure.errorCode = body.errorCode;
+          if (typeof body.errorSummary === 'string') failure.errorSummary = body.errorSummary;
+          failure.errorCauses = body.errorCauses;
+        }
+      } catch {
+        // not JSON (an HTML error page from a proxy, say): status alone decides
+      }
+    }
+  }
+  return failure;
+}
+
+/** errorCauses[].errorSummary as safe display strings; accepts an array, a single object or garbage. */
+export function parseCauses(raw: unknown): string[] {
+  const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' ? [raw] : [];
+  const out: string[] = [];
+  for (const item of list) {
+    const summary = (item as { errorSummary?: unknown } | null)?.errorSummary;
+    if (typeof summary !== 'string') continue;
+    // eslint-disable-next-line no-control-regex
+    const clean = summary.replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 300);
+    if (clean !== '' && !out.includes(clean)) out.push(clean);
+    if (out.length >= 10) break;
+  }
+  return out;
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const h = headers as { get?: unknown } & Record<string, unknown>;
+  if (typeof h.get === 'function') {
+    const v: unknown = (h.get as (n: string) => unknown).call(headers, name);
+    return typeof v === 'string' ? v : undefined;
+  }
+  const v = h[name] ?? h[name.toLowerCase()];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Seconds until X-Rate-Limit-Reset (epoch seconds), measured against the response's Date header (or now). */
+export function retryAfterFromHeaders(headers: unknown, nowMs: number): number | undefined {
+  const reset = header(headers, 'x-rate-limit-reset');
+  if (reset === undefined || !/^\d{1,12}$/.test(reset.trim())) return undefined; // absent or duplicated ("a, b")
+  const dateHeader = header(headers, 'date');
+  const dateMs = dateHeader === undefined ? NaN : Date.parse(dateHeader);
+  const base = Number.isFinite(dateMs) ? dateMs : nowMs;
+  const seconds = Math.ceil((Number(reset) * 1000 - base) / 1000);
+  return Math.min(Math.max(seconds, 1), MAX_RETRY_AFTER_SECONDS);
+}
+
+function resendSeconds(f: OktaFailure, nowMs: number): number {
+  // Okta's summary says "Please wait 30 seconds"; the rate-limit headers describe the API bucket, not the
+  // phone's resend window, so they are only a fallback.
+  const m = /wait (\d{1,3}) seconds?/i.exec(f.errorSummary ?? '');
+  if (m) return Math.max(1, Number(m[1]));
+  return retryAfterFromHeaders(f.headers, nowMs) ?? DEFAULT_RESEND_SECONDS;
+}
+
+function describe(op: OktaOp, f: OktaFailure): string {
+  return `okta ${op}: HTTP ${f.status}${f.errorCode === undefined ? '' : ` ${f.errorCode}`}`;
+}
+
+/** Maps an Okta error response (already read) for operation `op`. */
+export function mapOktaFailure(op: OktaOp, f: OktaFailure, nowMs: number): PortalError {
+  const code = f.errorCode ?? '';
+  const detail = describe(op, f);
+  if (INVALID_CODE.has(code)) return new PortalError('INVALID_CODE', { detail });
+  if (code === 'E0000069') return new PortalError('FACTOR_LOCKED', { detail });
+  if (RESEND.has(code) || (code === 'E0000047' && op === 'sendChallenge')) {
+    return new PortalError('RESEND_TOO_SOON', { detail, retryAfterSeconds: resendSeconds(f, nowMs) });
+  }
+  if (f.status === 429 || PER_NUMBER_CAP.has(code)) {
+    const retryAfterSeconds = retryAfterFromHeaders(f.headers, nowMs) ?? DEFAULT_RATE_LIMIT_SECONDS;
+    return new PortalError('RATE_LIMITED', { detail, retryAfterSeconds });
+  }
+  if (op === 'setPassword' && PASSWORD_POLICY.has(code)) {
+    let causes = parseCauses(f.errorCauses);
+    if (causes.length === 0 && SUMMARY_IS_CAUSE.has(code)) causes = parseCauses([{ errorSummary: f.errorSummary }]);
+    return new PortalError('PASSWORD_POLICY', { detail, causes });
+  }
+  if (f.status === 401 || f.status === 403) {
+    return new PortalError('IDP_UNAVAILABLE', { detail: `${detail} (check the API token or OAuth app and its admin role / scopes)` });
+  }
+  return new PortalError('IDP_UNAVAILABLE', { detail });
+}
+
+/** Strips query strings and fragments from any URL in a text (Okta search expressions carry logins). */
+export function scrubUrls(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?#]*)[?#]\S*/gi, '$1?…');
+}
+
+/** Maps anything thrown during an Okta call: SDK errors, node-fetch errors, our own deadline. */
+export function toPortalError(op: OktaOp, err: unknown, nowMs: number): PortalError {
+  if (err instanceof PortalError) return err;
+  const failure = readOktaFailure(err);
+  if (failure !== null) return mapOktaFailure(op, failure, nowMs);
+  const e = (err ?? {}) as { name?: unknown; type?: unknown; code?: unknown; message?: unknown };
+  if (e.type === 'request-timeout' || e.type === 'body-timeout') {
+    return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: timed out` });
+  }
+  if (e.type === 'system' || typeof e.code === 'string') {
+    const code = typeof e.code === 'string' ? e.code : 'network error';
+    return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: network error ${code}`.slice(0, 200) });
+  }
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  const message = typeof e.message === 'string' ? scrubUrls(e.message.split('\n')[0] ?? '').slice(0, 160) : '';
+  return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: ${name}${message === '' ? '' : `: ${message}`}` });
+}
