@@ -1,0 +1,64 @@
+/**
+ * buildApp: the Fastify 5 transport (HTML pages + JSON API) over one RecoveryService. It never listens: the caller
+ * (src/main.ts, tests with inject()) decides.
+ * Rules:
+ * - The client IP comes from X-Forwarded-For only when the socket peer is a configured trusted proxy.
+ * - Request ids are generated here (crypto.randomUUID), never taken from the request, and returned in X-Request-Id.
+ * - Ajv runs strict: no type coercion, no silent removal of unknown properties, no defaults.
+ * - Small bodies only (16 KiB): nothing in this API needs more.
+ */
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { RecoveryService } from '../core/recovery/api.js';
+import { apiRoutes } from './api/routes.js';
+import { assetRoutes } from './assets.js';
+import { resolveHttpConfig, type HttpConfig } from './config.js';
+import { installErrorHandlers } from './errors.js';
+import { httpLogger } from './logging.js';
+import { pageRoutes } from './pages/routes.js';
+import { registerCsrf, registerSecurityHeaders } from './security.js';
+
+export type { HttpConfig } from './config.js';
+
+export interface BuildAppDeps {
+  recovery: RecoveryService;
+  config: HttpConfig;
+  /** A pino(-compatible) logger, `true` for a default pino logger on stdout, `false`/absent for none. */
+  logger?: FastifyBaseLogger | boolean;
+}
+
+export const BODY_LIMIT = 16 * 1024;
+
+export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
+  const cfg = resolveHttpConfig(deps.config);
+  const base = deps.logger === true ? pino() : deps.logger || undefined;
+
+  const app = Fastify({
+    ...(base ? { loggerInstance: httpLogger(base) } : {}),
+    trustProxy: cfg.trustProxy.length > 0 ? [...cfg.trustProxy] : false,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
+    return503OnClosing: true,
+  });
+
+  installErrorHandlers(app, cfg);
+  await registerSecurityHeaders(app, cfg);
+  await app.register(cookie, { secret: cfg.cookieSecret, hook: 'onRequest' });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await registerCsrf(app, cfg);
+
+  await app.register(
+    async (scope) => {
+      await assetRoutes(scope);
+      await apiRoutes(scope, { recovery: deps.recovery, cfg });
+      await pageRoutes(scope, { recovery: deps.recovery, cfg });
+    },
+    { prefix: cfg.basePath },
+  );
+  return app;
+}

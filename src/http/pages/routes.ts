@@ -1,0 +1,298 @@
+/**
+ * The HTML pages: the recovery flow without JavaScript (push pages enhance themselves with /assets/push.js).
+ * Rules:
+ * - Post/Redirect/Get: every successful POST answers 303 to a fixed internal path (PATHS + base path), never to a
+ *   target taken from the request; GET pages ask the core where the flow stands and redirect to the page for that
+ *   state, so skipped or replayed steps land where the flow really is.
+ * - Recoverable errors (wrong code, rate limits, policy causes ...) re-render the same form with the error in a
+ *   role="alert" region and the error's status (and Retry-After); flow-ending ones (FLOW_EXPIRED, WRONG_STEP,
+ *   TOO_MANY_ATTEMPTS) go to the app's error page with "Start again".
+ * - The ott exists only in the password form's hidden field; the passwords and the username are never echoed.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isPortalError, type ErrorCode } from '../../core/errors.js';
+import type { RecoveryMethod } from '../../core/ports.js';
+import type { RecoveryService, StatusResult } from '../../core/recovery/api.js';
+import { en } from '../../views/i18n/en.js';
+import { codePage } from '../../views/pages/code.js';
+import { donePage } from '../../views/pages/done.js';
+import { landingPage } from '../../views/pages/landing.js';
+import { methodPage } from '../../views/pages/method.js';
+import { passwordPage } from '../../views/pages/password.js';
+import { pushPage } from '../../views/pages/push.js';
+import { startPage } from '../../views/pages/start.js';
+import type { ResolvedHttpConfig } from '../config.js';
+import { requestContext } from '../context.js';
+import { clearFlowCookie, setFlowCookie } from '../cookies.js';
+import { toWireError, type WireError } from '../errors.js';
+import { normaliseCode, requireHandle } from '../flow.js';
+import { PATHS } from '../paths.js';
+import { formSchemas } from '../schemas.js';
+import { viewContext } from '../view-context.js';
+
+export interface PageRouteDeps {
+  recovery: RecoveryService;
+  cfg: ResolvedHttpConfig;
+}
+
+/** Errors that end the flow or the request: left to the app's error page. */
+const FATAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'FLOW_EXPIRED',
+  'WRONG_STEP',
+  'TOO_MANY_ATTEMPTS',
+  'CSRF',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'INTERNAL',
+]);
+
+/** A recoverable PortalError (re-render the form with it), or rethrows. */
+function recoverable(err: unknown): WireError {
+  if (!isPortalError(err) || FATAL.has(err.code)) throw err;
+  return toWireError(err);
+}
+
+/** The page that shows a flow in this state. */
+export function pageFor(state: StatusResult['state']): string {
+  switch (state) {
+    case 'started':
+      return PATHS.method;
+    case 'code-sent':
+    case 'code-ready':
+      return PATHS.code;
+    case 'waiting':
+    case 'rejected':
+    case 'expired':
+      return PATHS.push;
+    case 'verified':
+      return PATHS.password;
+    case 'completed':
+      return PATHS.done;
+  }
+}
+
+/** A page-level error: a WireError, optionally with its own text (field checks done here, not in the core). */
+type PageError = WireError & { text?: string };
+
+function message(w: PageError): string {
+  const base = w.text ?? en.errors[w.code];
+  return w.retryAfterSeconds !== undefined
+    ? `${base} ${en.common.retryAfter(Math.max(1, Math.ceil(w.retryAfterSeconds)))}`
+    : base;
+}
+
+export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRouteDeps): Promise<void> {
+  const html = (reply: FastifyReply, body: string, w?: PageError): FastifyReply => {
+    if (w) {
+      reply.code(w.status);
+      if (w.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(0, Math.ceil(w.retryAfterSeconds))));
+    }
+    return reply.type('text/html; charset=utf-8').send(body);
+  };
+  const go = (reply: FastifyReply, path: string): FastifyReply => reply.redirect(cfg.basePath + path, 303);
+  const ctxOf = (request: FastifyRequest) => viewContext(cfg, request);
+  const status = (request: FastifyRequest): Promise<StatusResult> =>
+    recovery.status({ handle: requireHandle(request, cfg), ctx: requestContext(request) });
+
+  // --- landing and start ---------------------------------------------------------------------------------------
+  app.get(PATHS.landing, async (request, reply) => html(reply, landingPage(ctxOf(request))));
+
+  app.get(PATHS.start, async (request, reply) =>
+    html(reply, startPage(ctxOf(request), { csrfToken: reply.generateCsrf() })),
+  );
+
+  app.post<{ Body: { username?: string } }>(
+    PATHS.start,
+    { schema: { body: formSchemas.start } },
+    async (request, reply) => {
+      const login = (request.body.username ?? '').trim();
+      if (login === '') {
+        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: en.start.empty };
+        const page = startPage(ctxOf(request), { csrfToken: reply.generateCsrf(), error: en.start.empty, fieldError: true });
+        return html(reply, page, w);
+      }
+      try {
+        const started = await recovery.start({ login, ctx: requestContext(request) });
+        setFlowCookie(reply, cfg, started.handle);
+        return go(reply, PATHS.method);
+      } catch (err) {
+        if (isPortalError(err) && err.code === 'BAD_REQUEST') {
+          // The login's shape was refused (depends only on the input, reveals nothing about accounts).
+          const w: PageError = { code: 'BAD_REQUEST', status: 400, message: en.start.invalid };
+          const page = startPage(ctxOf(request), { csrfToken: reply.generateCsrf(), error: en.start.invalid, fieldError: true });
+          return html(reply, page, w);
+        }
+        const w = recoverable(err);
+        return html(reply, startPage(ctxOf(request), { csrfToken: reply.generateCsrf(), error: message(w) }), w);
+      }
+    },
+  );
+
+  app.post(PATHS.cancel, { schema: { body: formSchemas.cancel } }, async (request, reply) => {
+    try {
+      await recovery.cancel({ handle: requireHandle(request, cfg), ctx: requestContext(request) });
+    } catch (err) {
+      if (!isPortalError(err) || err.code !== 'FLOW_EXPIRED') throw err;
+    }
+    clearFlowCookie(reply, cfg);
+    return go(reply, PATHS.start);
+  });
+
+  // --- method --------------------------------------------------------------------------------------------------
+  const renderMethod = (request: FastifyRequest, reply: FastifyReply, selected?: RecoveryMethod, w?: PageError) =>
+    html(
+      reply,
+      methodPage(ctxOf(request), {
+        csrfToken: reply.generateCsrf(),
+        methods: cfg.methods.map((method) => ({ method })),
+        selected,
+        error: w ? message(w) : undefined,
+      }),
+      w,
+    );
+
+  app.get(PATHS.method, async (request, reply) => {
+    const s = await status(request);
+    if (s.state === 'verified' || s.state === 'completed') return go(reply, pageFor(s.state));
+    return renderMethod(request, reply);
+  });
+
+  app.post<{ Body: { method: RecoveryMethod } }>(
+    PATHS.method,
+    { schema: { body: formSchemas.method } },
+    async (request, reply) => {
+      const handle = requireHandle(request, cfg);
+      try {
+        const r = await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+        return go(reply, r.kind === 'push-waiting' ? PATHS.push : PATHS.code);
+      } catch (err) {
+        return renderMethod(request, reply, request.body.method, recoverable(err));
+      }
+    },
+  );
+
+  // --- code ----------------------------------------------------------------------------------------------------
+  const renderCode = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    opts: { w?: PageError; fieldError?: boolean; notice?: string } = {},
+  ) => {
+    const s = await status(request);
+    if (s.state !== 'code-sent' && s.state !== 'code-ready') return go(reply, pageFor(s.state));
+    return html(
+      reply,
+      codePage(ctxOf(request), {
+        csrfToken: reply.generateCsrf(),
+        method: s.method,
+        resendAfterSeconds: s.state === 'code-sent' ? s.resendAfterSeconds : undefined,
+        error: opts.w ? message(opts.w) : undefined,
+        fieldError: opts.fieldError,
+        notice: opts.notice,
+      }),
+      opts.w,
+    );
+  };
+
+  app.get<{ Querystring: { sent?: string } }>(PATHS.code, async (request, reply) =>
+    renderCode(request, reply, request.query.sent === '1' ? { notice: en.code.resent } : {}),
+  );
+
+  app.post<{ Body: { code?: string } }>(PATHS.code, { schema: { body: formSchemas.code } }, async (request, reply) => {
+    const handle = requireHandle(request, cfg);
+    const code = normaliseCode(request.body.code ?? '');
+    if (code === '') {
+      const w: PageError = { code: 'INVALID_CODE', status: 400, message: en.code.empty, text: en.code.empty };
+      return renderCode(request, reply, { w, fieldError: true });
+    }
+    try {
+      await recovery.verify({ handle, code, ctx: requestContext(request) });
+      return go(reply, PATHS.password);
+    } catch (err) {
+      const w = recoverable(err);
+      return renderCode(request, reply, { w, fieldError: w.code === 'INVALID_CODE' });
+    }
+  });
+
+  app.post<{ Body: { method: 'sms' | 'call' } }>(
+    PATHS.resend,
+    { schema: { body: formSchemas.resend } },
+    async (request, reply) => {
+      const handle = requireHandle(request, cfg);
+      try {
+        await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+        return reply.redirect(`${cfg.basePath}${PATHS.code}?sent=1`, 303);
+      } catch (err) {
+        return renderCode(request, reply, { w: recoverable(err) });
+      }
+    },
+  );
+
+  // --- push ----------------------------------------------------------------------------------------------------
+  app.get(PATHS.push, async (request, reply) => {
+    const s = await status(request);
+    if (s.state === 'waiting') {
+      return html(reply, pushPage(ctxOf(request), { state: 'waiting', correctAnswer: s.correctAnswer }));
+    }
+    if (s.state === 'rejected' || s.state === 'expired') {
+      return html(reply, pushPage(ctxOf(request), { state: s.state, correctAnswer: null }));
+    }
+    return go(reply, pageFor(s.state));
+  });
+
+  // --- password ------------------------------------------------------------------------------------------------
+  const renderPassword = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    opts: { w?: PageError; causes?: string[]; fieldError?: boolean; revokeSessions?: boolean } = {},
+  ) => {
+    const s = await status(request);
+    if (s.state !== 'verified') return go(reply, pageFor(s.state));
+    return html(
+      reply,
+      passwordPage(ctxOf(request), {
+        csrfToken: reply.generateCsrf(),
+        ott: s.ott,
+        revokeSessions: opts.revokeSessions ?? cfg.revokeSessionsDefault,
+        error: opts.w ? message(opts.w) : undefined,
+        causes: opts.causes,
+        fieldError: opts.fieldError,
+      }),
+      opts.w,
+    );
+  };
+
+  app.get(PATHS.password, async (request, reply) => renderPassword(request, reply));
+
+  app.post<{ Body: { ott: string; password?: string; confirmPassword?: string; revokeSessions?: 'on' } }>(
+    PATHS.password,
+    { schema: { body: formSchemas.password } },
+    async (request, reply) => {
+      const handle = requireHandle(request, cfg);
+      const b = request.body;
+      const revokeSessions = b.revokeSessions === 'on';
+      const password = b.password ?? '';
+      const confirmPassword = b.confirmPassword ?? '';
+      if (password === '' || confirmPassword === '') {
+        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: en.password.empty, text: en.password.empty };
+        return renderPassword(request, reply, { w, fieldError: true, revokeSessions });
+      }
+      try {
+        await recovery.setPassword({ handle, ott: b.ott, password, confirmPassword, revokeSessions, ctx: requestContext(request) });
+        return go(reply, PATHS.done);
+      } catch (err) {
+        const w = recoverable(err);
+        const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY';
+        // A double submit: the first one changed the password, this one finds the ott used. renderPassword sends
+        // it to the done page because the flow is completed.
+        return renderPassword(request, reply, { w, causes: w.causes, fieldError, revokeSessions });
+      }
+    },
+  );
+
+  // --- done ----------------------------------------------------------------------------------------------------
+  app.get(PATHS.done, async (request, reply) => {
+    const s = await status(request);
+    if (s.state !== 'completed') return go(reply, pageFor(s.state));
+    return html(reply, donePage(ctxOf(request)));
+  });
+}

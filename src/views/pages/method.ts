@@ -1,0 +1,47 @@
+/** GET /recover/method : the offered methods as radio buttons (works without JavaScript). */
+import type { MethodOffer } from '../../core/recovery/api.js';
+import type { RecoveryMethod } from '../../core/ports.js';
+import { PATHS } from '../../http/paths.js';
+import { html } from '../html.js';
+import { en } from '../i18n/en.js';
+import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
+
+export interface MethodPageProps {
+  csrfToken: string;
+  methods: readonly MethodOffer[];
+  selected?: RecoveryMethod | undefined;
+  error?: string | undefined;
+}
+
+export function methodPage(ctx: ViewContext, p: MethodPageProps): string {
+  const t = en.method;
+  const selected = p.selected ?? p.methods[0]?.method;
+  const choices = p.methods.map(
+    (m) => html`<label class="choice">
+<input type="radio" name="method" value="${m.method}"${m.method === selected ? html` checked` : ''}>
+<span><span class="title">${t.labels[m.method]}</span>
+<span class="desc">${m.hint ? m.hint : t.descriptions[m.method]}</span></span>
+</label>`,
+  );
+  return layout(ctx, {
+    title: t.title,
+    body: html`<h1>${t.heading}</h1>
+${errorSummary(p.error)}
+${
+  p.methods.length === 0
+    ? html`<p>${t.none}</p>`
+    : html`<form method="post" action="${ctx.href(PATHS.method)}">
+${csrfField(p.csrfToken)}
+<fieldset>
+<legend>${t.legend}</legend>
+${choices}
+</fieldset>
+<div class="actions"><button type="submit">${t.submit}</button></div>
+</form>`
+}
+<form method="post" action="${ctx.href(PATHS.cancel)}">
+${csrfField(p.csrfToken)}
+<div class="actions"><button type="submit" class="secondary">${en.common.startAgain}</button></div>
+</form>`,
+  });
+}

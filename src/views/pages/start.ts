@@ -1,0 +1,36 @@
+/**
+ * GET /recover : the user names the account. The entered value is never echoed back (VAL-3): on an error the field
+ * is empty again.
+ */
+import { PATHS } from '../../http/paths.js';
+import { html } from '../html.js';
+import { en } from '../i18n/en.js';
+import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
+
+export interface StartPageProps {
+  csrfToken: string;
+  error?: string | undefined;
+  /** true when the error is about the username field itself. */
+  fieldError?: boolean;
+}
+
+export function startPage(ctx: ViewContext, p: StartPageProps): string {
+  const t = en.start;
+  const invalid = p.fieldError === true;
+  return layout(ctx, {
+    title: t.title,
+    body: html`<h1>${t.heading}</h1>
+${errorSummary(p.error)}
+<p>${t.lead}</p>
+<form method="post" action="${ctx.href(PATHS.start)}" novalidate>
+${csrfField(p.csrfToken)}
+<div class="field">
+<label for="username">${t.label}</label>
+${invalid ? html`<span class="field-error" id="username-error">${p.error}</span>` : ''}
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false"
+ maxlength="256" required autofocus${invalid ? html` aria-invalid="true" aria-describedby="username-error"` : ''}>
+</div>
+<div class="actions"><button type="submit">${t.submit}</button></div>
+</form>`,
+  });
+}
