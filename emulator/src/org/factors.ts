@@ -1,0 +1,155 @@
+// Factor enrolment, activation, resend, unenrolment and the catalog. Rules: types sms, call, email, push (provider
+// OKTA) and token:software:totp (OKTA or GOOGLE); one factor per type+provider (a pending one is replaced; an
+// active sms/call is replaced only with updatePhone=true); sms/call/email send a code at enrolment unless
+// activate=true; push completes when the emulated phone activates it; unenrolling push also removes the Okta
+// Verify TOTP factor, as Okta does; failures count toward the factor lockout (E0000068, then E0000069).
+import { errors } from '../errors.js';
+import { base62, oktaId } from '../ids.js';
+import type { FactorProvider, FactorRecord, FactorType, UserRecord } from './model.js';
+import { consumeCode, sendCode } from './otp.js';
+import { PUSH_ACTIVATION_SECONDS, factorIdPrefix, newFactorRecord, pushDeviceProfile, type OrgState } from './state.js';
+import { checkTotp, newTotpSecret } from './totp.js';
+
+export const SUPPORTED: { factorType: FactorType; provider: FactorProvider }[] = [
+  { factorType: 'sms', provider: 'OKTA' },
+  { factorType: 'call', provider: 'OKTA' },
+  { factorType: 'email', provider: 'OKTA' },
+  { factorType: 'push', provider: 'OKTA' },
+  { factorType: 'token:software:totp', provider: 'OKTA' },
+  { factorType: 'token:software:totp', provider: 'GOOGLE' },
+];
+
+const enrollError = (cause: string) => errors.validation('factorEnrollRequest', [cause]);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** "+1 (555) 555-0100" → "+15555550100"; null when not a valid E.164 number. */
+export function normalizePhone(input: unknown): string | null {
+  if (typeof input !== 'string' || !input.trim().startsWith('+')) return null;
+  const digits = input.trim().slice(1).replace(/[\s\-.()]/g, '');
+  return /^[1-9]\d{1,14}$/.test(digits) ? `+${digits}` : null;
+}
+
+/** Records a failed code and locks the factor once the seed's attempt limit is reached. */
+export function failAttempt(state: OrgState, factor: FactorRecord): never {
+  factor.consecutiveFailures++;
+  if (factor.consecutiveFailures >= state.factorLockoutAttempts) factor.locked = true;
+  throw errors.invalidPasscode();
+}
+
+export function enrollFactor(
+  state: OrgState,
+  user: UserRecord,
+  body: Record<string, unknown>,
+  opts: { updatePhone: boolean; activate: boolean; tokenLifetimeSeconds: number },
+): FactorRecord {
+  const factorType = body.factorType;
+  const provider = body.provider ?? 'OKTA';
+  const kind = SUPPORTED.find((s) => s.factorType === factorType && s.provider === provider);
+  if (!kind) {
+    throw enrollError(
+      typeof factorType === 'string' ? `factorType: The factor type ${factorType} with provider ${String(provider)} is not supported` : 'factorType: The field cannot be left blank',
+    );
+  }
+  const profileIn = isPlainObject(body.profile) ? body.profile : {};
+  const now = state.clock.now();
+  const existing = user.factors.find((f) => f.factorType === kind.factorType && f.provider === kind.provider);
+  const replacingPhone = existing?.status === 'ACTIVE' && opts.updatePhone && (kind.factorType === 'sms' || kind.factorType === 'call');
+  if (existing?.status === 'ACTIVE' && !replacingPhone) throw enrollError('factorType: A factor of this type is already set up.');
+
+  const factor = newFactorRecord(oktaId(factorIdPrefix(kind.factorType)), user, kind.factorType, kind.provider, now);
+  if (kind.factorType === 'sms' || kind.factorType === 'call') {
+    const phone = normalizePhone(profileIn.phoneNumber);
+    if (!phone) throw errors.invalidPhone();
+    factor.profile = { phoneNumber: phone };
+    if (kind.factorType === 'call' && typeof profileIn.phoneExtension === 'string' && /^\d{1,15}$/.test(profileIn.phoneExtension)) {
+      factor.profile.phoneExtension = profileIn.phoneExtension;
+    }
+  } else if (kind.factorType === 'email') {
+    const email = typeof profileIn.email === 'string' ? profileIn.email : String(user.profile.email ?? '');
+    const allowed = [user.profile.email, user.profile.secondEmail].filter((e): e is string => typeof e === 'string').map((e) => e.toLowerCase());
+    if (!allowed.includes(email.toLowerCase())) throw enrollError("email: The email must be the user's primary or secondary email address");
+    factor.profile = { email };
+  } else if (kind.factorType === 'token:software:totp') {
+    factor.secret = newTotpSecret();
+    factor.profile = { credentialId: String(user.profile.login) };
+    factor.qrToken = base62(40);
+  } else {
+    factor.pushActivationExpiresAt = now + PUSH_ACTIVATION_SECONDS * 1000;
+    factor.qrToken = base62(40);
+  }
+
+  const canAutoActivate = kind.factorType === 'sms' || kind.factorType === 'call' || kind.factorType === 'email';
+  if (canAutoActivate && opts.activate) {
+    factor.status = 'ACTIVE';
+  } else if (canAutoActivate) {
+    sendCode(state, user, factor, 'activate', opts.tokenLifetimeSeconds);
+  }
+  if (existing) removeFactor(state, user, existing, false);
+  user.factors.push(factor);
+  user.lastUpdated = now;
+  return factor;
+}
+
+/** POST .../lifecycle/activate. Push factors are finished by the phone, so this only reports their state. */
+export function activateFactor(state: OrgState, user: UserRecord, factor: FactorRecord, body: Record<string, unknown>): FactorRecord {
+  if (factor.status === 'ACTIVE') {
+    if (factor.factorType === 'push') return factor;
+    throw errors.validation('factor', ['factor: The factor is already active.']);
+  }
+  if (factor.locked) throw errors.factorLocked();
+  const now = state.clock.now();
+  if (factor.factorType === 'push') return factor;
+  if (factor.factorType === 'token:software:totp') {
+    const res = checkTotp(factor.secret ?? '', String(body.passCode ?? ''), now, factor.lastTotpStep);
+    if (!res.ok) {
+      if (res.reason === 'replay') throw errors.totpReplay();
+      failAttempt(state, factor);
+    }
+    factor.lastTotpStep = res.step;
+  } else if (!consumeCode(state, factor, body.passCode, 'activate')) {
+    failAttempt(state, factor);
+  }
+  factor.status = 'ACTIVE';
+  factor.consecutiveFailures = 0;
+  factor.qrToken = null;
+  factor.lastUpdated = now;
+  return factor;
+}
+
+/** The emulated phone finishing a push enrolment (control API). */
+export function phoneActivatePush(state: OrgState, user: UserRecord, factor: FactorRecord): 'ok' | 'not-push' | 'not-pending' | 'expired' {
+  if (factor.factorType !== 'push') return 'not-push';
+  if (factor.status !== 'PENDING_ACTIVATION') return 'not-pending';
+  const now = state.clock.now();
+  if (factor.pushActivationExpiresAt !== null && now >= factor.pushActivationExpiresAt) return 'expired';
+  factor.status = 'ACTIVE';
+  factor.profile = pushDeviceProfile(String(user.profile.login));
+  factor.pushActivationExpiresAt = null;
+  factor.qrToken = null;
+  factor.lastUpdated = now;
+  return 'ok';
+}
+
+export function resendEnrollCode(state: OrgState, user: UserRecord, factor: FactorRecord, body: Record<string, unknown>, lifetimeSeconds: number): void {
+  if (body.factorType !== undefined && body.factorType !== factor.factorType) {
+    throw errors.validation('factorType', [`factorType: Does not match the factor (${factor.factorType})`]);
+  }
+  if (factor.factorType !== 'sms' && factor.factorType !== 'call' && factor.factorType !== 'email') {
+    throw errors.validation('factorType', ['factorType: Resend is only supported for sms, call and email factors']);
+  }
+  if (factor.status !== 'PENDING_ACTIVATION') throw errors.validation('factor', ['factor: The factor is already active.']);
+  sendCode(state, user, factor, 'activate', lifetimeSeconds);
+}
+
+export function removeFactor(state: OrgState, user: UserRecord, factor: FactorRecord, cascade = true): void {
+  const doomed = new Set([factor.id]);
+  if (cascade && factor.factorType === 'push') {
+    for (const f of user.factors) if (f.factorType === 'token:software:totp' && f.provider === 'OKTA') doomed.add(f.id);
+  }
+  user.factors = user.factors.filter((f) => !doomed.has(f.id));
+  for (const [id, tx] of state.transactions) if (doomed.has(tx.factorId)) state.transactions.delete(id);
+  user.lastUpdated = state.clock.now();
+}

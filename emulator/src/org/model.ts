@@ -1,0 +1,85 @@
+// The emulated org's in-memory records. Rules: plain data only (no behaviour), times are virtual epoch ms, secrets
+// (password hashes, TOTP secrets, pending OTP codes) live here and are only ever exposed through the control API.
+import type { UserStatus } from '../seed/schema.js';
+
+export type { UserStatus };
+export type FactorType = 'sms' | 'call' | 'email' | 'push' | 'token:software:totp';
+export type FactorProvider = 'OKTA' | 'GOOGLE';
+export type FactorStatus = 'ACTIVE' | 'PENDING_ACTIVATION';
+
+export interface PendingCode {
+  code: string;
+  expiresAt: number;
+  purpose: 'verify' | 'activate';
+}
+
+export interface FactorRecord {
+  id: string;
+  userId: string;
+  factorType: FactorType;
+  provider: FactorProvider;
+  status: FactorStatus;
+  created: number;
+  lastUpdated: number;
+  profile: Record<string, string>;
+  /** base32 TOTP secret (token:software:totp only). */
+  secret: string | null;
+  lastTotpStep: number | null;
+  /** The code sent by the last sms/call/email challenge or enrolment, if still usable. */
+  pending: PendingCode | null;
+  consecutiveFailures: number;
+  locked: boolean;
+  /** Push enrolment: when the activation expires and whether the emulated phone has finished it. */
+  pushActivationExpiresAt: number | null;
+  /** Opaque token in the qrcode link of a pending TOTP or push enrolment. */
+  qrToken: string | null;
+}
+
+export interface UserRecord {
+  id: string;
+  status: UserStatus;
+  created: number;
+  activated: number | null;
+  statusChanged: number | null;
+  lastLogin: number | null;
+  lastUpdated: number;
+  passwordChanged: number | null;
+  profile: Record<string, unknown>;
+  passwordHash: string | null;
+  /** Hashes of recent passwords, newest first, including the current one. */
+  passwordHistory: string[];
+  mfaRequired: boolean;
+  factors: FactorRecord[];
+  failedLogins: number;
+  sessions: Set<string>;
+  recoveryToken: string | null;
+}
+
+export type PushStatus = 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT';
+
+export interface PushTransaction {
+  id: string;
+  userId: string;
+  factorId: string;
+  createdAt: number;
+  expiresAt: number;
+  status: PushStatus;
+  correctAnswer: number | null;
+  numberChoices: number[] | null;
+}
+
+export interface OutboxMessage {
+  id: string;
+  channel: 'sms' | 'call' | 'email';
+  to: string;
+  text: string;
+  code: string | null;
+  userId: string;
+  login: string;
+  factorId: string | null;
+  sentAt: string;
+}
+
+export function userLogin(user: UserRecord): string {
+  return String(user.profile.login ?? '');
+}

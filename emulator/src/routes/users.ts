@@ -1,0 +1,147 @@
+// Okta Users API: list/search, get (id, login, short name, `me`), create, partial and full update (including the
+// admin password set with strict=true history checks), delete (deactivate, then remove), change_password and
+// session revocation. Rules: shapes follow Okta's User object; lists are sorted by id, paginated with `limit` and an
+// opaque `after` cursor, with Link rel="self"/"next" headers; plain lists omit DEPROVISIONED users as Okta does.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../errors.js';
+import type { UserRecord } from '../org/model.js';
+import { verifyPassword } from '../org/passwords.js';
+import { SearchSyntaxError, parseSearch, type Predicate } from '../org/search.js';
+import { USER_TYPE_ID, serializeUser } from '../org/serialize.js';
+import { createUser, deleteUser, setPassword, updateProfile } from '../org/users.js';
+import { baseUrl, jsonObject, queryBool, queryInt, queryString, resolveUser } from './common.js';
+
+type IdParams = { Params: { id: string } };
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function attributeOf(user: UserRecord, attr: string): unknown {
+  if (attr.startsWith('profile.')) return user.profile[attr.slice('profile.'.length)];
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  switch (attr) {
+    case 'id':
+      return user.id;
+    case 'status':
+      return user.status;
+    case 'type.id':
+      return USER_TYPE_ID;
+    case 'created':
+    case 'activated':
+    case 'statusChanged':
+    case 'lastLogin':
+    case 'lastUpdated':
+    case 'passwordChanged':
+      return iso(user[attr]);
+    default:
+      return undefined;
+  }
+}
+
+function compile(expr: string | undefined): Predicate | null {
+  if (expr === undefined || expr === '') return null;
+  try {
+    return parseSearch(expr);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) throw errors.invalidSearch();
+    throw err;
+  }
+}
+
+function linkHeader(base: string, query: Record<string, string>, rel: string): string {
+  const qs = new URLSearchParams(query).toString();
+  return `<${base}/api/v1/users${qs ? `?${qs}` : ''}>; rel="${rel}"`;
+}
+
+async function applyUpdate(req: FastifyRequest<IdParams>, reply: FastifyReply, replace: boolean): Promise<unknown> {
+  const { state } = req.server.emu;
+  const user = resolveUser(state, req.params.id);
+  const body = jsonObject(req);
+  const strict = queryBool(req, 'strict', false);
+  if (user.status === 'DEPROVISIONED') throw errors.validation('status', ['status: A deactivated user cannot be updated']);
+  if (replace && !isObj(body.profile)) throw errors.validation('profile', ['profile: The field cannot be left blank']);
+  if (body.profile !== undefined) {
+    // Validate the profile first so a bad profile does not leave a changed password behind.
+    const probe = { ...user, profile: { ...user.profile } };
+    updateProfile(state, probe, body.profile, replace);
+  }
+  const creds = body.credentials;
+  if (creds !== undefined && !isObj(creds)) throw errors.validation('credentials', ['credentials: Property value is not valid.']);
+  const pw = isObj(creds) && isObj(creds.password) ? creds.password.value : undefined;
+  if (pw !== undefined) await setPassword(state, user, pw, { strict });
+  updateProfile(state, user, body.profile, replace);
+  return reply.send(serializeUser(baseUrl(req), user));
+}
+
+export async function registerUserRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/api/v1/users', async (req, reply) => {
+    const { state } = req.server.emu;
+    const limit = queryInt(req, 'limit', 200, 1, 200);
+    const after = queryString(req, 'after');
+    const search = compile(queryString(req, 'search'));
+    const filter = compile(queryString(req, 'filter'));
+    const q = queryString(req, 'q')?.toLowerCase();
+    let users = state.sortedUsers().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (!search && !filter) users = users.filter((u) => u.status !== 'DEPROVISIONED');
+    if (search) users = users.filter((u) => search((a) => attributeOf(u, a)));
+    if (filter) users = users.filter((u) => filter((a) => attributeOf(u, a)));
+    if (q) {
+      users = users.filter((u) =>
+        ['firstName', 'lastName', 'email', 'login'].some((k) => String(u.profile[k] ?? '').toLowerCase().startsWith(q)),
+      );
+    }
+    if (after) users = users.filter((u) => u.id > after);
+    const page = users.slice(0, limit);
+    const base = baseUrl(req);
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.query as Record<string, string>)) if (typeof v === 'string') query[k] = v;
+    const links = [linkHeader(base, query, 'self')];
+    const last = page[page.length - 1];
+    if (users.length > limit && last) links.push(linkHeader(base, { ...query, after: last.id, limit: String(limit) }, 'next'));
+    reply.header('Link', links);
+    return page.map((u) => serializeUser(base, u, { collection: true }));
+  });
+
+  app.get<IdParams>('/api/v1/users/:id', async (req) => {
+    return serializeUser(baseUrl(req), resolveUser(req.server.emu.state, req.params.id));
+  });
+
+  app.post('/api/v1/users', async (req) => {
+    const body = jsonObject(req);
+    const nextLogin = queryString(req, 'nextLogin') ?? null;
+    if (nextLogin !== null && nextLogin !== 'changePassword') throw errors.validation('nextLogin', ['nextLogin: The value must be changePassword']);
+    const user = await createUser(req.server.emu.state, body, { activate: queryBool(req, 'activate', true), nextLogin });
+    return serializeUser(baseUrl(req), user);
+  });
+
+  app.post<IdParams>('/api/v1/users/:id', (req, reply) => applyUpdate(req, reply, false));
+  app.put<IdParams>('/api/v1/users/:id', (req, reply) => applyUpdate(req, reply, true));
+
+  app.delete<IdParams>('/api/v1/users/:id', async (req, reply) => {
+    deleteUser(req.server.emu.state, resolveUser(req.server.emu.state, req.params.id));
+    return reply.code(204).send();
+  });
+
+  app.delete<IdParams>('/api/v1/users/:id/sessions', async (req, reply) => {
+    resolveUser(req.server.emu.state, req.params.id).sessions.clear();
+    return reply.code(204).send();
+  });
+
+  app.post<IdParams>('/api/v1/users/:id/credentials/change_password', async (req) => {
+    const { state } = req.server.emu;
+    const user = resolveUser(state, req.params.id);
+    const body = jsonObject(req);
+    if (!['STAGED', 'ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY'].includes(user.status)) {
+      throw errors.validation('status', [`status: Cannot change the password of a user with status ${user.status}`]);
+    }
+    const oldPw = isObj(body.oldPassword) ? body.oldPassword.value : undefined;
+    const newPw = isObj(body.newPassword) ? body.newPassword.value : undefined;
+    if (typeof oldPw !== 'string' || !user.passwordHash || !(await verifyPassword(oldPw, user.passwordHash))) {
+      throw errors.credentialsUpdateFailed(['oldPassword: The credentials provided were incorrect.']);
+    }
+    await setPassword(state, user, newPw, { strict: queryBool(req, 'strict', false), policyError: errors.passwordComplexity });
+    if (body.revokeSessions === true) user.sessions.clear();
+    return { password: {}, provider: { type: 'OKTA', name: 'OKTA' } };
+  });
+}

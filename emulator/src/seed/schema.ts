@@ -1,0 +1,141 @@
+// The seed format (JSON or YAML) describing an emulated org, validated with zod. Rules: unknown keys are refused so a
+// typo is reported rather than ignored; every message names the offending field path (users[3].factors[0].type);
+// cross-field rules (unique logins/ids, password needed for statuses that sign in, admin owner exists) are checked here.
+import { z } from 'zod';
+
+export const USER_STATUSES = [
+  'ACTIVE',
+  'STAGED',
+  'PROVISIONED',
+  'SUSPENDED',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'RECOVERY',
+] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const SEED_FACTOR_TYPES = ['sms', 'call', 'email', 'push', 'google-totp', 'okta-totp'] as const;
+export type SeedFactorType = (typeof SEED_FACTOR_TYPES)[number];
+
+const base32 = z
+  .string()
+  .regex(/^[A-Z2-7]+=*$/, 'must be base32 (A-Z, 2-7)')
+  .min(16, 'must be at least 16 base32 characters (80 bits)');
+const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number like +15550100');
+const factorId = z.string().regex(/^[A-Za-z0-9]{3,40}$/, 'must be 3-40 letters or digits');
+
+export const seedFactorSchema = z
+  .object({
+    id: factorId.optional(),
+    type: z.enum(SEED_FACTOR_TYPES),
+    phoneNumber: e164.optional(),
+    email: z.email().optional(),
+    secret: base32.optional(),
+    status: z.enum(['ACTIVE', 'PENDING_ACTIVATION']).default('ACTIVE'),
+    deviceName: z.string().min(1).max(100).optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if ((f.type === 'sms' || f.type === 'call') && !f.phoneNumber) {
+      ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: `is required for a ${f.type} factor` });
+    }
+    if (f.secret && !f.type.endsWith('-totp')) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is only allowed on google-totp and okta-totp factors' });
+    }
+  });
+
+export const seedUserSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9]{5,40}$/, 'must be 5-40 letters or digits').optional(),
+    login: z.string().min(5).max(100),
+    email: z.email().optional(),
+    secondEmail: z.email().optional(),
+    firstName: z.string().min(1).max(50),
+    lastName: z.string().min(1).max(50),
+    mobilePhone: e164.optional(),
+    status: z.enum(USER_STATUSES).default('ACTIVE'),
+    password: z.string().min(1).max(256).optional(),
+    passwordHistory: z.array(z.string().min(1).max(256)).max(24).default([]),
+    mfaRequired: z.boolean().default(false),
+    factors: z.array(seedFactorSchema).default([]),
+  })
+  .strict()
+  .superRefine((u, ctx) => {
+    const needsPassword = !['STAGED', 'PROVISIONED', 'DEPROVISIONED'].includes(u.status);
+    if (needsPassword && !u.password) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: `is required for a user with status ${u.status}` });
+    }
+  });
+
+const rateLimitSchema = z
+  .object({
+    path: z.string().startsWith('/', 'must start with /'),
+    method: z
+      .string()
+      .regex(/^[A-Za-z]+$/)
+      .transform((m) => m.toUpperCase())
+      .optional(),
+    limit: z.number().int().min(1).max(1_000_000),
+    windowSeconds: z.number().int().min(1).max(86_400).default(60),
+  })
+  .strict();
+
+export const passwordPolicySchema = z
+  .object({
+    minLength: z.number().int().min(1).max(256).default(8),
+    requireLowercase: z.boolean().default(true),
+    requireUppercase: z.boolean().default(true),
+    requireNumber: z.boolean().default(true),
+    requireSymbol: z.boolean().default(false),
+    excludeUsername: z.boolean().default(true),
+    historyCount: z.number().int().min(0).max(24).default(4),
+    minAgeMinutes: z.number().int().min(0).max(100_000).default(0),
+    lockoutAttempts: z.number().int().min(0).max(100).default(10),
+  })
+  .strict();
+
+export const seedSchema = z
+  .object({
+    org: z.object({ name: z.string().min(1).max(100) }).strict().default({ name: 'Emulated Okta org' }),
+    apiTokenOwner: z.string().min(1).optional(),
+    passwordPolicy: passwordPolicySchema.default(passwordPolicySchema.parse({})),
+    factorLockoutAttempts: z.number().int().min(1).max(100).default(5),
+    defaultRateLimit: z
+      .object({ limit: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
+      .strict()
+      .default({ limit: 600, windowSeconds: 60 }),
+    rateLimits: z.array(rateLimitSchema).default([]),
+    users: z.array(seedUserSchema).default([]),
+  })
+  .strict()
+  .superRefine((seed, ctx) => {
+    const logins = new Map<string, number>();
+    const ids = new Map<string, string>();
+    seed.users.forEach((u, i) => {
+      const key = u.login.toLowerCase();
+      if (logins.has(key)) ctx.addIssue({ code: 'custom', path: ['users', i, 'login'], message: `duplicates users[${logins.get(key)}].login` });
+      logins.set(key, i);
+      if (u.id) {
+        if (ids.has(u.id)) ctx.addIssue({ code: 'custom', path: ['users', i, 'id'], message: `duplicates ${ids.get(u.id)}` });
+        ids.set(u.id, `users[${i}].id`);
+      }
+      u.factors.forEach((f, j) => {
+        if (!f.id) return;
+        if (ids.has(f.id)) ctx.addIssue({ code: 'custom', path: ['users', i, 'factors', j, 'id'], message: `duplicates ${ids.get(f.id)}` });
+        ids.set(f.id, `users[${i}].factors[${j}].id`);
+      });
+    });
+    if (seed.apiTokenOwner && !logins.has(seed.apiTokenOwner.toLowerCase())) {
+      ctx.addIssue({ code: 'custom', path: ['apiTokenOwner'], message: 'must be the login of a user in users' });
+    }
+  });
+
+/** What a caller may write (defaults optional). */
+export type SeedOrg = z.input<typeof seedSchema>;
+/** A validated seed with defaults filled in. */
+export type ParsedSeed = z.output<typeof seedSchema>;
+export type SeedUser = z.output<typeof seedUserSchema>;
+export type SeedFactor = z.output<typeof seedFactorSchema>;
+export type PasswordPolicy = z.output<typeof passwordPolicySchema>;
+export type RateLimitRule = z.output<typeof rateLimitSchema>;
