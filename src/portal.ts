@@ -5,12 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createRecoveryService, cryptoRandom, systemClock } from './core/index.js';
-import type { AuditSink, IdentityProvider, Notifier } from './core/ports.js';
+import type { IdentityProvider, Notifier } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OktaAuth } from './config/index.js';
 import { buildApp } from './http/app.js';
 import { LOG_REDACT_PATHS } from './http/logging.js';
 import { createOktaIdentityProvider } from './okta/index.js';
-import { MemoryStore } from './store/memory.js';
+import { createAuditLog, createAuditSink } from './audit/index.js';
+import { createStore, type ManagedStore } from './store/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -31,6 +32,8 @@ export interface PortalOptions {
 export interface Portal {
   app: FastifyInstance;
   logger: Logger;
+  /** The configured store (STORE): `ping()` for readiness; closed by close(). */
+  store: ManagedStore;
   close(): Promise<void>;
 }
 
@@ -41,7 +44,7 @@ export function createLogger(config: Config): Logger {
 export async function createPortal(config: Config, opts: PortalOptions): Promise<Portal> {
   const logger = opts.logger ?? createLogger(config);
   const clock = systemClock;
-  const store = new MemoryStore(clock, { sweepIntervalMs: 60_000 });
+  const store = await createStore(config.store, clock, { onError: (message) => logger.error(message) });
 
   const idp =
     opts.idp ??
@@ -53,9 +56,12 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       logger: (ev) => logger.debug({ okta: ev }, 'okta'),
     });
 
-  // Audit events go to the log as structured lines (they never carry secrets; see AuditEvent).
+  // Audit events go to the log as structured lines and to the store's audit log (they never carry secrets).
   const auditLog = logger.child({ audit: true });
-  const audit: AuditSink = { record: (event) => auditLog.info({ event }, 'audit') };
+  const audit = createAuditSink({
+    logger: auditLog,
+    log: createAuditLog(store, { clock, retentionDays: config.store.auditRetentionDays }),
+  });
   const notifier: Notifier = {
     passwordChanged: (user) => auditLog.info({ userId: user.id }, 'password changed (no notifier configured)'),
   };
@@ -82,15 +88,26 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       methods: config.recovery.methods,
       revokeSessionsDefault: config.recovery.revokeSessionsDefault,
       flowTtlSeconds: config.recovery.flowTtlSeconds,
+      pages: {
+        logo: config.branding.logo,
+        accentColor: config.branding.accentColor,
+        passwordRequirements: config.branding.passwordRequirements,
+        defaultLanguage: config.branding.defaultLanguage,
+        pushPollIntervalSeconds: config.recovery.pushPollIntervalSeconds,
+      },
     },
   });
 
   return {
     app,
     logger,
+    store,
     async close() {
-      await app.close();
-      store.close();
+      try {
+        await app.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -7,10 +7,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { RecoveryMethod } from '../core/ports.js';
 import type { Window } from '../core/recovery/policy.js';
-import { CONFIG_FILE_VAR, SETTING_NAMES, settingsSchema, type SettingName, type Settings } from './schema.js';
+import { parseLogo, type Logo } from './branding.js';
+import {
+  CONFIG_FILE_VAR,
+  SETTING_NAMES,
+  settingsSchema,
+  type Language,
+  type SettingName,
+  type Settings,
+  type StoreKindSetting,
+} from './schema.js';
 import { isLoopbackHost } from './values.js';
 
 /** Secret fields (token, privateKeyPem, cookie.secret) are non-enumerable: pass these objects on as they are, never spread them. */
@@ -30,6 +40,8 @@ export interface Config {
   /** `emulator`: no OKTA_ORG_URL, so the dev launcher starts the built-in emulator's demo org. */
   okta: { mode: 'emulator' } | { mode: 'org'; orgUrl: string; auth: OktaAuth };
   oktaTimeoutMs: number;
+  /** Where state and audit events are kept (src/store, src/audit). */
+  store: StoreConfig;
   recovery: {
     methods: readonly RecoveryMethod[];
     showEnrolledMethods: boolean;
@@ -54,9 +66,29 @@ export interface Config {
     generated: boolean;
   };
   logLevel: Settings['LOG_LEVEL'];
-  branding: { orgName: string; supportUrl: string | null };
+  branding: {
+    orgName: string;
+    supportUrl: string | null;
+    /** LOGO_FILE's image, validated (PNG, JPEG or SVG, at most 256 KiB), or null. */
+    logo: Logo | null;
+    /** ACCENT_COLOR as #rrggbb (lower case), or null for the built-in colours. */
+    accentColor: string | null;
+    /** PASSWORD_REQUIREMENTS lines, or null for the catalogue's default lines. */
+    passwordRequirements: readonly string[] | null;
+    defaultLanguage: Language;
+  };
   /** Start-up notices for the operator (no secrets); main.ts logs them. */
   warnings: readonly string[];
+}
+
+/** `redis.url` is non-enumerable (it may carry a password): pass the object on as it is, never spread it. */
+export interface StoreConfig {
+  kind: StoreKindSetting;
+  /** Absolute path of the SQLite store's directory (DATA_DIR resolved against the working directory). */
+  dataDir: string;
+  /** Set when kind is redis. `display` is the URL without credentials, for messages. */
+  redis: { url: string; keyPrefix: string; display: string } | null;
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -71,10 +103,15 @@ export class ConfigError extends Error {
 export interface LoadOptions {
   /** Reads a file as UTF-8 (the private key and the PORTAL_CONFIG file); injectable for tests. */
   readFile?: (path: string) => string;
+  /** Reads a file's bytes (LOGO_FILE); injectable for tests. */
+  readBinaryFile?: (path: string) => Uint8Array;
 }
 
 type Env = Record<string, string | undefined>;
 type Raw = Partial<Record<SettingName, string>>;
+
+/** Settings whose file lists are joined with something other than a comma (their items may contain commas). */
+const LIST_SEPARATOR: Partial<Record<SettingName, string>> = { PASSWORD_REQUIREMENTS: '|' };
 
 const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY_FILE'] as const;
 
@@ -94,12 +131,14 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
 
   const okta = resolveOkta(raw, parsed, readFile, problems);
   const publicUrl = resolvePublicUrl(raw, parsed, problems);
+  const store = resolveStore(raw, parsed, problems);
+  const logo = parsed.LOGO_FILE === undefined ? null : readLogo(parsed.LOGO_FILE, opts.readBinaryFile ?? readFileSync, problems);
   if (parsed.OTT_TTL_SECONDS !== undefined && parsed.FLOW_TTL_SECONDS !== undefined) {
     if (parsed.OTT_TTL_SECONDS > parsed.FLOW_TTL_SECONDS) {
       problems.push('OTT_TTL_SECONDS: must not exceed FLOW_TTL_SECONDS (the ott lives inside its flow)');
     }
   }
-  if (problems.length > 0 || okta === null || publicUrl === null) throw new ConfigError(problems);
+  if (problems.length > 0 || okta === null || publicUrl === null || store === null) throw new ConfigError(problems);
 
   const s = parsed as Settings;
   const warnings: string[] = [];
@@ -118,10 +157,13 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     warnings.push('RESEND_COOLDOWN_SECONDS is below 30: Okta refuses SMS and voice resends within 30 seconds anyway.');
   }
 
+  warnings.push(...storeWarnings(raw, store.value));
+
   const config: Config = {
     server: { host: s.HOST, port: s.PORT, publicUrl, trustProxy: s.TRUST_PROXY },
     okta,
     oktaTimeoutMs: s.OKTA_TIMEOUT_MS,
+    store: store.value,
     recovery: {
       methods: s.RECOVERY_METHODS,
       showEnrolledMethods: s.SHOW_ENROLLED_METHODS,
@@ -142,7 +184,14 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     },
     cookie: hideSecret({ generated: s.COOKIE_SECRET === undefined }, 'secret', cookieSecret),
     logLevel: s.LOG_LEVEL,
-    branding: { orgName: s.ORG_NAME, supportUrl: s.SUPPORT_URL ?? null },
+    branding: {
+      orgName: s.ORG_NAME,
+      supportUrl: s.SUPPORT_URL ?? null,
+      logo,
+      accentColor: s.ACCENT_COLOR ?? null,
+      passwordRequirements: s.PASSWORD_REQUIREMENTS ?? null,
+      defaultLanguage: s.DEFAULT_LANGUAGE,
+    },
     warnings,
   };
   return deepFreeze(config);
@@ -185,7 +234,7 @@ function readConfigFile(path: string, readFile: (p: string) => string, problems:
       const v = nonBlank(String(value));
       if (v !== undefined) out[name] = v;
     } else if (Array.isArray(value) && value.every((x) => typeof x === 'string')) {
-      out[name] = value.join(',');
+      out[name] = value.join(LIST_SEPARATOR[name] ?? ',');
     } else {
       problems.push(`${name}: must be a string, number, boolean or list of strings in ${path}`);
     }
@@ -260,6 +309,56 @@ function readPrivateKey(path: string, readFile: (p: string) => string, problems:
   }
   problems.push('OKTA_PRIVATE_KEY_FILE: the file does not contain a PEM private key or a private RSA/EC JWK');
   return null;
+}
+
+function readLogo(path: string, readBinaryFile: (p: string) => Uint8Array, problems: string[]): Logo | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = readBinaryFile(path);
+  } catch (e) {
+    problems.push(`LOGO_FILE: cannot read ${path} (${errorLabel(e)})`);
+    return null;
+  }
+  const r = parseLogo(bytes);
+  if (r.ok) return r.value;
+  problems.push(`LOGO_FILE: ${r.message}`);
+  return null;
+}
+
+/** STORE defaults to redis when REDIS_URL is set, else sqlite; redis needs REDIS_URL. */
+function resolveStore(raw: Raw, parsed: Partial<Settings>, problems: string[]): { value: StoreConfig } | null {
+  const { DATA_DIR: dataDir, REDIS_KEY_PREFIX: keyPrefix, AUDIT_RETENTION_DAYS: auditRetentionDays } = parsed;
+  if (raw.STORE !== undefined && parsed.STORE === undefined) return null; // already reported
+  if (raw.REDIS_URL !== undefined && parsed.REDIS_URL === undefined) return null;
+  if (dataDir === undefined || keyPrefix === undefined || auditRetentionDays === undefined) return null;
+  const kind = parsed.STORE ?? (parsed.REDIS_URL !== undefined ? 'redis' : 'sqlite');
+  let redis: StoreConfig['redis'] = null;
+  if (kind === 'redis') {
+    if (parsed.REDIS_URL === undefined) {
+      problems.push('REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379/0)');
+      return null;
+    }
+    redis = hideSecret({ keyPrefix, display: redisDisplay(parsed.REDIS_URL) }, 'url', parsed.REDIS_URL);
+  }
+  return { value: { kind, dataDir: resolvePath(dataDir), redis, auditRetentionDays } };
+}
+
+function storeWarnings(raw: Raw, store: StoreConfig): string[] {
+  const out: string[] = [];
+  if (store.kind === 'memory') {
+    out.push('STORE=memory: flows, limits and audit events live in this process only (lost on restart, not shared between instances); use it for tests only.');
+  }
+  if (store.kind !== 'redis' && raw.REDIS_URL !== undefined) out.push(`REDIS_URL is set but STORE=${store.kind}: it is not used.`);
+  if (store.redis && store.redis.url.startsWith('redis:') && !isLoopbackHost(new URL(store.redis.url).hostname)) {
+    out.push('REDIS_URL: redis:// sends data unencrypted to a host that is not loopback; use rediss:// (TLS) across a network.');
+  }
+  return out;
+}
+
+/** A Redis URL without its credentials: redis://host:port/db. */
+function redisDisplay(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
 }
 
 function resolvePublicUrl(raw: Raw, parsed: Partial<Settings>, problems: string[]): string | null {

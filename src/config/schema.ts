@@ -6,6 +6,7 @@
  * docs/configuration.md documents every key of this schema (test/config enforces it).
  */
 import { z } from 'zod';
+import { parseRequirementLines } from './branding.js';
 import { RECOVERY_METHODS, type RecoveryMethod } from '../core/ports.js';
 import {
   isHostName,
@@ -13,6 +14,7 @@ import {
   parseOrgUrl,
   parseProxyEntry,
   parseRateWindow,
+  parseRedisUrl,
   splitList,
   type Parsed,
   type RateWindow,
@@ -105,6 +107,14 @@ function supportUrl(raw: string): Parsed<string> {
   return { ok: true, value: url.href };
 }
 
+/** The languages the page catalogue has (src/views/i18n); the first one is the default. */
+export const LANGUAGES = ['en', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Where the portal keeps its state (src/store): memory is for tests only. */
+export const STORE_KINDS = ['memory', 'sqlite', 'redis'] as const;
+export type StoreKindSetting = (typeof STORE_KINDS)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const settingsSchema = z.object({
@@ -139,6 +149,23 @@ export const settingsSchema = z.object({
   LIMIT_PUSH_PER_USER: rate('5/15m'),
   REVOKE_SESSIONS_DEFAULT: bool(true),
 
+  STORE: z
+    .enum(STORE_KINDS, { error: `must be one of ${STORE_KINDS.join(', ')}` })
+    .optional(),
+  DATA_DIR: z
+    .string()
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\x00-\x1f\x7f]{1,4096}$/, 'must be a directory path with no control characters')
+    .optional()
+    .transform((v) => v ?? './data'),
+  REDIS_URL: custom<string | undefined>(parseRedisUrl, undefined),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,100}$/, 'must be 1 to 100 visible characters with no spaces, e.g. okta-mfa-portal:')
+    .optional()
+    .transform((v) => v ?? 'okta-mfa-portal:'),
+  AUDIT_RETENTION_DAYS: int(1, 3650, 90),
+
   TRUST_PROXY: custom<string[]>(proxyList, []),
   COOKIE_SECRET: token(/^[\x21-\x7e]{32,1024}$/, 'must be at least 32 visible characters with no spaces (e.g. openssl rand -base64 32)'),
   LOG_LEVEL: z
@@ -152,6 +179,17 @@ export const settingsSchema = z.object({
     .optional()
     .transform((v) => v ?? 'Okta MFA Portal'),
   SUPPORT_URL: custom<string | undefined>(supportUrl, undefined),
+  LOGO_FILE: z.string().max(4096, 'is too long').optional(),
+  ACCENT_COLOR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb, e.g. #0b57d0')
+    .optional()
+    .transform((v) => v?.toLowerCase()),
+  PASSWORD_REQUIREMENTS: custom<string[] | undefined>(parseRequirementLines, undefined),
+  DEFAULT_LANGUAGE: z
+    .enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` })
+    .optional()
+    .transform((v) => v ?? 'en'),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

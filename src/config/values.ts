@@ -119,3 +119,27 @@ export function splitList(raw: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+/**
+ * A Redis URL: redis:// or rediss:// (TLS), a host, an optional port and database number (`/0` .. `/9999`), and
+ * optional credentials (`redis://:password@host` or `redis://user:password@host`). No query or fragment.
+ * Messages never repeat the URL: it may carry a password.
+ */
+export function parseRedisUrl(raw: string): Parsed<string> {
+  const expected = 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0';
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return fail(expected);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return fail(expected);
+  if (url.hostname === '') return fail(`${expected} (the host is missing)`);
+  if (url.search !== '' || url.hash !== '' || raw.includes('?') || raw.includes('#')) {
+    return fail('must not contain a query (?) or fragment (#)');
+  }
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,4}$/.test(url.pathname)) {
+    return fail('must end with an optional database number, e.g. /0');
+  }
+  return ok(raw.trim()); // as given: re-serialising could change how the password is encoded
+}

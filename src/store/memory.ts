@@ -9,7 +9,8 @@
  * - increment: a fixed window that starts at the first increment and resets once it has passed.
  * Not for several portal instances: use the SQLite or Redis store there.
  */
-import type { Clock, Store } from '../core/ports.js';
+import type { Clock } from '../core/ports.js';
+import type { ManagedStore } from './types.js';
 
 interface Entry {
   value: unknown;
@@ -21,9 +22,11 @@ export interface MemoryStoreOptions {
   sweepIntervalMs?: number;
 }
 
-export class MemoryStore implements Store {
+export class MemoryStore implements ManagedStore {
+  readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
 
   constructor(
     private readonly clock: Clock,
@@ -94,9 +97,15 @@ export class MemoryStore implements Store {
     return Object.fromEntries([...this.entries].map(([k, e]) => [k, structuredClone(e.value)]));
   }
 
-  close(): void {
+  async ping(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  /** Stops the sweep and drops everything (synchronously, before the returned promise settles). */
+  async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.closed = true;
     this.entries.clear();
   }
 

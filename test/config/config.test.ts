@@ -55,7 +55,14 @@ describe('loadConfig defaults', () => {
       pushPerUser: { max: 5, windowSeconds: 900 },
     });
     assert.equal(c.logLevel, 'info');
-    assert.deepEqual(c.branding, { orgName: 'Okta MFA Portal', supportUrl: null });
+    assert.deepEqual(c.branding, {
+      orgName: 'Okta MFA Portal',
+      supportUrl: null,
+      logo: null,
+      accentColor: null,
+      passwordRequirements: null,
+      defaultLanguage: 'en',
+    });
   });
 
   test('without COOKIE_SECRET a strong per-process secret is generated, with a warning', () => {
@@ -169,10 +176,68 @@ describe('loadConfig validation messages', () => {
 
   test('ORG_NAME and SUPPORT_URL', () => {
     const c = load({ ORG_NAME: 'Acme Corp', SUPPORT_URL: 'https://help.example.com/it?topic=mfa' });
-    assert.deepEqual(c.branding, { orgName: 'Acme Corp', supportUrl: 'https://help.example.com/it?topic=mfa' });
+    assert.equal(c.branding.orgName, 'Acme Corp');
+    assert.equal(c.branding.supportUrl, 'https://help.example.com/it?topic=mfa');
     assert.deepEqual(problems({ SUPPORT_URL: 'http://help.example.com' }), ['SUPPORT_URL: must be an absolute https:// URL']);
     assert.deepEqual(problems({ SUPPORT_URL: 'javascript:alert(1)' }), ['SUPPORT_URL: must be an absolute https:// URL']);
     assert.equal(problems({ ORG_NAME: 'a\nb' })[0]?.startsWith('ORG_NAME: '), true);
+  });
+
+  test('LOGO_FILE: PNG, JPEG or clean SVG by content, at most 256 KiB', () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const svg = new TextEncoder().encode('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>');
+    const files: Record<string, Uint8Array> = {
+      '/logo.png': png,
+      '/logo.svg': svg,
+      '/evil.svg': new TextEncoder().encode('<svg onload="alert(1)"></svg>'),
+      '/remote.svg': new TextEncoder().encode('<svg><image href="https://evil.example/x.png"/></svg>'),
+      '/big.png': new Uint8Array(256 * 1024 + 1).fill(0x89),
+      '/text.png': new TextEncoder().encode('hello'),
+    };
+    const readBinaryFile = (p: string): Uint8Array => {
+      const f = files[p];
+      if (!f) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return f;
+    };
+    const withLogo = (path: string) => loadConfig({ LOGO_FILE: path }, { readBinaryFile });
+    assert.deepEqual(withLogo('/logo.png').branding.logo, { contentType: 'image/png', base64: Buffer.from(png).toString('base64') });
+    assert.equal(withLogo('/logo.svg').branding.logo?.contentType, 'image/svg+xml');
+    const bad = (path: string): string => {
+      try {
+        withLogo(path);
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        return e.problems.join('; ');
+      }
+      assert.fail(`${path} was accepted`);
+    };
+    assert.match(bad('/evil.svg'), /^LOGO_FILE: the SVG contains scripts/);
+    assert.match(bad('/remote.svg'), /^LOGO_FILE: the SVG contains scripts, event handlers or external references/);
+    assert.equal(bad('/big.png'), 'LOGO_FILE: the file is larger than 256 KiB');
+    assert.equal(bad('/text.png'), 'LOGO_FILE: must be a PNG, JPEG or SVG image');
+    assert.equal(bad('/missing.png'), 'LOGO_FILE: cannot read /missing.png (ENOENT)');
+  });
+
+  test('ACCENT_COLOR, PASSWORD_REQUIREMENTS and DEFAULT_LANGUAGE', () => {
+    const c = load({
+      ACCENT_COLOR: '#6B2FBF',
+      PASSWORD_REQUIREMENTS: 'At least 12 characters, please | Not your username |',
+      DEFAULT_LANGUAGE: 'fr',
+    });
+    assert.equal(c.branding.accentColor, '#6b2fbf');
+    assert.deepEqual(c.branding.passwordRequirements, ['At least 12 characters, please', 'Not your username']);
+    assert.equal(c.branding.defaultLanguage, 'fr');
+    assert.deepEqual(problems({ ACCENT_COLOR: 'red' }), ['ACCENT_COLOR: must be a colour written #rrggbb, e.g. #0b57d0']);
+    assert.deepEqual(problems({ ACCENT_COLOR: '#fff' }), ['ACCENT_COLOR: must be a colour written #rrggbb, e.g. #0b57d0']);
+    assert.deepEqual(problems({ PASSWORD_REQUIREMENTS: ' | ' }), [
+      'PASSWORD_REQUIREMENTS: must list at least one requirement (lines separated by |)',
+    ]);
+    assert.deepEqual(problems({ DEFAULT_LANGUAGE: 'de' }), ['DEFAULT_LANGUAGE: must be one of en, fr']);
+    const fromFile = load(
+      { [CONFIG_FILE_VAR]: '/p.yaml' },
+      { '/p.yaml': 'PASSWORD_REQUIREMENTS:\n  - At least 10 characters, with a number\n  - No part of your name\n' },
+    );
+    assert.deepEqual(fromFile.branding.passwordRequirements, ['At least 10 characters, with a number', 'No part of your name']);
   });
 });
 

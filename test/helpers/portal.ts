@@ -45,6 +45,7 @@ export async function startPortal(
     HOST: '127.0.0.1',
     COOKIE_SECRET: 'test-cookie-secret-that-is-long-enough-0123456789',
     LOG_LEVEL: 'info',
+    STORE: 'memory', // tests that need the SQLite file or Redis pass STORE (and DATA_DIR / REDIS_URL)
     ...env,
   });
   const logger = pino({ level: 'debug' }, sink);

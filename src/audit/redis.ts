@@ -1,0 +1,96 @@
+/**
+ * RedisAuditLog: audit events in Redis sorted sets scored by the event time, shared by every instance.
+ * Rules: as in types.ts. Keys (under the store's prefix): `audit` holds every event; `audit:login:<lower login>`
+ * and `audit:user:<user id>` are per-subject indexes holding the same members, so a query for one user reads
+ * only that user's events. A member is the event's JSON with a random id (identical events stay distinct).
+ * Each append runs in one MULTI: ZADD to every index, ZREMRANGEBYSCORE of what is past the retention, and a
+ * PEXPIRE of the retention on each set (a set whose newest event is older than that disappears whole).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { AuditEvent, Clock } from '../core/ports.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import { redisReason } from '../store/redis.js';
+import { matches, queryLimit, type AuditLog, type AuditQuery, type StoredAuditEvent } from './types.js';
+
+const PAGE = 500;
+
+export class RedisAuditLog implements AuditLog {
+  private readonly allKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly clock: Clock,
+    private readonly retentionMs: number,
+  ) {
+    this.allKey = `${keyPrefix}audit`;
+  }
+
+  async append(event: AuditEvent): Promise<void> {
+    const member = JSON.stringify({ ...event, id: randomUUID() } satisfies StoredAuditEvent);
+    const cutoff = this.clock.now() - this.retentionMs;
+    const keys = [this.allKey];
+    if (event.login) keys.push(this.loginKey(event.login));
+    if (event.userId) keys.push(this.userKey(event.userId));
+    const multi = this.redis.multi();
+    for (const key of keys) {
+      multi.zadd(key, event.at, member);
+      multi.zremrangebyscore(key, '-inf', `(${cutoff}`);
+      multi.pexpire(key, this.retentionMs);
+    }
+    await this.run('append', async () => {
+      const results = await multi.exec();
+      const failed = results?.find(([err]) => err !== null);
+      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+    });
+  }
+
+  async query(q: AuditQuery = {}): Promise<StoredAuditEvent[]> {
+    const from = Math.max(q.since ?? 0, this.clock.now() - this.retentionMs);
+    const limit = queryLimit(q);
+    const key = q.login !== undefined ? this.loginKey(q.login) : q.userId !== undefined ? this.userKey(q.userId) : this.allKey;
+    // Newest first, page by page, keeping the events that match the remaining filters.
+    const out: StoredAuditEvent[] = [];
+    for (let offset = 0; out.length < limit; offset += PAGE) {
+      const page = await this.run('query', () => this.redis.zrange(key, '+inf', from, 'BYSCORE', 'REV', 'LIMIT', offset, PAGE));
+      for (const member of page) {
+        const e = parseMember(member);
+        if (e && matches(e, q, from)) out.push(e);
+        if (out.length === limit) break;
+      }
+      if (page.length < PAGE) break;
+    }
+    return out.reverse();
+  }
+
+  async prune(): Promise<number> {
+    const cutoff = this.clock.now() - this.retentionMs;
+    return this.run('prune', () => this.redis.zremrangebyscore(this.allKey, '-inf', `(${cutoff}`));
+  }
+
+  private loginKey(login: string): string {
+    return `${this.keyPrefix}audit:login:${login.toLowerCase()}`;
+  }
+
+  private userKey(userId: string): string {
+    return `${this.keyPrefix}audit:user:${userId}`;
+  }
+
+  private async run<R>(op: string, fn: () => Promise<R>): Promise<R> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw new StoreUnavailableError(`redis audit log: ${op} failed (${redisReason(e)})`, e);
+    }
+  }
+}
+
+function parseMember(member: string): StoredAuditEvent | null {
+  try {
+    const e = JSON.parse(member) as StoredAuditEvent;
+    return typeof e === 'object' && e !== null && typeof e.at === 'number' && typeof e.action === 'string' ? e : null;
+  } catch {
+    return null; // not ours: skip it rather than fail the whole query
+  }
+}

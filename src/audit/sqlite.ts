@@ -1,0 +1,130 @@
+/**
+ * SqliteAuditLog: audit events in the SQLite store's database file (table `audit`, created on first use).
+ * Rules: as in types.ts. Rows are only inserted and, past the retention period, deleted (at most once a minute,
+ * on append, and whenever prune() is called); queries never return an expired row even before it is deleted.
+ * Indexes serve the command's filters: by time, by login (case-insensitive) and by user id.
+ */
+import type Database from 'better-sqlite3';
+import type { AuditEvent, AuditOutcome, Clock, RecoveryMethod } from '../core/ports.js';
+import { StoreUnavailableError, errorLabel } from '../store/errors.js';
+import { queryLimit, type AuditLog, type AuditQuery, type StoredAuditEvent } from './types.js';
+
+const PRUNE_EVERY_MS = 60_000;
+
+interface AuditRow {
+  id: number;
+  at: number;
+  action: string;
+  outcome: string;
+  login: string | null;
+  user_id: string | null;
+  method: string | null;
+  ip: string;
+  request_id: string;
+  detail: string | null;
+}
+
+export class SqliteAuditLog implements AuditLog {
+  private readonly insert;
+  private readonly pruneStmt;
+  private lastPrune = -Infinity;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock,
+    private readonly retentionMs: number,
+  ) {
+    try {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS audit (
+          id INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          action TEXT NOT NULL,
+          outcome TEXT NOT NULL,
+          login TEXT,
+          user_id TEXT,
+          method TEXT,
+          ip TEXT NOT NULL,
+          request_id TEXT NOT NULL,
+          detail TEXT
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+        CREATE INDEX IF NOT EXISTS audit_login_at ON audit (login COLLATE NOCASE, at);
+        CREATE INDEX IF NOT EXISTS audit_user_at ON audit (user_id, at);
+      `);
+    } catch (e) {
+      throw new StoreUnavailableError(`sqlite audit log: cannot create its table (${errorLabel(e)})`, e);
+    }
+    this.insert = db.prepare<[number, string, string, string | null, string | null, string | null, string, string, string | null]>(
+      'INSERT INTO audit (at, action, outcome, login, user_id, method, ip, request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.pruneStmt = db.prepare<[number]>('DELETE FROM audit WHERE at < ?');
+  }
+
+  async append(event: AuditEvent): Promise<void> {
+    this.run('append', () => {
+      this.insert.run(
+        event.at,
+        event.action,
+        event.outcome,
+        event.login,
+        event.userId,
+        event.method,
+        event.ip,
+        event.requestId,
+        event.detail ?? null,
+      );
+    });
+    if (this.clock.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.prune();
+  }
+
+  async query(q: AuditQuery = {}): Promise<StoredAuditEvent[]> {
+    const where = ['at >= ?'];
+    const params: (string | number)[] = [Math.max(q.since ?? 0, this.clock.now() - this.retentionMs)];
+    if (q.login !== undefined) {
+      where.push('login = ? COLLATE NOCASE');
+      params.push(q.login);
+    }
+    if (q.userId !== undefined) {
+      where.push('user_id = ?');
+      params.push(q.userId);
+    }
+    params.push(queryLimit(q));
+    const rows = this.run('query', () =>
+      this.db
+        .prepare<(string | number)[], AuditRow>(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ?`)
+        .all(...params),
+    );
+    return rows.reverse().map(fromRow);
+  }
+
+  async prune(): Promise<number> {
+    const now = this.clock.now();
+    const changes = this.run('prune', () => this.pruneStmt.run(now - this.retentionMs).changes);
+    this.lastPrune = now;
+    return changes;
+  }
+
+  private run<R>(op: string, fn: () => R): R {
+    try {
+      return fn();
+    } catch (e) {
+      throw new StoreUnavailableError(`sqlite audit log: ${op} failed (${errorLabel(e)})`, e);
+    }
+  }
+}
+
+function fromRow(r: AuditRow): StoredAuditEvent {
+  return {
+    id: String(r.id),
+    at: r.at,
+    action: r.action,
+    outcome: r.outcome as AuditOutcome,
+    login: r.login,
+    userId: r.user_id,
+    method: r.method as RecoveryMethod | null,
+    ip: r.ip,
+    requestId: r.request_id,
+    ...(r.detail === null ? {} : { detail: r.detail }),
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * RedisStore: the Store port on Redis (ioredis), for several portal instances sharing state.
+ * Rules:
+ * - Every key is `<prefix><key>`; values are JSON strings with a PX TTL, so Redis itself removes expired entries
+ *   (TTLs run on Redis's clock; the injected Clock only turns a remaining TTL into an epoch `resetAt`).
+ * - take is GETDEL (Redis ≥ 6.2) and increment a Lua script (INCR, PEXPIRE on the first hit, PTTL): both atomic
+ *   across every instance. Counters are plain Redis integers, which read back as JSON numbers.
+ * - Failing fast instead of hanging: no offline queue (a command while disconnected fails at once), one retry
+ *   per request, a connect timeout and a command timeout. ioredis keeps reconnecting in the background; ping()
+ *   reports whether the store is usable now. Errors become StoreUnavailableError whose message names the
+ *   operation and a short reason, never the URL (it may carry a password) nor a value.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Clock } from '../core/ports.js';
+import { StoreUnavailableError, errorLabel } from './errors.js';
+import type { ManagedStore } from './types.js';
+
+export const DEFAULT_REDIS_KEY_PREFIX = 'okta-mfa-portal:';
+
+/** INCR in a fixed window: sets the expiry on the first hit (or if a key somehow has none); returns {count, pttl}. */
+const INCREMENT_LUA = `
+local n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if n == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {n, ttl}
+`;
+
+export interface RedisStoreOptions {
+  /** redis:// or rediss:// URL (may carry credentials; never logged). */
+  url: string;
+  keyPrefix?: string;
+  clock: Clock;
+  /** Connect timeout and the bound on the first connection (ms). Default 3000. */
+  connectTimeoutMs?: number;
+  /** A command that gets no answer within this time fails (ms). Default 2000. */
+  commandTimeoutMs?: number;
+  /** Told about connection errors (the store keeps reconnecting); messages carry no secret. */
+  onError?: (message: string) => void;
+}
+
+type RedisWithIncrement = Redis & {
+  portalIncrement(key: string, windowMs: number): Promise<[number, number]>;
+};
+
+/** Connects and waits until Redis is ready; throws StoreUnavailableError when it is not reachable in time. */
+export async function connectRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
+  const connectTimeout = opts.connectTimeoutMs ?? 3000;
+  const options: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout,
+    commandTimeout: opts.commandTimeoutMs ?? 2000,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+  };
+  const redis = new Redis(opts.url, options) as RedisWithIncrement;
+  redis.defineCommand('portalIncrement', { numberOfKeys: 1, lua: INCREMENT_LUA });
+  let lastError: unknown = null;
+  const onError = (e: unknown) => {
+    lastError = e;
+  };
+  redis.on('error', onError);
+  const where = describeRedisUrl(opts.url);
+  try {
+    await withTimeout(redis.connect(), connectTimeout + 500, 'ETIMEDOUT');
+    const info = await redis.info('server');
+    const version = /redis_version:(\d+)\.(\d+)/.exec(info);
+    if (version && (Number(version[1]) < 6 || (Number(version[1]) === 6 && Number(version[2]) < 2))) {
+      throw new StoreUnavailableError(`REDIS_URL: ${where} runs Redis ${version[1]}.${version[2]}; the portal needs 6.2 or later (GETDEL)`);
+    }
+  } catch (e) {
+    redis.disconnect();
+    if (e instanceof StoreUnavailableError) throw e;
+    throw new StoreUnavailableError(`REDIS_URL: cannot connect to ${where} (${errorLabel(lastError ?? e)})`, lastError ?? e);
+  }
+  redis.off('error', onError);
+  return new RedisStore(redis, opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, opts.clock, opts.onError);
+}
+
+/** The URL without credentials, for messages: `redis://host:port/db`. */
+export function describeRedisUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return 'the Redis server';
+  }
+}
+
+export class RedisStore implements ManagedStore {
+  readonly kind = 'redis' as const;
+  private closed = false;
+
+  constructor(
+    /** The connection; the Redis audit log shares it. */
+    readonly redis: Redis,
+    readonly keyPrefix: string,
+    private readonly clock: Clock,
+    onError?: (message: string) => void,
+  ) {
+    // Without a listener ioredis prints every connection error; report each distinct outage once instead.
+    let reported: string | null = null;
+    redis.on('error', (e: unknown) => {
+      const label = errorLabel(e);
+      if (label !== reported) onError?.(`redis store: connection error (${label}); reconnecting`);
+      reported = label;
+    });
+    redis.on('ready', () => {
+      reported = null;
+    });
+  }
+
+  async get<T>(key: string): Promise<T | null> {
+    const text = await this.run('get', () => this.redis.get(this.keyPrefix + key));
+    return text === null ? null : (JSON.parse(text) as T);
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    const json = JSON.stringify(value);
+    const k = this.keyPrefix + key;
+    const px = Math.ceil(ttlMs);
+    if (!(px > 0) || json === undefined) await this.run('set', () => this.redis.del(k));
+    else await this.run('set', () => this.redis.set(k, json, 'PX', px));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.run('delete', () => this.redis.del(this.keyPrefix + key));
+  }
+
+  async take<T>(key: string): Promise<T | null> {
+    const text = await this.run('take', () => this.redis.getdel(this.keyPrefix + key));
+    return text === null ? null : (JSON.parse(text) as T);
+  }
+
+  async increment(key: string, windowMs: number): Promise<{ count: number; resetAt: number }> {
+    const window = Math.max(1, Math.ceil(windowMs));
+    const [count, pttl] = await this.run('increment', () =>
+      (this.redis as RedisWithIncrement).portalIncrement(this.keyPrefix + key, window),
+    );
+    return { count: Number(count), resetAt: this.clock.now() + Number(pttl) };
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.closed || this.redis.status !== 'ready') return false;
+    try {
+      return (await withTimeout(this.redis.ping(), 1000, 'ETIMEDOUT')) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.redis.status === 'ready') {
+      try {
+        await withTimeout(this.redis.quit(), 1000, 'ETIMEDOUT');
+        return;
+      } catch {
+        // fall through to a hard disconnect
+      }
+    }
+    this.redis.disconnect();
+  }
+
+  private async run<R>(op: string, fn: () => Promise<R>): Promise<R> {
+    if (this.closed) throw new StoreUnavailableError(`redis store: ${op} after close`);
+    try {
+      return await fn();
+    } catch (e) {
+      throw new StoreUnavailableError(`redis store: ${op} failed (${redisReason(e)})`, e);
+    }
+  }
+}
+
+/** A short reason for a failed Redis command: `not connected`, `timed out`, or the error's code. */
+export function redisReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : '';
+  if (msg.includes('enableOfflineQueue') || msg.includes('Connection is closed')) return 'not connected';
+  if (msg.includes('Command timed out')) return 'timed out';
+  return errorLabel(e);
+}
+
+/** Rejects with an Error whose code is `code` if `p` has not settled within `ms` (the timer is unref'd). */
+function withTimeout<T>(p: Promise<T>, ms: number, code: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error(`timed out after ${ms} ms`), { code })), ms);
+    t.unref();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
