@@ -2,13 +2,16 @@
 // response; fault injection, SSWS authentication and rate limiting on Okta paths (in that order, before the body is
 // parsed); the request log; Okta-shaped errors (control paths get {error}); 404 vs 405 for unknown routes.
 // Rules: the token is compared in constant time and never echoed; /api/v1/authn works without a token (it is
-// Okta's public primary-authentication API) but a wrong token is still refused; errors never carry a stack trace.
+// Okta's public primary-authentication API) but a wrong token is still refused; /oauth2 paths (the OIDC side,
+// emulator/src/oidc/) never need the token, and credential values in their query are redacted in the request log;
+// errors never carry a stack trace.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError, OktaError, errors } from './errors.js';
 import { requestId } from './ids.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import type { RateDecision } from './ratelimit.js';
+import { isOidcPath, redactOidcQuery } from './oidc/paths.js';
 
 export const BODY_LIMIT = 1_048_576;
 
@@ -103,7 +106,7 @@ export function registerHttpBehaviour(app: FastifyInstance): void {
 
     const isAuthn = path === '/api/v1/authn' || path.startsWith('/api/v1/authn/');
     const auth = req.headers.authorization;
-    if (!(isAuthn && auth === undefined) && !tokenMatches(auth, emu.apiToken)) {
+    if (!isOidcPath(path) && !(isAuthn && auth === undefined) && !tokenMatches(auth, emu.apiToken)) {
       setRateHeaders(reply, emu.limiter.peek(emu.clock.now()));
       throw errors.invalidToken();
     }
@@ -128,11 +131,13 @@ export function registerHttpBehaviour(app: FastifyInstance): void {
   function logRequest(req: FastifyRequest, status: number): void {
     if (!req.meta?.isOkta || req.meta.logged) return;
     req.meta.logged = true;
+    const path = pathOf(req.url);
+    const query = { ...(req.query as Record<string, string | string[]>) };
     emu.requestLog.add({
       id: req.meta.requestId,
       method: req.method,
-      path: pathOf(req.url),
-      query: { ...(req.query as Record<string, string | string[]>) },
+      path,
+      query: isOidcPath(path) ? redactOidcQuery(query) : query,
       status,
       at: new Date(emu.clock.now()).toISOString(),
     });

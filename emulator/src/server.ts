@@ -1,13 +1,16 @@
 // Builds and starts the Okta org emulator. Rules: one Fastify instance per emulator with its own clock, org state,
 // faults, request log and rate limiter; binds 127.0.0.1 by default; `//` runs in paths are collapsed before routing
 // (the Okta SDK sends `//api/...` when orgUrl ends with a slash); bodies are capped at 1 MB; the phone page (H2's
-// emulator/src/phone/page.ts) is registered after the API routes.
+// emulator/src/phone/page.ts) is registered after the API routes; the OIDC side (emulator/src/oidc/) shares the
+// org state, and its issuer is fixed to the listening URL by startEmulator.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Clock } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { OktaError } from './errors.js';
 import { Faults } from './faults.js';
 import { BODY_LIMIT, frameworkErrorHandler, registerHttpBehaviour } from './headers.js';
+import { OidcService } from './oidc/provider.js';
+import { registerOidcRoutes } from './oidc/routes.js';
 import { OrgState, prepareSeed } from './org/state.js';
 import { registerPhonePage } from './phone/page.js';
 import { RateLimiter } from './ratelimit.js';
@@ -23,7 +26,8 @@ import type { SeedOrg } from './seed/schema.js';
 
 export type { SeedOrg } from './seed/schema.js';
 export { SeedError } from './seed/load.js';
-export { DEMO_PASSWORD } from './seed/demo.js';
+export { DEMO_PASSWORD, DEMO_OIDC_CLIENT_ID, DEMO_OIDC_CLIENT_SECRET } from './seed/demo.js';
+export { OIDC_MOUNT } from './oidc/paths.js';
 
 /** The documented development token. Not a secret: anyone can read it here and in emulator/README.md. */
 export const DEFAULT_API_TOKEN = '00emulator-dev-token-not-a-secret';
@@ -47,6 +51,8 @@ export interface RunningEmulator {
   url: string;
   apiToken: string;
   phoneUrl: string;
+  /** The OIDC issuer (default custom authorization server): url + '/oauth2/default'. */
+  issuer: string;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
   const faults = new Faults();
   const requestLog = new RequestLog();
   const limiter = new RateLimiter(seed.parsed.rateLimits, seed.parsed.defaultRateLimit);
+  const oidc = new OidcService(state, seed.parsed.org.name, seed.parsed.oidcClients);
   const emu: EmulatorContext = {
     clock,
     state,
@@ -80,6 +87,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
       faults.clear();
       requestLog.clear();
       limiter.clear();
+      oidc.reset();
     },
   };
 
@@ -103,6 +111,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
     },
   });
   app.decorate('emu', emu);
+  app.decorate('oidc', oidc);
   registerHttpBehaviour(app);
   await app.register(async (api) => {
     await registerUserRoutes(api);
@@ -111,6 +120,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
     await registerVerifyRoutes(api);
     await registerAuthnRoutes(api);
     await registerControlRoutes(api);
+    await registerOidcRoutes(api);
     await registerPhonePage(api);
   });
   await app.ready();
@@ -125,10 +135,12 @@ export async function startEmulator(opts: StartOptions = {}): Promise<RunningEmu
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${urlHost}:${port}`;
+  app.oidc.setBaseUrl(url);
   return {
     url,
     apiToken: app.emu.apiToken,
     phoneUrl: `${url}/_emulator/`,
+    issuer: `${url}/oauth2/default`,
     close: () => app.close(),
   };
 }

@@ -1,10 +1,14 @@
 // The built-in demo org loaded when no --seed is given. Rules: fixed ids, phone numbers (+1 555 555-01xx, the
 // fictional range) and TOTP secrets so the demo is reproducible; every user is documented in emulator/README.md;
-// one shared, documented password (DEMO_PASSWORD) for everyone. Not secrets: this is public demo data.
+// one shared, documented password (DEMO_PASSWORD) for everyone; one documented OIDC client for the portal
+// (DEMO_OIDC_CLIENT_SECRET). Not secrets: this is public demo data.
 import type { SeedOrg } from './schema.js';
 
 export const DEMO_PASSWORD = 'Recover-Me-2026!';
 export const DEMO_PREVIOUS_PASSWORD = 'Recover-Me-2025!';
+export const DEMO_OIDC_CLIENT_ID = 'okta-mfa-portal-dev';
+/** Documented development secret of the demo OIDC client, not a secret. */
+export const DEMO_OIDC_CLIENT_SECRET = 'dev-client-secret-not-a-secret';
 
 export const demoSeed: SeedOrg = {
   org: { name: 'Emulated Okta demo org' },
@@ -184,6 +188,16 @@ export const demoSeed: SeedOrg = {
       status: 'RECOVERY',
       password: DEMO_PASSWORD,
       factors: [{ id: 'ostDemoRoryRecover01', type: 'google-totp', secret: 'LXVDSRRWE6E4L5IVS3TE6XPRF7PDAVN2' }],
+    },
+  ],
+  oidcClients: [
+    {
+      clientId: DEMO_OIDC_CLIENT_ID,
+      clientSecret: DEMO_OIDC_CLIENT_SECRET,
+      clientName: 'Okta MFA Portal (development)',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      redirectUris: ['http://127.0.0.1:3000/auth/callback', 'http://localhost:3000/auth/callback'],
+      postLogoutRedirectUris: ['http://127.0.0.1:3000/', 'http://localhost:3000/'],
     },
   ],
 };

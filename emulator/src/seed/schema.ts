@@ -1,6 +1,7 @@
 // The seed format (JSON or YAML) describing an emulated org, validated with zod. Rules: unknown keys are refused so a
 // typo is reported rather than ignored; every message names the offending field path (users[3].factors[0].type);
-// cross-field rules (unique logins/ids, password needed for statuses that sign in, admin owner exists) are checked here.
+// cross-field rules (unique logins/ids, password needed for statuses that sign in, admin owner exists, unique OIDC client
+// ids, a secret exactly when the client authenticates with one) are checked here.
 import { z } from 'zod';
 
 export const USER_STATUSES = [
@@ -81,6 +82,43 @@ const rateLimitSchema = z
   })
   .strict();
 
+export const OIDC_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+export type OidcAuthMethod = (typeof OIDC_AUTH_METHODS)[number];
+
+/** An absolute http(s) URL with no fragment and no credentials, as OAuth requires of redirect URIs. */
+const redirectUri = z
+  .string()
+  .max(2000)
+  .refine((v) => {
+    const u = URL.parse(v);
+    return u !== null && (u.protocol === 'http:' || u.protocol === 'https:') && u.hash === '' && !v.includes('#') && u.username === '' && u.password === '';
+  }, 'must be an absolute http(s) URL without a fragment or credentials');
+
+/**
+ * An OIDC client of the emulated default authorization server. Without tokenEndpointAuthMethod a client with a
+ * secret uses client_secret_basic and one without is public ('none', PKCE required).
+ */
+export const oidcClientSchema = z
+  .object({
+    clientId: z.string().regex(/^[A-Za-z0-9._~-]{3,100}$/, 'must be 3-100 characters: letters, digits, . _ ~ -'),
+    clientSecret: z.string().min(8, 'must be at least 8 characters').max(200).optional(),
+    clientName: z.string().min(1).max(100).optional(),
+    redirectUris: z.array(redirectUri).min(1, 'needs at least one redirect URI').max(20),
+    postLogoutRedirectUris: z.array(redirectUri).max(20).default([]),
+    tokenEndpointAuthMethod: z.enum(OIDC_AUTH_METHODS).optional(),
+    /** true: every sign-in to this client asks for a factor, whatever the user's mfaRequired. */
+    mfaRequired: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.tokenEndpointAuthMethod === 'none' && c.clientSecret !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'must be omitted when tokenEndpointAuthMethod is none' });
+    }
+    if (c.tokenEndpointAuthMethod && c.tokenEndpointAuthMethod !== 'none' && c.clientSecret === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: `is required when tokenEndpointAuthMethod is ${c.tokenEndpointAuthMethod}` });
+    }
+  });
+
 export const passwordPolicySchema = z
   .object({
     minLength: z.number().int().min(1).max(256).default(8),
@@ -107,6 +145,7 @@ export const seedSchema = z
       .default({ limit: 600, windowSeconds: 60 }),
     rateLimits: z.array(rateLimitSchema).default([]),
     users: z.array(seedUserSchema).default([]),
+    oidcClients: z.array(oidcClientSchema).max(100).default([]),
   })
   .strict()
   .superRefine((seed, ctx) => {
@@ -126,6 +165,12 @@ export const seedSchema = z
         ids.set(f.id, `users[${i}].factors[${j}].id`);
       });
     });
+    const clientIds = new Map<string, number>();
+    seed.oidcClients.forEach((c, i) => {
+      const prev = clientIds.get(c.clientId);
+      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['oidcClients', i, 'clientId'], message: `duplicates oidcClients[${prev}].clientId` });
+      clientIds.set(c.clientId, i);
+    });
     if (seed.apiTokenOwner && !logins.has(seed.apiTokenOwner.toLowerCase())) {
       ctx.addIssue({ code: 'custom', path: ['apiTokenOwner'], message: 'must be the login of a user in users' });
     }
@@ -139,3 +184,5 @@ export type SeedUser = z.output<typeof seedUserSchema>;
 export type SeedFactor = z.output<typeof seedFactorSchema>;
 export type PasswordPolicy = z.output<typeof passwordPolicySchema>;
 export type RateLimitRule = z.output<typeof rateLimitSchema>;
+export type OidcClientInput = z.input<typeof oidcClientSchema>;
+export type OidcClient = z.output<typeof oidcClientSchema>;
