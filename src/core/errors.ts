@@ -10,6 +10,11 @@ export const ERROR_CODES = {
   PASSWORD_MISMATCH: { status: 400, message: 'The two passwords do not match.' },
   PASSWORD_POLICY: { status: 400, message: 'The password does not meet the password policy.' },
   METHOD_NOT_AVAILABLE: { status: 400, message: 'That verification method is not available.' },
+  WRONG_CURRENT_PASSWORD: { status: 400, message: 'The current password is not correct.' },
+  INVALID_PHONE_NUMBER: { status: 400, message: 'Enter the phone number in international format, e.g. +14155550100.' },
+  SIGN_IN_REQUIRED: { status: 401, message: 'Sign in to continue.' },
+  STEP_UP_REQUIRED: { status: 403, message: 'Confirm it is you with one of your security methods first.' },
+  FACTOR_EXISTS: { status: 409, message: 'You already have this security method. Remove it first to set it up again.' },
   WRONG_STEP: { status: 409, message: 'This step is not available now. Start again.' },
   FLOW_EXPIRED: { status: 410, message: 'This recovery has expired. Start again.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts. Start again later.' },
@@ -19,6 +24,7 @@ export const ERROR_CODES = {
   CSRF: { status: 403, message: 'The form has expired or did not come from this site. Reload the page and try again.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   IDP_UNAVAILABLE: { status: 503, message: 'The identity service is not answering. Try again in a moment.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable. Try again in a moment.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

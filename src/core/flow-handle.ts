@@ -3,6 +3,8 @@
  * Rules: id = 16 random bytes, secret = 32 random bytes, both base64url, both from the Random port.
  * The store keeps only sha256(secret) (under `flow:<id>`); a presented handle is checked with a constant-time
  * comparison. Anything that does not have the exact shape is rejected without touching the store.
+ * The secret is rotated (same id, new secret) when the flow gains privilege (a method is chosen, a code is
+ * accepted): a handle planted in a victim's browser before that stops working (session fixation, SES-1 / ATK-9).
  */
 import { randomToken, safeEqual, sha256 } from './crypto.js';
 import type { Random } from './ports.js';
@@ -31,4 +33,10 @@ export function parseHandle(handle: unknown): { id: string; secret: string } | n
 
 export function secretMatches(secret: string, secretHash: string): boolean {
   return safeEqual(sha256(secret), secretHash);
+}
+
+/** A new secret for an existing flow id: returns the new handle and the hash to store in place of the old one. */
+export function rotateHandle(random: Random, id: string): { handle: string; secretHash: string } {
+  const secret = randomToken(random, 32);
+  return { handle: `${id}.${secret}`, secretHash: sha256(secret) };
 }

@@ -86,9 +86,68 @@ export interface IdentityProvider {
   pollPush(userId: string, factorId: string, transactionId: string): Promise<PushResult>;
   /** Admin set-password with history checks (strict=true). Throws PASSWORD_POLICY with the IdP's causes. */
   setPassword(userId: string, password: string): Promise<void>;
+  /**
+   * Whether the user's password was changed after `since` (IdpUser.passwordChanged as read earlier; null = any
+   * change counts). Used to reconcile a password write whose outcome is unknown (REL-6). A read: safe to repeat.
+   */
+  passwordChangedSince(userId: string, since: string | null): Promise<boolean>;
   unlockUser(userId: string): Promise<void>;
   /** Ends the user's IdP sessions (sign out everywhere). */
   revokeSessions(userId: string): Promise<void>;
+}
+
+/** A factor with what the account page shows (IdpFactor plus Okta's type and provider). */
+export interface IdpFactorDetail extends IdpFactor {
+  /** Okta factorType (sms, call, push, token:software:totp, email, question ...). */
+  factorType: string;
+  /** Okta provider (OKTA, GOOGLE ...). */
+  provider: string;
+  /** The e-mail address of an email factor. Never sent to the browser unmasked. */
+  email?: string;
+}
+
+/** A factor just enrolled, waiting for activation, with what the user needs to activate it. */
+export type PendingEnrolment =
+  /** SMS / voice: the IdP sent the first code to `phoneNumber` (as the IdP normalised it). */
+  | { method: 'sms' | 'call'; factorId: string; phoneNumber: string }
+  /** Authenticator apps: the shared secret (base32) and the otpauth:// key URI built from it. */
+  | { method: 'google-authenticator' | 'okta-verify-code'; factorId: string; sharedSecret: string; otpauthUri: string }
+  /** Okta Verify push: the activation QR image as a data: URI (null when the IdP gave none), and its expiry. */
+  | { method: 'push'; factorId: string; qrDataUri: string | null; expiresAt: number | null };
+
+/** Where a push enrolment stands at the IdP. */
+export type PushActivation = 'waiting' | 'active' | 'expired';
+
+/**
+ * What the account service (signed-in self-service) needs from the identity provider: the recovery's challenge
+ * and verify calls (step-up) plus the Factors API's lifecycle and the user's own password change. Every method may
+ * throw the PortalErrors listed on IdentityProvider, and:
+ * enrollFactor INVALID_PHONE_NUMBER / FACTOR_EXISTS; activateFactor INVALID_CODE; changePassword
+ * WRONG_CURRENT_PASSWORD / PASSWORD_POLICY (with causes). A factor the IdP no longer knows is NOT_FOUND.
+ */
+export interface AccountIdentityProvider
+  extends Pick<IdentityProvider, 'sendChallenge' | 'verifyPasscode' | 'startPush' | 'pollPush'> {
+  /** Every factor of the user, whatever its type or status, with type, provider and profile details. */
+  getFactors(userId: string): Promise<IdpFactorDetail[]>;
+  /**
+   * Enrols a factor (PENDING_ACTIVATION). sms/call need `phoneNumber` (E.164) and get the first code at once;
+   * authenticator apps get an otpauth:// URI labelled `totpLabel` under `totpIssuer`.
+   */
+  enrollFactor(
+    userId: string,
+    method: RecoveryMethod,
+    opts: { phoneNumber?: string; totpIssuer?: string; totpLabel?: string },
+  ): Promise<PendingEnrolment>;
+  /** Activates a pending sms / call / totp factor with a code; resolves with the now ACTIVE factor. */
+  activateFactor(userId: string, factorId: string, passCode: string): Promise<IdpFactorDetail>;
+  /** Sends the activation code of a pending sms / call factor again (Okta's 30 s window applies). */
+  resendEnrollment(userId: string, factorId: string, method: 'sms' | 'call', phoneNumber: string): Promise<void>;
+  /** Reads where a pending push enrolment stands (one GET, no waiting). */
+  pollPushActivation(userId: string, factorId: string): Promise<PushActivation>;
+  /** Removes a factor (any status). */
+  unenrollFactor(userId: string, factorId: string): Promise<void>;
+  /** The user's own password change: the current password is checked by the IdP (strict: history, min age). */
+  changePassword(userId: string, oldPassword: string, newPassword: string): Promise<void>;
 }
 
 /**

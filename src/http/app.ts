@@ -13,6 +13,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { RecoveryService } from '../core/recovery/api.js';
+import { accountRoutes, type AccountHttpOptions } from './account/index.js';
 import { apiRoutes } from './api/routes.js';
 import { assetRoutes } from './assets.js';
 import { resolveHttpConfig, type HttpConfig } from './config.js';
@@ -28,12 +29,16 @@ export interface BuildAppDeps {
   config: HttpConfig;
   /** A pino(-compatible) logger, `true` for a default pino logger on stdout, `false`/absent for none. */
   logger?: FastifyBaseLogger | boolean;
+  /** Operations (src/ops: health, readiness, metrics, request-scoped logging): hooks and routes added first. */
+  ops?: (app: FastifyInstance) => void;
+  /** Sign-in with Okta and "My security methods" (src/http/account); absent: /auth/* and /account* are 404. */
+  account?: AccountHttpOptions | undefined;
 }
 
 export const BODY_LIMIT = 16 * 1024;
 
 export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
-  const cfg = resolveHttpConfig(deps.config);
+  const cfg = resolveHttpConfig({ ...deps.config, signIn: deps.account !== undefined });
   const base = deps.logger === true ? pino() : deps.logger || undefined;
 
   const app = Fastify({
@@ -47,6 +52,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandlers(app, cfg);
+  deps.ops?.(app);
   await registerSecurityHeaders(app, cfg);
   await app.register(cookie, { secret: cfg.cookieSecret, hook: 'onRequest' });
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
@@ -57,6 +63,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
       await assetRoutes(scope);
       await apiRoutes(scope, { recovery: deps.recovery, cfg });
       await pageRoutes(scope, { recovery: deps.recovery, cfg });
+      if (deps.account) await accountRoutes(scope, cfg, deps.account);
     },
     { prefix: cfg.basePath },
   );

@@ -4,13 +4,13 @@
  * - JSON: `{"error":{"code","message","causes"?}}` with the code's HTTP status; `Retry-After` whenever the error
  *   carries retryAfterSeconds. Only codes from ERROR_CODES are ever sent.
  * - PortalError → its code, status and (safe) message. Fastify's own client errors (validation, bad JSON, body too
- *   large, unsupported media type) → BAD_REQUEST with their 4xx status. CSRF plugin errors → CSRF.
+ *   large, unsupported media type) → BAD_REQUEST with their 4xx status. CSRF plugin errors → CSRF. A store that
+ *   cannot be used (code STORE_UNAVAILABLE) → 503 SERVICE_UNAVAILABLE with Retry-After.
  *   Anything else → 500 INTERNAL with a generic message and the request id; the error itself is logged (never sent).
  * - 404: JSON under /api/, a page elsewhere; a known path with the wrong method → 405 with `Allow`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, isPortalError, type ErrorCode } from '../core/errors.js';
-import { en } from '../views/i18n/en.js';
 import { messagePage, type MessageAction } from '../views/pages/message.js';
 import type { ResolvedHttpConfig } from './config.js';
 import { API_PREFIX, PATHS } from './paths.js';
@@ -65,6 +65,11 @@ export function toWireError(err: unknown): WireError {
   }
   if (err instanceof HttpRefusal) return { code: 'BAD_REQUEST', status: err.statusCode, message: err.message };
   const fcode = fastifyErrorCode(err);
+  if (fcode === 'STORE_UNAVAILABLE') {
+    // src/store's StoreUnavailableError (Redis down, SQLite unwritable): a clear 503, the reason only in the log.
+    const detail = err instanceof Error ? err.message.slice(0, 200) : undefined;
+    return { code: 'SERVICE_UNAVAILABLE', status: 503, message: ERROR_CODES.SERVICE_UNAVAILABLE.message, retryAfterSeconds: 5, detail };
+  }
   if (fcode === 'FST_CSRF_MISSING_SECRET' || fcode === 'FST_CSRF_INVALID_TOKEN') {
     return { code: 'CSRF', status: ERROR_CODES.CSRF.status, message: ERROR_CODES.CSRF.message, detail: fcode };
   }
@@ -121,6 +126,7 @@ export function sendJsonError(reply: FastifyReply, w: WireError): FastifyReply {
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'RATE_LIMITED',
   'IDP_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
   'RESEND_TOO_SOON',
   'FACTOR_LOCKED',
   'INVALID_CODE',
@@ -135,6 +141,8 @@ function reloadTarget(path: string, cfg: ResolvedHttpConfig): string {
   const rel = path.startsWith(cfg.basePath) ? path.slice(cfg.basePath.length) : path;
   if (rel === PATHS.resend) return PATHS.code;
   if (rel === PATHS.cancel) return PATHS.start;
+  // Account forms and sign-out (src/http/account): back to the account overview (it asks for sign-in if needed).
+  if (rel === '/account' || rel.startsWith('/account/') || rel === '/auth/signout') return '/account';
   const known: string[] = [PATHS.start, PATHS.method, PATHS.code, PATHS.push, PATHS.password];
   return known.includes(rel) ? rel : PATHS.start;
 }
@@ -147,6 +155,7 @@ export function sendHtmlError(
 ): FastifyReply {
   const request = reply.request;
   const ctx = viewContext(cfg, request);
+  const en = ctx.t; // the request's language (cookie / Accept-Language)
   const startAgain: MessageAction = { href: ctx.href(PATHS.start), label: en.common.startAgain };
   const path = request.url.split('?', 1)[0] ?? '';
   let page: string;

@@ -9,11 +9,14 @@
  * - requestTimeout = timeoutMs per HTTP request (measured: node-fetch aborts both a slow response and a stalled
  *   body), plus an overall deadline per operation, because OAuth mode may first fetch an access token.
  * - Every HTTP request is reported to `onCall(op, status | 'error', ms)` (the token request as `oauthToken`).
+ * - With `resilience` (resilience.ts), each operation is admitted by it first (rate-limit gate, circuit breaker,
+ *   concurrency cap; waiting for a slot counts against the same deadline) and its outcome is reported back.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { PortalError } from '../core/errors.js';
-import { readOktaFailure, toPortalError, type OktaOp } from './errors.js';
+import { header, readOktaFailure, retryAfterFromHeaders, toPortalError, type OktaOp } from './errors.js';
+import type { CallOutcome, OktaResilience, Permit } from './resilience.js';
 
 export type OktaAuthOptions =
   | { kind: 'ssws'; token: string }
@@ -34,6 +37,8 @@ export interface OktaClientOptions {
   onCall?: (op: string, status: number | 'error', ms: number) => void;
   /** Epoch ms; injectable for tests. */
   now?: () => number;
+  /** Rate-limit gate, circuit breaker and concurrency cap shared by every call (absent: none of them). */
+  resilience?: OktaResilience;
 }
 
 export interface OktaRunner {
@@ -108,9 +113,30 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
         opts.timeoutMs,
       );
     });
+    let permit: Permit | undefined;
     try {
-      return await Promise.race([context.run({ op }, () => fn(client)), deadline]);
+      if (opts.resilience) {
+        try {
+          // A slot that frees up with less than a quarter of the deadline left is not used (see resilience.ts).
+          permit = await opts.resilience.enter(op, deadline, performance.now() + opts.timeoutMs * 0.75);
+        } catch (err) {
+          const refused = toPortalError(op, err, now());
+          opts.logger?.({ event: 'okta.error', op, code: refused.code, detail: refused.detail });
+          throw new Refused(refused);
+        }
+      }
+      const call = context.run({ op }, () => fn(client));
+      if (permit) {
+        // The slot stays taken until the SDK's request has ended, even when the deadline gave up on it first.
+        const held = permit;
+        call.then(held.release, held.release);
+      }
+      const result = await Promise.race([call, deadline]);
+      permit?.record({ kind: 'answered' });
+      return result;
     } catch (err) {
+      if (err instanceof Refused) throw err.error; // not sent: already mapped and logged
+      permit?.record(outcomeOf(err, now()));
       if (runOpts.ifNotFound !== undefined && readOktaFailure(err)?.status === 404) return runOpts.ifNotFound();
       const mapped = toPortalError(op, err, now());
       opts.logger?.({ event: 'okta.error', op, code: mapped.code, detail: mapped.detail });
@@ -121,4 +147,24 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
   }
 
   return { client, run, now };
+}
+
+/** A call the resilience layer did not let through (carries the PortalError to throw). */
+class Refused {
+  constructor(readonly error: PortalError) {}
+}
+
+/**
+ * What a failed call tells the breaker and the gate: no HTTP answer (our deadline, network) or a 5xx is a failure;
+ * a 429 whose X-Rate-Limit-Remaining is 0 spent the bucket until X-Rate-Limit-Reset; any other answer shows Okta
+ * is alive (wrong codes, policy refusals, 404 ...).
+ */
+export function outcomeOf(err: unknown, nowMs: number): CallOutcome {
+  const f = readOktaFailure(err);
+  if (f === null || f.status >= 500) return { kind: 'failed' };
+  if (f.status === 429 && header(f.headers, 'x-rate-limit-remaining')?.trim() === '0') {
+    const retryAfterSeconds = retryAfterFromHeaders(f.headers, nowMs);
+    if (retryAfterSeconds !== undefined) return { kind: 'rate-limited', retryAfterSeconds };
+  }
+  return { kind: 'answered' };
 }

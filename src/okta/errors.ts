@@ -6,6 +6,11 @@
  * - Any other 429, and the 403 per-number SMS/voice caps E0000150 / E0000151 → RATE_LIMITED (retryAfterSeconds
  *   from X-Rate-Limit-Reset minus Date).
  * - E0000001 / E0000080 / E0000014 on setPassword → PASSWORD_POLICY with errorCauses[].errorSummary (array or object).
+ * - changePassword: E0000014 / E0000001 whose causes say the old password is wrong → WRONG_CURRENT_PASSWORD (no
+ *   causes shown); other E0000001 / E0000080 / E0000014 → PASSWORD_POLICY with causes.
+ * - enrollFactor: E0000098, or E0000001 whose causes are about the phone number → INVALID_PHONE_NUMBER; other
+ *   E0000001 (a factor of this type is already set up) → FACTOR_EXISTS.
+ * - 404 on the account's factor calls (getFactor, activate, resend, unenroll) → NOT_FOUND (removed meanwhile).
  * - Everything else (timeouts, network errors, 5xx, non-JSON bodies, auth or permission problems) → IDP_UNAVAILABLE.
  * `detail` names the operation, HTTP status and Okta code only: never a URL query, header, token or body text,
  * and the SDK error is not attached as `cause` (its message carries URLs and bodies).
@@ -22,7 +27,15 @@ export type OktaOp =
   | 'pollPush'
   | 'setPassword'
   | 'unlockUser'
-  | 'revokeSessions';
+  | 'revokeSessions'
+  // account (signed-in self-service, account.ts)
+  | 'getFactor'
+  | 'enrollFactor'
+  | 'activateFactor'
+  | 'resendEnrollment'
+  | 'unenrollFactor'
+  | 'fetchQrCode'
+  | 'changePassword';
 
 /** The parts of an Okta error response we use, whichever SDK class carried it. */
 export interface OktaFailure {
@@ -95,7 +108,8 @@ export function parseCauses(raw: unknown): string[] {
   return out;
 }
 
-function header(headers: unknown, name: string): string | undefined {
+/** A response header from an SDK error (a fetch Headers object or a plain record). */
+export function header(headers: unknown, name: string): string | undefined {
   if (headers === null || typeof headers !== 'object') return undefined;
   const h = headers as { get?: unknown } & Record<string, unknown>;
   if (typeof h.get === 'function') {
@@ -142,6 +156,8 @@ export function mapOktaFailure(op: OktaOp, f: OktaFailure, nowMs: number): Porta
     const retryAfterSeconds = retryAfterFromHeaders(f.headers, nowMs) ?? DEFAULT_RATE_LIMIT_SECONDS;
     return new PortalError('RATE_LIMITED', { detail, retryAfterSeconds });
   }
+  const account = mapAccountFailure(op, f, detail);
+  if (account !== null) return account;
   if (op === 'setPassword' && PASSWORD_POLICY.has(code)) {
     let causes = parseCauses(f.errorCauses);
     if (causes.length === 0 && SUMMARY_IS_CAUSE.has(code)) causes = parseCauses([{ errorSummary: f.errorSummary }]);
@@ -151,6 +167,32 @@ export function mapOktaFailure(op: OktaOp, f: OktaFailure, nowMs: number): Porta
     return new PortalError('IDP_UNAVAILABLE', { detail: `${detail} (check the API token or OAuth app and its admin role / scopes)` });
   }
   return new PortalError('IDP_UNAVAILABLE', { detail });
+}
+
+const OLD_PASSWORD_WRONG = /old ?password|oldPassword|current password|credentials provided were incorrect/i;
+const PHONE_CAUSE = /phone/i;
+const FACTOR_OPS: ReadonlySet<OktaOp> = new Set(['getFactor', 'activateFactor', 'resendEnrollment', 'unenrollFactor']);
+
+/** The account operations' own mappings (see the header), or null to fall through to the common rules. */
+function mapAccountFailure(op: OktaOp, f: OktaFailure, detail: string): PortalError | null {
+  const code = f.errorCode ?? '';
+  if (op === 'changePassword' && PASSWORD_POLICY.has(code)) {
+    const causes = parseCauses(f.errorCauses);
+    if ((code === 'E0000014' || code === 'E0000001') && causes.some((c) => OLD_PASSWORD_WRONG.test(c))) {
+      return new PortalError('WRONG_CURRENT_PASSWORD', { detail });
+    }
+    const shown = causes.length === 0 && SUMMARY_IS_CAUSE.has(code) ? parseCauses([{ errorSummary: f.errorSummary }]) : causes;
+    return new PortalError('PASSWORD_POLICY', { detail, causes: shown });
+  }
+  if (op === 'enrollFactor') {
+    if (code === 'E0000098') return new PortalError('INVALID_PHONE_NUMBER', { detail });
+    if (code === 'E0000001') {
+      const phone = parseCauses(f.errorCauses).some((c) => PHONE_CAUSE.test(c));
+      return new PortalError(phone ? 'INVALID_PHONE_NUMBER' : 'FACTOR_EXISTS', { detail });
+    }
+  }
+  if (FACTOR_OPS.has(op) && f.status === 404) return new PortalError('NOT_FOUND', { detail });
+  return null;
 }
 
 /** Strips query strings and fragments from any URL in a text (Okta search expressions carry logins). */

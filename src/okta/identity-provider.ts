@@ -6,6 +6,8 @@
  * - Challenges (SMS / voice / push) forward the end user's IP and User-Agent; pushes ask for number matching.
  * - Passwords are set with strict=true (history and minimum age), never through PUT.
  * - A push poll whose transaction Okta no longer knows (404) is reported as timed out.
+ * - passwordChangedSince reads the user by id (a plain GET: safe to repeat) for the core's reconciliation of an
+ *   ambiguous password write (REL-6); a user that no longer exists has not had our password set.
  * - Errors: see errors.ts. Nothing here logs or returns a password, code or token.
  */
 import { PortalError } from '../core/errors.js';
@@ -40,6 +42,20 @@ function forwardHeaders(ctx: RequestContext): { xForwardedFor?: string; userAgen
   const ua = ctx.userAgent.replace(/[^\x20-\x7e]/g, '').slice(0, 512);
   if (ua !== '') out.userAgent = ua;
   return out;
+}
+
+function isoOf(v: unknown): string | null {
+  const ms = epochMsOf(v);
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** True when `changed` is a time later than `since` (any time when `since` is null or unreadable). */
+export function isChangedSince(changed: string | null, since: string | null): boolean {
+  if (changed === null) return false;
+  const c = Date.parse(changed);
+  if (Number.isNaN(c)) return false;
+  const s = since === null ? NaN : Date.parse(since);
+  return Number.isNaN(s) || c > s;
 }
 
 export function createOktaIdentityProvider(opts: OktaIdentityProviderOptions): IdentityProvider {
@@ -123,6 +139,15 @@ export function createOktaIdentityProvider(opts: OktaIdentityProviderOptions): I
       await run('setPassword', (c) =>
         c.userApi.updateUser({ userId, user: { credentials: { password: { value: password } } }, strict: true }),
       );
+    },
+
+    async passwordChangedSince(userId, since) {
+      const changed = await run(
+        'getUser',
+        async (c): Promise<string | null> => isoOf((await c.userApi.getUser({ userId })).passwordChanged),
+        { ifNotFound: () => null },
+      );
+      return isChangedSince(changed, since);
     },
 
     async unlockUser(userId) {

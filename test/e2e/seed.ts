@@ -35,5 +35,15 @@ export const E2E_SEED: SeedOrg = {
     base('google.user@example.com', [{ type: 'google-totp', secret: 'JBSWY3DPEHPK3PXP' }]),
     base('okta.user@example.com', [{ type: 'okta-totp', secret: 'KRSXG5CTMVRXEZLU' }]),
     base('suspended.user@example.com', [{ type: 'sms', phoneNumber: '+15550100109' }], 'SUSPENDED'),
+    // Negative / security tests (test/e2e/*.e2e.test.ts beside recovery.e2e.test.ts):
+    base('deprovisioned.user@example.com', [{ type: 'sms', phoneNumber: '+15550100110' }], 'DEPROVISIONED'),
+    base('staged.user@example.com', [{ type: 'sms', phoneNumber: '+15550100111' }], 'STAGED'),
+    base('locked.user@example.com', [{ type: 'sms', phoneNumber: '+15550100112' }], 'LOCKED_OUT'),
+    base('expired.user@example.com', [{ type: 'sms', phoneNumber: '+15550100113' }], 'PASSWORD_EXPIRED'),
+    base('multi.user@example.com', [
+      { type: 'push' },
+      { type: 'sms', phoneNumber: '+15550100114' },
+      { type: 'google-totp', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' },
+    ]),
   ],
 };

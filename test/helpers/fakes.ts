@@ -11,22 +11,38 @@
  *     push: `setPushResult(userId, 'approved' | 'rejected' | 'timeout' | 'waiting')` answers the next polls;
  *       `pushCorrectAnswer` (default 42, null = no number matching), `pushLifetimeMs` (default 300 000);
  *     setPassword: refuses passwords shorter than `minPasswordLength` (8) with PASSWORD_POLICY + causes, stores the
- *       rest in `passwords`; `unlocked` / `revoked` record unlockUser / revokeSessions;
+ *       rest in `passwords` and sets passwordChanged (read by passwordChangedSince); `unlocked` / `revoked` record
+ *       unlockUser / revokeSessions;
  *     `failNext(op, error, times = 1)` makes the next call(s) of `op` throw `error`;
  *     `latencyMs` (number or per op) sleeps on the clock in every call, so timing tests see IdP latency.
+ *     Account side (AccountIdentityProvider): getFactors (factorType/provider derived from the method), enrollFactor
+ *       (FACTOR_EXISTS on an ACTIVE factor of the type, a pending one is replaced; TOTP secret `totpSecret`, push
+ *       QR `pushQr`, push activation lives `pushActivationMs`), activateFactor accepts `enrolCode` ('246810'),
+ *       `activatePush(factorId)` plays the phone, resendEnrollment, pollPushActivation, unenrollFactor,
+ *       changePassword (current password from the spec's `password`, default 'Current-Pass-1'; WRONG_CURRENT_PASSWORD
+ *       / PASSWORD_POLICY like setPassword); `factorsOf(userId)` reads the factors back.
+ * - createTestAccount(opts?) builds an AccountService over the same fakes; `account(user)` makes its context.
  * - MemoryAudit: `events`, `actions()`, `last()`. FakeNotifier: `changed`.
  * - testPolicy(overrides?) and createTestRecovery(opts?) build a RecoveryService on all of the above
- *   (with a MemoryStore), plus ctx(ip?) for request contexts.
+ *   (with a MemoryStore), plus ctx(ip?) for request contexts. `service` behaves like one browser per flow: it
+ *   follows the handle rotations (challenge, verify) the way a cookie jar would, so tests can keep using the handle
+ *   `start` returned; `raw` is the service itself, for tests of the rotation.
  */
-import { createRecoveryService } from '../../src/core/index.js';
+import { createAccountService, createRecoveryService, defaultAccountPolicy } from '../../src/core/index.js';
+import type { AccountContext, AccountService } from '../../src/core/account/api.js';
+import type { AccountPolicy } from '../../src/core/account/policy.js';
 import { PortalError } from '../../src/core/errors.js';
 import type {
+  AccountIdentityProvider,
   AuditEvent,
   AuditSink,
   Clock,
   IdentityProvider,
   IdpFactor,
+  IdpFactorDetail,
   IdpUser,
+  PendingEnrolment,
+  PushActivation,
   Notifier,
   PushResult,
   PushStart,
@@ -81,7 +97,7 @@ export class SeededRandom implements Random {
   }
 }
 
-export type IdpOp = keyof IdentityProvider;
+export type IdpOp = keyof IdentityProvider | keyof AccountIdentityProvider;
 
 export interface FakeUserSpec {
   login: string;
@@ -89,15 +105,26 @@ export interface FakeUserSpec {
   status?: UserStatus;
   /** The passcode verifyPasscode accepts (default '123456'). */
   code?: string;
-  factors?: Array<{ method: RecoveryMethod | null; id?: string; status?: string; phoneNumber?: string }>;
+  factors?: Array<{ method: RecoveryMethod | null; id?: string; status?: string; phoneNumber?: string; factorType?: string; provider?: string; email?: string }>;
+  /** The current password changePassword checks (default 'Current-Pass-1'). */
+  password?: string;
 }
 
 interface FakeUser extends IdpUser {
   code: string;
-  factors: IdpFactor[];
+  password: string;
+  factors: IdpFactorDetail[];
 }
 
-export class FakeIdp implements IdentityProvider {
+const FACTOR_TYPE: Record<RecoveryMethod, { factorType: string; provider: string }> = {
+  sms: { factorType: 'sms', provider: 'OKTA' },
+  call: { factorType: 'call', provider: 'OKTA' },
+  push: { factorType: 'push', provider: 'OKTA' },
+  'google-authenticator': { factorType: 'token:software:totp', provider: 'GOOGLE' },
+  'okta-verify-code': { factorType: 'token:software:totp', provider: 'OKTA' },
+};
+
+export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
   calls: Array<{ op: IdpOp; userId?: string }> = [];
   passwords = new Map<string, string>();
   unlocked: string[] = [];
@@ -105,6 +132,11 @@ export class FakeIdp implements IdentityProvider {
   pushCorrectAnswer: number | null = 42;
   pushLifetimeMs = 300_000;
   minPasswordLength = 8;
+  enrolCode = '246810';
+  totpSecret = 'JBSWY3DPEHPK3PXP';
+  pushQr: string | null = 'data:image/png;base64,iVBORw0KGgo=';
+  pushActivationMs = 600_000;
+  private readonly pushActivations = new Map<string, { expiresAt: number; active: boolean }>();
   private readonly users = new Map<string, FakeUser>();
   private readonly pushResults = new Map<string, PushResult>();
   private readonly failures: Array<{ op: IdpOp; error: unknown; times: number }> = [];
@@ -120,11 +152,15 @@ export class FakeIdp implements IdentityProvider {
       status: spec.status ?? 'ACTIVE',
       passwordChanged: null,
       code: spec.code ?? '123456',
+      password: spec.password ?? 'Current-Pass-1',
       factors: (spec.factors ?? []).map((f, i) => ({
         id: f.id ?? `${id}f${i}`,
         method: f.method,
         status: f.status ?? 'ACTIVE',
+        factorType: f.factorType ?? (f.method === null ? 'email' : FACTOR_TYPE[f.method].factorType),
+        provider: f.provider ?? (f.method === null ? 'OKTA' : FACTOR_TYPE[f.method].provider),
         ...(f.phoneNumber === undefined ? {} : { phoneNumber: f.phoneNumber }),
+        ...(f.email === undefined ? {} : { email: f.email }),
       })),
     };
     this.users.set(id, user);
@@ -176,7 +212,107 @@ export class FakeIdp implements IdentityProvider {
 
   async listFactors(userId: string): Promise<IdpFactor[]> {
     await this.enter('listFactors', userId);
+    return this.user(userId).factors.map((f) => {
+      const out: IdpFactor = { id: f.id, method: f.method, status: f.status };
+      if (f.phoneNumber !== undefined) out.phoneNumber = f.phoneNumber;
+      return out;
+    });
+  }
+
+  // --- AccountIdentityProvider ---------------------------------------------------------------------------------
+
+  /** The user's factors as stored (for assertions). */
+  factorsOf(userId: string): IdpFactorDetail[] {
     return this.user(userId).factors.map((f) => ({ ...f }));
+  }
+
+  private now(): number {
+    return this.opts.clock?.now() ?? Date.now();
+  }
+
+  private factor(userId: string, factorId: string): IdpFactorDetail {
+    const f = this.user(userId).factors.find((x) => x.id === factorId);
+    if (!f) throw new PortalError('NOT_FOUND', { detail: 'fake: no such factor for this user' });
+    return f;
+  }
+
+  async getFactors(userId: string): Promise<IdpFactorDetail[]> {
+    await this.enter('getFactors', userId);
+    return this.factorsOf(userId);
+  }
+
+  async enrollFactor(
+    userId: string,
+    method: RecoveryMethod,
+    opts: { phoneNumber?: string; totpIssuer?: string; totpLabel?: string },
+  ): Promise<PendingEnrolment> {
+    await this.enter('enrollFactor', userId);
+    const u = this.user(userId);
+    const type = FACTOR_TYPE[method];
+    const same = (f: IdpFactorDetail) => f.factorType === type.factorType && f.provider === type.provider;
+    if (u.factors.some((f) => same(f) && f.status === 'ACTIVE')) throw new PortalError('FACTOR_EXISTS', { detail: 'fake: E0000001' });
+    u.factors = u.factors.filter((f) => !same(f));
+    const factor: IdpFactorDetail = { id: `${method.slice(0, 3)}${++this.seq}`, method, status: 'PENDING_ACTIVATION', ...type };
+    if (method === 'sms' || method === 'call') {
+      if (opts.phoneNumber === undefined) throw new PortalError('INVALID_PHONE_NUMBER', { detail: 'fake: no number' });
+      factor.phoneNumber = opts.phoneNumber;
+    }
+    u.factors.push(factor);
+    if (method === 'sms' || method === 'call') return { method, factorId: factor.id, phoneNumber: factor.phoneNumber ?? '' };
+    if (method === 'push') {
+      const expiresAt = this.now() + this.pushActivationMs;
+      this.pushActivations.set(factor.id, { expiresAt, active: false });
+      return { method, factorId: factor.id, qrDataUri: this.pushQr, expiresAt };
+    }
+    const label = `${opts.totpIssuer ?? ''}:${opts.totpLabel ?? ''}`;
+    return { method, factorId: factor.id, sharedSecret: this.totpSecret, otpauthUri: `otpauth://totp/${encodeURIComponent(label)}?secret=${this.totpSecret}` };
+  }
+
+  async activateFactor(userId: string, factorId: string, passCode: string): Promise<IdpFactorDetail> {
+    await this.enter('activateFactor', userId);
+    const f = this.factor(userId, factorId);
+    if (f.status !== 'PENDING_ACTIVATION') throw new PortalError('IDP_UNAVAILABLE', { detail: 'fake: not pending' });
+    if (passCode !== this.enrolCode) throw new PortalError('INVALID_CODE', { detail: 'fake: wrong activation code' });
+    f.status = 'ACTIVE';
+    return { ...f };
+  }
+
+  async resendEnrollment(userId: string, factorId: string, _method: 'sms' | 'call', _phoneNumber: string): Promise<void> {
+    await this.enter('resendEnrollment', userId);
+    this.factor(userId, factorId);
+  }
+
+  /** The phone finishing a push enrolment. */
+  activatePush(factorId: string): void {
+    const a = this.pushActivations.get(factorId);
+    if (a) a.active = true;
+  }
+
+  async pollPushActivation(userId: string, factorId: string): Promise<PushActivation> {
+    await this.enter('pollPushActivation', userId);
+    const f = this.factor(userId, factorId);
+    const a = this.pushActivations.get(factorId);
+    if (a?.active) f.status = 'ACTIVE';
+    if (f.status === 'ACTIVE') return 'active';
+    return a === undefined || this.now() >= a.expiresAt ? 'expired' : 'waiting';
+  }
+
+  async unenrollFactor(userId: string, factorId: string): Promise<void> {
+    await this.enter('unenrollFactor', userId);
+    const u = this.user(userId);
+    this.factor(userId, factorId);
+    u.factors = u.factors.filter((f) => f.id !== factorId);
+  }
+
+  async changePassword(userId: string, oldPassword: string, newPassword: string): Promise<void> {
+    await this.enter('changePassword', userId);
+    const u = this.user(userId);
+    if (oldPassword !== u.password) throw new PortalError('WRONG_CURRENT_PASSWORD', { detail: 'fake: E0000014' });
+    if (newPassword.length < this.minPasswordLength) {
+      throw new PortalError('PASSWORD_POLICY', { causes: [`Password requirements: at least ${this.minPasswordLength} characters.`] });
+    }
+    u.password = newPassword;
+    u.passwordChanged = new Date(this.now()).toISOString();
   }
 
   async sendChallenge(userId: string, _factorId: string, _ctx: RequestContext): Promise<void> {
@@ -211,6 +347,12 @@ export class FakeIdp implements IdentityProvider {
     this.passwords.set(userId, password);
     u.passwordChanged = new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
     if (u.status === 'PASSWORD_EXPIRED' || u.status === 'RECOVERY') u.status = 'ACTIVE';
+  }
+
+  async passwordChangedSince(userId: string, since: string | null): Promise<boolean> {
+    await this.enter('passwordChangedSince', userId);
+    const changed = this.user(userId).passwordChanged;
+    return changed !== null && (since === null || Date.parse(changed) > Date.parse(since));
   }
 
   async unlockUser(userId: string): Promise<void> {
@@ -278,6 +420,7 @@ export function ctx(ip = '203.0.113.7', requestId = 'req-test'): RequestContext 
 
 export interface TestRecovery {
   service: RecoveryService;
+  raw: RecoveryService;
   idp: FakeIdp;
   clock: FakeClock;
   random: SeededRandom;
@@ -302,7 +445,26 @@ export function createTestRecovery(
     { idp, store, clock, random, audit, notifier, policy },
     opts.timing === undefined ? {} : { timing: opts.timing },
   );
-  return { service, idp, clock, random, store, audit, notifier, policy };
+  return { service: followHandles(service), raw: service, idp, clock, random, store, audit, notifier, policy };
+}
+
+/** Wraps a RecoveryService so that a handle keeps working after the flow rotated it (a browser's cookie jar). */
+export function followHandles(service: RecoveryService): RecoveryService {
+  const latest = new Map<string, string>(); // flow id → newest handle
+  const idOf = (handle: string) => handle.split('.')[0] ?? handle;
+  const current = (handle: string) => latest.get(idOf(handle)) ?? handle;
+  const remember = <T extends { handle?: string }>(r: T): T => {
+    if (typeof r.handle === 'string') latest.set(idOf(r.handle), r.handle);
+    return r;
+  };
+  return {
+    start: (input) => service.start(input),
+    challenge: async (input) => remember(await service.challenge({ ...input, handle: current(input.handle) })),
+    verify: async (input) => remember(await service.verify({ ...input, handle: current(input.handle) })),
+    status: (input) => service.status({ ...input, handle: current(input.handle) }),
+    setPassword: (input) => service.setPassword({ ...input, handle: current(input.handle) }),
+    cancel: (input) => service.cancel({ ...input, handle: current(input.handle) }),
+  };
 }
 
 /** A user with every method enrolled (SMS and voice on `phone`, default +1 555 010 0100). */
@@ -324,4 +486,39 @@ export function addFullUser(
       { method: null },
     ],
   });
+}
+
+export interface TestAccount {
+  service: AccountService;
+  idp: FakeIdp;
+  clock: FakeClock;
+  store: MemoryStore;
+  audit: MemoryAudit;
+  policy: AccountPolicy;
+  /** The AccountContext of `user` in session `sessionId` (default 'sess-1'). */
+  account(user: IdpUser, sessionId?: string, ip?: string): AccountContext;
+}
+
+/** An AccountService over fakes (FakeIdp, FakeClock, MemoryStore, MemoryAudit). */
+export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?: number } = {}): TestAccount {
+  const clock = new FakeClock();
+  const idp = new FakeIdp({ clock });
+  const store = new MemoryStore(clock);
+  const audit = new MemoryAudit();
+  const policy = defaultAccountPolicy({ totpIssuer: 'Example Org', ...opts.policy });
+  const service = createAccountService({ idp, store, clock, random: new SeededRandom(opts.seed), audit, policy });
+  return {
+    service,
+    idp,
+    clock,
+    store,
+    audit,
+    policy,
+    account: (user, sessionId = 'sess-1', ip = '203.0.113.7') => ({
+      userId: user.id,
+      login: user.login,
+      sessionId,
+      ctx: ctx(ip),
+    }),
+  };
 }

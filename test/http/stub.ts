@@ -26,11 +26,11 @@ export class StubRecovery implements RecoveryService {
   }
   async challenge({ ctx }: { handle: string; ctx: RequestContext }) {
     this.enter('challenge', ctx);
-    return { kind: 'code-sent' as const, method: 'sms' as const, resendAfterSeconds: 30 };
+    return { kind: 'code-sent' as const, method: 'sms' as const, resendAfterSeconds: 30, handle: STUB_HANDLE };
   }
   async verify({ ctx }: { handle: string; code: string; ctx: RequestContext }) {
     this.enter('verify', ctx);
-    return { ott: 'o'.repeat(43), expiresAt: Date.UTC(2030, 0, 1) };
+    return { ott: 'o'.repeat(43), expiresAt: Date.UTC(2030, 0, 1), handle: STUB_HANDLE };
   }
   async status({ ctx }: { handle: string; ctx: RequestContext }) {
     this.enter('status', ctx);

@@ -20,25 +20,38 @@ export interface MethodOffer {
   hint?: string;
 }
 
-export type ChallengeResult =
+/**
+ * Choosing a method and passing verification rotate the flow handle's secret (session fixation, SES-1): the
+ * results carry the new `handle`, which replaces the flow cookie; the previous handle stops working.
+ */
+export type ChallengeKind =
   | { kind: 'code-sent'; method: 'sms' | 'call'; resendAfterSeconds: number }
   | { kind: 'push-waiting'; correctAnswer: number | null; expiresAt: number }
   | { kind: 'code-ready'; method: 'google-authenticator' | 'okta-verify-code' };
+
+export type ChallengeResult = ChallengeKind & { handle: string };
 
 export interface VerifiedResult {
   /** The one-time token that opens the change-password step. Shown once; only its hash is stored. */
   ott: string;
   expiresAt: number;
+  /** The flow's new handle (see ChallengeResult). */
+  handle: string;
 }
 
+/**
+ * Where a flow stands. The states from which a method may still be chosen carry `methods` (what the start step
+ * offered, hints included) only when the operator enabled showEnrolledMethods; otherwise the offer is the operator's
+ * method list, which the transport already knows.
+ */
 export type StatusResult =
-  | { state: 'started' }
-  | { state: 'code-sent'; method: RecoveryMethod; resendAfterSeconds: number }
-  | { state: 'code-ready'; method: RecoveryMethod }
-  | { state: 'waiting'; correctAnswer: number | null; expiresAt: number }
+  | { state: 'started'; methods?: MethodOffer[] }
+  | { state: 'code-sent'; method: RecoveryMethod; resendAfterSeconds: number; methods?: MethodOffer[] }
+  | { state: 'code-ready'; method: RecoveryMethod; methods?: MethodOffer[] }
+  | { state: 'waiting'; correctAnswer: number | null; expiresAt: number; methods?: MethodOffer[] }
   | { state: 'verified'; ott: string; expiresAt: number }
-  | { state: 'rejected' }
-  | { state: 'expired' }
+  | { state: 'rejected'; methods?: MethodOffer[] }
+  | { state: 'expired'; methods?: MethodOffer[] }
   | { state: 'completed' };
 
 export interface RecoveryService {

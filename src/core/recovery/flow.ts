@@ -49,6 +49,13 @@ export interface FlowRecord {
   resendAvailableAt: Partial<Record<'sms' | 'call', number>>;
   ottHash: string | null;
   ottExpiresAt: number | null;
+  /**
+   * The user's passwordChanged as the IdP reported it at start: the baseline for reconciling a password write whose
+   * outcome is unknown (REL-6). Absent in records written before it existed (treated as null).
+   */
+  passwordChangedAtStart?: string | null;
+  /** True after a password write failed ambiguously and could not be reconciled: check before writing again. */
+  passwordWriteUnconfirmed?: boolean;
   createdAt: number;
   expiresAt: number;
 }

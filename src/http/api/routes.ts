@@ -35,9 +35,10 @@ export async function apiRoutes(app: FastifyInstance, { recovery, cfg }: ApiRout
   app.post<{ Body: { method: RecoveryMethod } }>(
     PATHS.api.challenge,
     { schema: { body: apiSchemas.challenge } },
-    async (request) => {
+    async (request, reply) => {
       const handle = requireHandle(request, cfg);
       const r = await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+      setFlowCookie(reply, cfg, r.handle); // the handle rotates when a method is chosen (SES-1)
       return challengeJson(r);
     },
   );
@@ -45,9 +46,10 @@ export async function apiRoutes(app: FastifyInstance, { recovery, cfg }: ApiRout
   app.post<{ Body: { code: string } }>(
     PATHS.api.verify,
     { schema: { body: apiSchemas.verify } },
-    async (request) => {
+    async (request, reply) => {
       const handle = requireHandle(request, cfg);
       const r = await recovery.verify({ handle, code: normaliseCode(request.body.code), ctx: requestContext(request) });
+      setFlowCookie(reply, cfg, r.handle); // and again on verification
       return verifiedJson(r);
     },
   );

@@ -59,11 +59,15 @@ async function observe(t: TestRecovery, login: string, method: RecoveryMethod) {
   const { handle, ...startBody } = s.value;
   const c = await timed(t, () => t.service.challenge({ handle, method, ctx: ctx() }));
   const v = method === 'push' ? undefined : await timed(t, () => t.service.verify({ handle, code: '999999', ctx: ctx() }));
+  // The rotated handle is random by nature: compare its shape only.
+  const rotated = c.value === undefined ? undefined : /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/.test(c.value.handle);
   const cBody =
     c.value?.kind === 'push-waiting'
       ? // Expiry relative to the request's arrival (whole seconds, like the IdP's); the number is random.
-        { kind: c.value.kind, correctAnswer: typeof c.value.correctAnswer, wholeSeconds: c.value.expiresAt % 1000 === 0 }
-      : c.value;
+        { kind: c.value.kind, correctAnswer: typeof c.value.correctAnswer, wholeSeconds: c.value.expiresAt % 1000 === 0, rotated }
+      : c.value === undefined
+        ? undefined
+        : { ...c.value, handle: rotated };
   return {
     body: {
       start: { ...startBody, expiresAt: startBody.expiresAt - t0 },
@@ -176,5 +180,22 @@ describe('showEnrolledMethods (operator opt-in; reveals enrolment)', () => {
     const decoy = await t.service.start({ login: 'nobody', ctx: ctx() });
     assert.deepEqual(decoy.methods, []);
     await assert.rejects(t.service.challenge({ handle: decoy.handle, method: 'sms', ctx: ctx() }), { code: 'METHOD_NOT_AVAILABLE' });
+  });
+
+  test('status hands the offer back while a method can be chosen, and only in this mode', async () => {
+    const t = createTestRecovery({ policy: { showEnrolledMethods: true } });
+    t.idp.addUser({ login: 'dave', factors: [{ method: 'sms', phoneNumber: '+15550100177' }] });
+    const { handle } = await t.service.start({ login: 'dave', ctx: ctx() });
+    const offer = [{ method: 'sms', hint: '+1 ••• ••• 0177' }];
+    assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'started', methods: offer });
+    await t.service.challenge({ handle, method: 'sms', ctx: ctx() });
+    const sent = await t.service.status({ handle, ctx: ctx() });
+    assert.equal(sent.state, 'code-sent');
+    assert.deepEqual('methods' in sent ? sent.methods : undefined, offer);
+
+    const plain = createTestRecovery();
+    plain.idp.addUser({ login: 'dave', factors: [{ method: 'sms', phoneNumber: '+15550100177' }] });
+    const started = await plain.service.start({ login: 'dave', ctx: ctx() });
+    assert.deepEqual(await plain.service.status({ handle: started.handle, ctx: ctx() }), { state: 'started' });
   });
 });

@@ -16,10 +16,12 @@ describe('recovery happy paths', () => {
       );
       assert.equal(started.expiresAt, t.clock.now() + 900_000);
       const ch = await t.service.challenge({ handle: started.handle, method, ctx: ctx() });
+      const { handle: rotated, ...chBody } = ch;
+      assert.notEqual(rotated, started.handle, 'choosing a method rotates the handle');
       if (method === 'sms' || method === 'call') {
-        assert.deepEqual(ch, { kind: 'code-sent', method, resendAfterSeconds: 30 });
+        assert.deepEqual(chBody, { kind: 'code-sent', method, resendAfterSeconds: 30 });
       } else {
-        assert.deepEqual(ch, { kind: 'code-ready', method });
+        assert.deepEqual(chBody, { kind: 'code-ready', method });
       }
       const v = await t.service.verify({ handle: started.handle, code: '123 456', ctx: ctx() });
       assert.match(v.ott, /^[A-Za-z0-9_-]{43}$/);
@@ -116,5 +118,35 @@ describe('recovery happy paths', () => {
       await t.service.setPassword({ handle, ott: v.ott, password: 'long enough', confirmPassword: 'long enough', revokeSessions: false, ctx: ctx() });
       assert.equal(t.idp.status(u.id), 'ACTIVE');
     }
+  });
+});
+
+describe('session fixation (SES-1, ATK-9)', () => {
+  test('choosing a method and verifying rotate the handle; the previous handles stop working', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const started = await t.raw.start({ login: 'alice@example.com', ctx: ctx() });
+    const ch = await t.raw.challenge({ handle: started.handle, method: 'google-authenticator', ctx: ctx() });
+    assert.notEqual(ch.handle, started.handle);
+    assert.equal(ch.handle.split('.')[0], started.handle.split('.')[0], 'same flow, new secret');
+    await assert.rejects(t.raw.status({ handle: started.handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });
+
+    const v = await t.raw.verify({ handle: ch.handle, code: '123456', ctx: ctx() });
+    assert.notEqual(v.handle, ch.handle);
+    // A planted copy of the pre-verification handle can neither read an ott nor set the password.
+    await assert.rejects(t.raw.status({ handle: ch.handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });
+    await assert.rejects(
+      t.raw.setPassword({ handle: ch.handle, ott: v.ott, password: 'p4ssword-x', confirmPassword: 'p4ssword-x', revokeSessions: false, ctx: ctx() }),
+      { code: 'FLOW_EXPIRED' },
+    );
+    const done = await t.raw.setPassword({
+      handle: v.handle,
+      ott: v.ott,
+      password: 'p4ssword-x',
+      confirmPassword: 'p4ssword-x',
+      revokeSessions: false,
+      ctx: ctx(),
+    });
+    assert.deepEqual(done, { changed: true });
   });
 });

@@ -16,9 +16,10 @@
  * - Authenticator-app methods: no IdP call for anyone.
  */
 import { sha256 } from '../../crypto.js';
+import { rotateHandle } from '../../flow-handle.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { RECOVERY_METHODS, type RecoveryMethod, type RequestContext } from '../../ports.js';
-import type { ChallengeResult } from '../api.js';
+import type { ChallengeKind, ChallengeResult } from '../api.js';
 import { countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next, type FlowEvent } from '../machine.js';
@@ -58,7 +59,7 @@ export async function challenge(
   flow.lastPollAt = null;
   flow.lastPushResult = null;
 
-  let result: ChallengeResult;
+  let result: ChallengeKind;
   if (method === 'sms' || method === 'call') {
     const destination = factor?.phoneNumber ?? `login:${flow.loginKey}`;
     await sendCode(env, flow, method, destination, input.ctx);
@@ -69,8 +70,10 @@ export async function challenge(
     result = { kind: 'code-ready', method };
   }
   flow.state = next(flow.state, event);
+  const rotated = rotateHandle(env.random, flow.id);
+  flow.secretHash = rotated.secretHash;
   await env.flows.save(flow);
-  return result;
+  return { ...result, handle: rotated.handle };
 }
 
 function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMethod {
@@ -120,7 +123,7 @@ async function sendCode(
   flow.resendAvailableAt[method] = sentAt + cooldownMs;
 }
 
-async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext): Promise<ChallengeResult> {
+async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext): Promise<ChallengeKind> {
   const subject = pushSubject(flow);
   await env.limiter.checkBlock('push-block', subject);
   await env.limiter.hit('push', subject, env.policy.limits.pushPerUser);

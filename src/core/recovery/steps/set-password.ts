@@ -10,12 +10,18 @@
  * - LOCKED_OUT users (only reachable when policy.allowLockedOut) are unlocked first, once.
  * - idp.setPassword (strict in the adapter). On any failure (PASSWORD_POLICY with causes, IDP_UNAVAILABLE ...) the
  *   ott is put back for its remaining life so the user can try again without redoing MFA.
+ * - REL-6, a write whose outcome is unknown (IDP_UNAVAILABLE: timeout, dropped connection, 5xx; Okta may have
+ *   applied it) is never simply re-sent: the step asks idp.passwordChangedSince(the passwordChanged read at start).
+ *   Changed → success (a second write would fail on history). Not changed, or the read fails too → the error stands
+ *   and the flow is marked `passwordWriteUnconfirmed`; the next attempt asks again BEFORE writing, and a password
+ *   changed by then counts as this flow's (the earlier attempt's password is in effect, even if the retry typed
+ *   another one). Limitation: a change by someone else between start and an ambiguous write would count as ours.
  * - A flow started before this user's last password change through the portal is refused (INVALID_OTT): one
  *   recovery invalidates the user's other outstanding flows and otts (OTT-3).
  * - Then, if asked, idp.revokeSessions (its failure does not undo the change; it is audited); state `completed`,
  *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
  */
-import { PortalError } from '../../errors.js';
+import { PortalError, isPortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
@@ -60,7 +66,11 @@ export async function setPassword(
       flow.userStatus = 'ACTIVE';
       note.detail = appendDetail(note.detail, 'user unlocked');
     }
-    await env.idp.setPassword(userId, password);
+    if (flow.passwordWriteUnconfirmed === true && (await env.idp.passwordChangedSince(userId, baselineOf(flow)))) {
+      note.detail = appendDetail(note.detail, 'an earlier write had been applied (REL-6): not written again');
+    } else {
+      await writePassword(env, flow, userId, password, note);
+    }
   } catch (e) {
     await restoreOtt(env, flow);
     flow.state = next(flow.state, 'password-refused');
@@ -90,6 +100,30 @@ export async function setPassword(
 }
 
 const changedKey = (userId: string): string => `pw-changed:${userId}`;
+
+function baselineOf(flow: FlowRecord): string | null {
+  return flow.passwordChangedAtStart ?? null;
+}
+
+/** One write; on an ambiguous failure, reconciles through passwordChanged instead of writing again (REL-6). */
+async function writePassword(env: StepEnv, flow: FlowRecord, userId: string, password: string, note: AuditNote): Promise<void> {
+  try {
+    await env.idp.setPassword(userId, password);
+  } catch (e) {
+    if (!isPortalError(e) || e.code !== 'IDP_UNAVAILABLE') throw e;
+    let changed = false;
+    try {
+      changed = await env.idp.passwordChangedSince(userId, baselineOf(flow));
+    } catch {
+      // still unknown: the next attempt checks before writing
+    }
+    if (!changed) {
+      flow.passwordWriteUnconfirmed = true;
+      throw e;
+    }
+    note.detail = appendDetail(note.detail, `write outcome unknown (${e.detail ?? e.code}); passwordChanged moved: reconciled as done (REL-6)`);
+  }
+}
 
 /** A completed flow keeps only what status() needs. */
 function dropSecrets(flow: FlowRecord): void {

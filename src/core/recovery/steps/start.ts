@@ -73,6 +73,7 @@ export async function start(
     resendAvailableAt: {},
     ottHash: null,
     ottExpiresAt: null,
+    passwordChangedAtStart: eligibleUser?.passwordChanged ?? null,
     createdAt: now,
     expiresAt: now + env.policy.flowTtlSeconds * 1000,
   };

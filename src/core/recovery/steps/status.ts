@@ -9,6 +9,8 @@
  * - Decoy pushes pad like a poll and stay waiting until their expiry.
  * - A locked flow answers TOO_MANY_ATTEMPTS. Calls that changed nothing are not audited (polling would flood it).
  * - Status does not count against the login/IP budgets (the poll throttle bounds its IdP cost).
+ * - With policy.showEnrolledMethods, the states where a method can still be chosen carry the flow's offer (masked
+ *   hints) so the method page can show it again.
  */
 import type { PushResult, RequestContext } from '../../ports.js';
 import type { StatusResult } from '../api.js';
@@ -19,6 +21,20 @@ import { issueOtt } from '../ott.js';
 import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, pushSubject } from './challenge.js';
 
 export async function status(
+  env: StepEnv,
+  flow: FlowRecord,
+  input: { ctx: RequestContext },
+  note: AuditNote,
+): Promise<StatusResult> {
+  const result = await current(env, flow, input, note);
+  // With showEnrolledMethods the offer (masked hints) is per flow: hand it back wherever a method can be chosen.
+  if (env.policy.showEnrolledMethods && result.state !== 'verified' && result.state !== 'completed') {
+    return { ...result, methods: flow.offered.map((o) => ({ ...o })) };
+  }
+  return result;
+}
+
+async function current(
   env: StepEnv,
   flow: FlowRecord,
   _input: { ctx: RequestContext },

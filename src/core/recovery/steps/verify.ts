@@ -8,8 +8,9 @@
  * - A wrong code → INVALID_CODE; the attempt that reaches the cap locks the flow → TOO_MANY_ATTEMPTS, and so does
  *   every later call. The IdP's FACTOR_LOCKED and IDP_UNAVAILABLE pass through (the attempt stays counted).
  * - Decoys and users without the method: pad for the usual verify latency, then a wrong code (never verified).
- * - Success → verified, and an ott is issued (ott.ts).
+ * - Success → verified, and an ott is issued (ott.ts); the flow handle's secret is rotated (SES-1).
  */
+import { rotateHandle } from '../../flow-handle.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
 import type { VerifiedResult } from '../api.js';
@@ -64,6 +65,8 @@ export async function verify(
 
   flow.state = next(flow.state, 'code-accepted');
   const issued = await issueOtt(env, flow);
+  const rotated = rotateHandle(env.random, flow.id);
+  flow.secretHash = rotated.secretHash;
   await env.flows.save(flow);
-  return issued;
+  return { ...issued, handle: rotated.handle };
 }

@@ -1,0 +1,175 @@
+/**
+ * Prometheus metrics (prom-client), one registry per portal instance (tests run several in one process).
+ * Rules:
+ * - Labels are bounded: HTTP routes are Fastify's route patterns (`unmatched` for 404s), never raw URLs; Okta
+ *   operations and statuses, recovery steps, methods, outcomes and error codes come from closed lists.
+ * - Nothing secret or personal is a label (no login, IP, user id, flow id).
+ * - The gauges for the Okta circuit and in-flight calls are read at scrape time from the resilience object.
+ *
+ * Series:
+ *   portal_http_requests_total{method,route,status}             counter
+ *   portal_http_request_duration_seconds{method,route}          histogram
+ *   portal_recovery_events_total{step,method,outcome}           counter (from the audit events: one per step call)
+ *   portal_limits_hit_total{code}                               counter (RATE_LIMITED, RESEND_TOO_SOON, TOO_MANY_ATTEMPTS)
+ *   portal_okta_call_duration_seconds{operation,status}         histogram (every HTTP call to Okta; status 'error' = no answer)
+ *   portal_okta_rejected_total{operation,reason}                counter (calls the portal did not send: rate-limited, circuit-open, queue-full, queue-timeout)
+ *   portal_okta_circuit_state                                   gauge 0 closed, 1 half-open, 2 open
+ *   portal_okta_circuit_transitions_total{to}                   counter
+ *   portal_okta_in_flight / portal_okta_queued                  gauges
+ *   plus prom-client's default process metrics (portal_process_*, portal_nodejs_*)
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AuditEvent, AuditSink } from '../core/ports.js';
+import type { CircuitState, RejectReason } from '../okta/index.js';
+
+export const LIMIT_CODES = ['RATE_LIMITED', 'RESEND_TOO_SOON', 'TOO_MANY_ATTEMPTS'] as const;
+const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export interface OktaGaugeSource {
+  circuit(): CircuitState;
+  inFlight(): number;
+  queued(): number;
+}
+
+export interface PortalMetrics {
+  registry: Registry;
+  /** Counts every HTTP request by route pattern and status (an onResponse hook). */
+  installHttpHooks(app: FastifyInstance): void;
+  /** The Okta runner's onCall hook. */
+  oktaCall(op: string, status: number | 'error', ms: number): void;
+  oktaRejected(op: string, reason: RejectReason): void;
+  circuitChanged(to: CircuitState): void;
+  /** Reads the circuit and in-flight gauges from here at scrape time. */
+  watchOkta(source: OktaGaugeSource): void;
+  /** Wraps an audit sink: each recovery event is counted, then passed on. */
+  auditSink(inner: AuditSink): AuditSink;
+  /** Counts a PortalError code if it is one of the limit codes. */
+  errorCode(code: string): void;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+const METHOD_LABELS = new Set(['sms', 'call', 'push', 'google-authenticator', 'okta-verify-code']);
+const OUTCOME_LABELS = new Set(['success', 'failure', 'denied', 'rate_limited', 'error']);
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): PortalMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'portal_' });
+
+  const httpRequests = new Counter({
+    name: 'portal_http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'portal_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route pattern.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const recoveryEvents = new Counter({
+    name: 'portal_recovery_events_total',
+    help: 'Recovery step calls by step (start, challenge, verify, status, password, cancel), method and outcome.',
+    labelNames: ['step', 'method', 'outcome'] as const,
+    registers: [registry],
+  });
+  const limitsHit = new Counter({
+    name: 'portal_limits_hit_total',
+    help: 'Requests refused by a limit, by error code.',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const oktaDuration = new Histogram({
+    name: 'portal_okta_call_duration_seconds',
+    help: 'Okta API calls by operation and HTTP status (error = no answer: timeout or network).',
+    labelNames: ['operation', 'status'] as const,
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [registry],
+  });
+  const oktaRejected = new Counter({
+    name: 'portal_okta_rejected_total',
+    help: 'Okta calls the portal did not send, by operation and reason.',
+    labelNames: ['operation', 'reason'] as const,
+    registers: [registry],
+  });
+  const circuitTransitions = new Counter({
+    name: 'portal_okta_circuit_transitions_total',
+    help: 'Okta circuit breaker state changes, by new state.',
+    labelNames: ['to'] as const,
+    registers: [registry],
+  });
+  let source: OktaGaugeSource | null = null;
+  new Gauge({
+    name: 'portal_okta_circuit_state',
+    help: 'Okta circuit breaker: 0 closed, 1 half-open, 2 open.',
+    registers: [registry],
+    collect() {
+      if (source) this.set(CIRCUIT_VALUE[source.circuit()]);
+    },
+  });
+  new Gauge({
+    name: 'portal_okta_in_flight',
+    help: 'Okta calls in flight now.',
+    registers: [registry],
+    collect() {
+      if (source) this.set(source.inFlight());
+    },
+  });
+  new Gauge({
+    name: 'portal_okta_queued',
+    help: 'Okta calls waiting for a free slot now.',
+    registers: [registry],
+    collect() {
+      if (source) this.set(source.queued());
+    },
+  });
+
+  const limitCodes: ReadonlySet<string> = new Set(LIMIT_CODES);
+
+  return {
+    registry,
+    installHttpHooks(app) {
+      app.addHook('onResponse', (request, reply, done) => {
+        const route = request.routeOptions.url ?? 'unmatched';
+        const method = request.method;
+        httpRequests.inc({ method, route, status: String(reply.statusCode) });
+        httpDuration.observe({ method, route }, reply.elapsedTime / 1000);
+        done();
+      });
+    },
+    oktaCall(op, status, ms) {
+      oktaDuration.observe({ operation: op, status: String(status) }, ms / 1000);
+    },
+    oktaRejected(op, reason) {
+      oktaRejected.inc({ operation: op, reason });
+    },
+    circuitChanged(to) {
+      circuitTransitions.inc({ to });
+    },
+    watchOkta(s) {
+      source = s;
+    },
+    auditSink(inner) {
+      return {
+        record(event: AuditEvent) {
+          if (event.action.startsWith('recovery.')) {
+            recoveryEvents.inc({
+              step: event.action.slice('recovery.'.length, 'recovery.'.length + 20),
+              method: event.method !== null && METHOD_LABELS.has(event.method) ? event.method : 'none',
+              outcome: OUTCOME_LABELS.has(event.outcome) ? event.outcome : 'other',
+            });
+          }
+          return inner.record(event);
+        },
+      };
+    },
+    errorCode(code) {
+      if (limitCodes.has(code)) limitsHit.inc({ code });
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Operations endpoints (REL-8), at the root of the listener whatever PUBLIC_URL's path is (probes and scrapers
+ * talk to the instance directly):
+ * - GET /healthz: liveness. 200 {"status":"ok"} as long as the process serves HTTP; never calls Okta or the store,
+ *   so an outage of either never makes an orchestrator restart healthy instances.
+ * - GET /readyz: readiness. 200 when the store answers a ping, the Okta circuit is not open and the instance is not
+ *   shutting down; else 503. The body names each check; it never calls Okta (the circuit's state is enough).
+ * - GET /metrics: Prometheus text format, unless METRICS_PORT moves it to its own listener (createMetricsServer).
+ * These are GETs (no CSRF), carry no secret, and are kept out of the request log (logLevel silent).
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { CircuitState } from '../okta/index.js';
+import type { PortalMetrics } from './metrics.js';
+
+export const OPS_PATHS = { health: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
+
+const PING_TIMEOUT_MS = 2000;
+
+export interface ReadinessDeps {
+  store: { ping(): Promise<boolean> };
+  /** The Okta circuit, or null when no breaker is in use (a test IdP). */
+  circuit: (() => CircuitState) | null;
+  shuttingDown(): boolean;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: { store: 'up' | 'down'; okta: CircuitState | 'not-used'; shutdown: 'no' | 'draining' };
+  /** The checks that failed. */
+  failed: string[];
+}
+
+export async function readiness(deps: ReadinessDeps): Promise<Readiness> {
+  const shutdown = deps.shuttingDown() ? 'draining' : 'no';
+  const okta = deps.circuit ? deps.circuit() : 'not-used';
+  const storeUp = await withTimeout(deps.store.ping(), PING_TIMEOUT_MS);
+  const checks: Readiness['checks'] = { store: storeUp ? 'up' : 'down', okta, shutdown };
+  const failed: string[] = [];
+  if (!storeUp) failed.push('store');
+  if (okta === 'open') failed.push('okta');
+  if (shutdown === 'draining') failed.push('shutdown');
+  return { ready: failed.length === 0, checks, failed };
+}
+
+export interface OpsRouteDeps extends ReadinessDeps {
+  metrics: PortalMetrics;
+  /** false when METRICS_PORT gives /metrics its own listener. */
+  serveMetrics: boolean;
+}
+
+export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): void {
+  const quiet = { logLevel: 'silent' as const };
+  app.get(OPS_PATHS.health, quiet, async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  app.get(OPS_PATHS.ready, quiet, async (_request, reply) => {
+    const r = await readiness(deps);
+    return reply
+      .code(r.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: r.ready ? 'ready' : 'unavailable', checks: r.checks, ...(r.ready ? {} : { failed: r.failed }) });
+  });
+  if (deps.serveMetrics) app.get(OPS_PATHS.metrics, quiet, metricsHandler(deps.metrics));
+}
+
+function metricsHandler(metrics: PortalMetrics) {
+  return async (_request: unknown, reply: FastifyReply) => {
+    const { contentType, body } = await metrics.render();
+    return reply.header('cache-control', 'no-store').type(contentType).send(body);
+  };
+}
+
+/** The separate /metrics listener (METRICS_PORT): nothing else is served there, and it logs nothing. */
+export function createMetricsServer(metrics: PortalMetrics): FastifyInstance {
+  const app = Fastify({ logger: false, return503OnClosing: true });
+  app.get(OPS_PATHS.metrics, metricsHandler(metrics));
+  return app;
+}
+
+function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    t.unref();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v === true);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(false);
+      },
+    );
+  });
+}
