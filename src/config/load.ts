@@ -40,6 +40,19 @@ export interface Config {
   /** `emulator`: no OKTA_ORG_URL, so the dev launcher starts the built-in emulator's demo org. */
   okta: { mode: 'emulator' } | { mode: 'org'; orgUrl: string; auth: OktaAuth };
   oktaTimeoutMs: number;
+  /** Protection around Okta calls (src/okta/resilience.ts). */
+  oktaResilience: {
+    maxConcurrency: number;
+    maxQueue: number;
+    breakerFailures: number;
+    breakerCooldownSeconds: number;
+  };
+  /** Operations: metrics listener and shutdown (src/ops, main.ts). */
+  ops: {
+    /** A separate listener for /metrics, or null to serve it on the main port. */
+    metrics: { host: string; port: number } | null;
+    shutdownTimeoutSeconds: number;
+  };
   /** Where state and audit events are kept (src/store, src/audit). */
   store: StoreConfig;
   recovery: {
@@ -77,8 +90,24 @@ export interface Config {
     passwordRequirements: readonly string[] | null;
     defaultLanguage: Language;
   };
+  /** Sign-in with Okta (src/auth): null when OIDC_ISSUER / OIDC_CLIENT_ID are unset (in emulator mode main.ts then wires the emulator's). */
+  oidc: OidcConfig | null;
+  /** The sign-in request's callback path and scopes (OIDC_REDIRECT_PATH, OIDC_SCOPES), also when `oidc` is null. */
+  oidcRequest: { redirectPath: string; scopes: readonly string[] };
+  /** The signed-in portal session: absolute lifetime and idle limit. */
+  session: { ttlSeconds: number; idleSeconds: number };
   /** Start-up notices for the operator (no secrets); main.ts logs them. */
   warnings: readonly string[];
+}
+
+/** `clientSecret` is non-enumerable (null for a public client): pass the object on as it is, never spread it. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  /** The callback path under PUBLIC_URL (default /auth/callback). */
+  redirectPath: string;
+  scopes: readonly string[];
 }
 
 /** `redis.url` is non-enumerable (it may carry a password): pass the object on as it is, never spread it. */
@@ -138,6 +167,15 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       problems.push('OTT_TTL_SECONDS: must not exceed FLOW_TTL_SECONDS (the ott lives inside its flow)');
     }
   }
+  const oidc = resolveOidc(raw, parsed, problems);
+  if (parsed.SESSION_IDLE_SECONDS !== undefined && parsed.SESSION_TTL_SECONDS !== undefined) {
+    if (parsed.SESSION_IDLE_SECONDS > parsed.SESSION_TTL_SECONDS) {
+      problems.push('SESSION_IDLE_SECONDS: must not exceed SESSION_TTL_SECONDS (the idle limit lives inside the session)');
+    }
+  }
+  if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT !== 0 && parsed.METRICS_PORT === parsed.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT (leave it unset to serve /metrics on the main port)');
+  }
   if (problems.length > 0 || okta === null || publicUrl === null || store === null) throw new ConfigError(problems);
 
   const s = parsed as Settings;
@@ -158,11 +196,24 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   }
 
   warnings.push(...storeWarnings(raw, store.value));
+  if (raw.METRICS_HOST !== undefined && raw.METRICS_PORT === undefined) {
+    warnings.push('METRICS_HOST is set but METRICS_PORT is not: /metrics is served on the main port and METRICS_HOST is not used.');
+  }
 
   const config: Config = {
     server: { host: s.HOST, port: s.PORT, publicUrl, trustProxy: s.TRUST_PROXY },
     okta,
     oktaTimeoutMs: s.OKTA_TIMEOUT_MS,
+    oktaResilience: {
+      maxConcurrency: s.OKTA_MAX_CONCURRENCY,
+      maxQueue: s.OKTA_MAX_QUEUE,
+      breakerFailures: s.OKTA_BREAKER_FAILURES,
+      breakerCooldownSeconds: s.OKTA_BREAKER_COOLDOWN_SECONDS,
+    },
+    ops: {
+      metrics: s.METRICS_PORT === 0 ? null : { host: s.METRICS_HOST ?? s.HOST, port: s.METRICS_PORT },
+      shutdownTimeoutSeconds: s.SHUTDOWN_TIMEOUT_SECONDS,
+    },
     store: store.value,
     recovery: {
       methods: s.RECOVERY_METHODS,
@@ -192,6 +243,9 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       passwordRequirements: s.PASSWORD_REQUIREMENTS ?? null,
       defaultLanguage: s.DEFAULT_LANGUAGE,
     },
+    oidc: oidc ?? null,
+    oidcRequest: { redirectPath: s.OIDC_REDIRECT_PATH, scopes: s.OIDC_SCOPES },
+    session: { ttlSeconds: s.SESSION_TTL_SECONDS, idleSeconds: s.SESSION_IDLE_SECONDS },
     warnings,
   };
   return deepFreeze(config);
@@ -323,6 +377,24 @@ function readLogo(path: string, readBinaryFile: (p: string) => Uint8Array, probl
   if (r.ok) return r.value;
   problems.push(`LOGO_FILE: ${r.message}`);
   return null;
+}
+
+/** OIDC_ISSUER and OIDC_CLIENT_ID go together; the secret needs them. undefined = not configured (or already reported). */
+function resolveOidc(raw: Raw, parsed: Partial<Settings>, problems: string[]): OidcConfig | undefined {
+  const hasIssuer = raw.OIDC_ISSUER !== undefined;
+  const hasClient = raw.OIDC_CLIENT_ID !== undefined;
+  if (!hasIssuer && !hasClient) {
+    if (raw.OIDC_CLIENT_SECRET !== undefined) problems.push('OIDC_CLIENT_SECRET: set only together with OIDC_ISSUER and OIDC_CLIENT_ID');
+    return undefined;
+  }
+  if (!hasIssuer) problems.push('OIDC_ISSUER: required when OIDC_CLIENT_ID is set (e.g. https://dev-123456.okta.com/oauth2/default)');
+  if (!hasClient) problems.push('OIDC_CLIENT_ID: required when OIDC_ISSUER is set (the client id of the portal\'s OIDC web app)');
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_REDIRECT_PATH: redirectPath, OIDC_SCOPES: scopes } = parsed;
+  if (issuer === undefined || clientId === undefined || redirectPath === undefined || scopes === undefined) return undefined;
+  if (raw.OIDC_CLIENT_SECRET !== undefined && parsed.OIDC_CLIENT_SECRET === undefined) return undefined;
+  const config = { issuer, clientId, redirectPath, scopes } as unknown as OidcConfig;
+  Object.defineProperty(config, 'clientSecret', { value: parsed.OIDC_CLIENT_SECRET ?? null, enumerable: false, writable: false, configurable: false });
+  return config;
 }
 
 /** STORE defaults to redis when REDIS_URL is set, else sqlite; redis needs REDIS_URL. */

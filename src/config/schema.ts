@@ -107,6 +107,25 @@ function supportUrl(raw: string): Parsed<string> {
   return { ok: true, value: url.href };
 }
 
+/** The callback path under PUBLIC_URL: a plain absolute path outside the portal's own route families. */
+function redirectPath(raw: string): Parsed<string> {
+  const p = raw.trim();
+  if (!/^\/[A-Za-z0-9._~/-]{1,200}$/.test(p) || p.includes('//') || /(^|\/)\.\.?(\/|$)/.test(p)) {
+    return { ok: false, message: 'must be a path such as /auth/callback (letters, digits, . _ ~ - and /)' };
+  }
+  if (/^\/(api|assets|recover|account)(\/|$)/.test(p) || p === '/') {
+    return { ok: false, message: 'must not be / or under /api, /assets, /recover or /account' };
+  }
+  return { ok: true, value: p.replace(/\/+$/, '') };
+}
+
+function oidcScopes(raw: string): Parsed<string[]> {
+  const r = scopeList(raw);
+  if (!r.ok) return { ok: false, message: 'must be scope names separated by spaces, e.g. "openid profile email"' };
+  if (!r.value.includes('openid')) return { ok: false, message: 'must include openid' };
+  return r;
+}
+
 /** The languages the page catalogue has (src/views/i18n); the first one is the default. */
 export const LANGUAGES = ['en', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -133,6 +152,10 @@ export const settingsSchema = z.object({
   OKTA_PRIVATE_KEY_FILE: z.string().max(4096, 'is too long').optional(),
   OKTA_SCOPES: custom<string[]>(scopeList, ['okta.users.read', 'okta.users.manage']),
   OKTA_TIMEOUT_MS: int(100, 60000, 5000),
+  OKTA_MAX_CONCURRENCY: int(1, 1000, 10),
+  OKTA_MAX_QUEUE: int(0, 10000, 100),
+  OKTA_BREAKER_FAILURES: int(1, 1000, 5),
+  OKTA_BREAKER_COOLDOWN_SECONDS: int(1, 3600, 30),
 
   RECOVERY_METHODS: custom<RecoveryMethod[]>(methodList, [...RECOVERY_METHODS]),
   SHOW_ENROLLED_METHODS: bool(false),
@@ -166,6 +189,13 @@ export const settingsSchema = z.object({
     .transform((v) => v ?? 'okta-mfa-portal:'),
   AUDIT_RETENTION_DAYS: int(1, 3650, 90),
 
+  METRICS_PORT: int(1, 65535, 0),
+  METRICS_HOST: z
+    .string()
+    .refine(isHostName, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')
+    .optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 600, 10),
+
   TRUST_PROXY: custom<string[]>(proxyList, []),
   COOKIE_SECRET: token(/^[\x21-\x7e]{32,1024}$/, 'must be at least 32 visible characters with no spaces (e.g. openssl rand -base64 32)'),
   LOG_LEVEL: z
@@ -190,6 +220,16 @@ export const settingsSchema = z.object({
     .enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` })
     .optional()
     .transform((v) => v ?? 'en'),
+
+  // Sign-in with Okta (OIDC) and the portal session (src/auth). Unset issuer and client id: no sign-in, except in
+  // emulator mode, where main.ts wires the emulator's authorization server.
+  OIDC_ISSUER: custom<string | undefined>((raw) => parseBaseUrl(raw, { allowPath: true }), undefined),
+  OIDC_CLIENT_ID: token(/^[A-Za-z0-9._~-]{1,128}$/, 'must be the OIDC app client id (letters, digits, . _ ~ -)'),
+  OIDC_CLIENT_SECRET: token(/^[\x21-\x7e]{8,512}$/, 'must be the OIDC app client secret (8 to 512 visible characters, no spaces)'),
+  OIDC_REDIRECT_PATH: custom<string>(redirectPath, '/auth/callback'),
+  OIDC_SCOPES: custom<string[]>(oidcScopes, ['openid', 'profile', 'email']),
+  SESSION_TTL_SECONDS: int(300, 604800, 28800),
+  SESSION_IDLE_SECONDS: int(60, 86400, 1800),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

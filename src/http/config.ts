@@ -6,6 +6,7 @@
  * it is http(s).
  */
 import type { RecoveryMethod } from '../core/ports.js';
+import type { PageOptions } from './pages/options.js';
 
 export interface HttpConfig {
   /** The portal's public base URL, e.g. https://recover.example.com or https://example.com/recover-portal. */
@@ -22,6 +23,10 @@ export interface HttpConfig {
   revokeSessionsDefault: boolean;
   /** The flow's lifetime: the flow cookie never outlives it. */
   flowTtlSeconds: number;
+  /** Branding, password rules, language and live-status options of the HTML pages (src/http/pages/options.ts). */
+  pages?: PageOptions | undefined;
+  /** Sign-in with Okta is wired (buildApp sets it from its `account` dependency): the landing page links to it. */
+  signIn?: boolean | undefined;
 }
 
 export interface ResolvedHttpConfig extends HttpConfig {

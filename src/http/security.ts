@@ -4,18 +4,20 @@
  * - Headers on every response (pages, API, assets, errors, 404s): a strict CSP with no inline script or style,
  *   frame-ancestors 'none' + X-Frame-Options DENY, Referrer-Policy no-referrer, nosniff, COOP same-origin,
  *   Cache-Control no-store (assets override it with a long immutable cache; their names carry a content hash),
- *   HSTS only when the public URL is https, no CORS headers, X-Request-Id.
+ *   HSTS only when the public URL is https, no CORS headers, X-Request-Id. The set is constant (the CSP has no
+ *   nonces), so it is computed once at start-up and copied onto each reply in one onRequest hook; a route overrides a
+ *   header with reply.header() in its handler (the logo's sandboxing CSP).
  * - Every state-changing route (anything but GET / HEAD) gets, through an onRoute hook, so a new route cannot
  *   forget them:
  *   1. an Origin / Fetch-Metadata check before the body is read: Sec-Fetch-Site other than same-origin / none, or an
- *      Origin other than the public URL's origin → 403 CSRF, even with a valid token (SES-5);
+ *      Origin other than the public URL's origin → 403 CSRF, even with a valid token (SES-5); `Origin: null` passes
+ *      only with `Sec-Fetch-Site: same-origin` (what browsers send for our own form POSTs under no-referrer);
  *   2. a Content-Type check: JSON under /api/, urlencoded forms elsewhere, 415 otherwise (VAL-1);
  *   3. the @fastify/csrf-protection token check (signed double-submit: the secret lives in an HttpOnly, signed,
  *      SameSite=Strict cookie; the token comes from the `_csrf` form field or the X-CSRF-Token header, never from the
  *      query string).
  */
 import csrfProtection from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import type {
   FastifyInstance,
   FastifyReply,
@@ -45,23 +47,42 @@ export const CSP_DIRECTIVES = {
   objectSrc: ["'none'"],
 } as const;
 
-export async function registerSecurityHeaders(app: FastifyInstance, cfg: ResolvedHttpConfig): Promise<void> {
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        ...CSP_DIRECTIVES,
-        ...(cfg.secure ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    referrerPolicy: { policy: 'no-referrer' },
-    xFrameOptions: { action: 'deny' },
-    strictTransportSecurity: cfg.secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+type Directives = Record<string, readonly string[]>;
+
+/** `defaultSrc: ["'self'"]` → `default-src 'self'`, joined with ";" (helmet's serialisation). */
+function serializeCsp(directives: Directives): string {
+  return Object.entries(directives)
+    .map(([name, values]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), ...values].join(' '))
+    .join(';');
+}
+
+/**
+ * Every security header, once. These are the headers @fastify/helmet (helmet 8) sent with our options, written out
+ * because the plugin rebuilds helmet, CSP parsing included, on every request (6 to 10 % of the landing page's CPU);
+ * test/http/headers.test.ts and test/e2e/headers.e2e.test.ts pin them.
+ */
+export function securityHeaders(cfg: Pick<ResolvedHttpConfig, 'secure'>): Readonly<Record<string, string>> {
+  const csp: Directives = cfg.secure ? { ...CSP_DIRECTIVES, upgradeInsecureRequests: [] } : CSP_DIRECTIVES;
+  return Object.freeze({
+    'content-security-policy': serializeCsp(csp),
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    ...(cfg.secure ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'DENY',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
   });
+}
+
+export async function registerSecurityHeaders(app: FastifyInstance, cfg: ResolvedHttpConfig): Promise<void> {
+  const headers = securityHeaders(cfg);
   app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
     reply.header('x-request-id', request.id);
     done();
   });
@@ -85,7 +106,10 @@ export function originCheck(cfg: ResolvedHttpConfig): onRequestHookHandler {
       return done(new PortalError('CSRF', { detail: `sec-fetch-site ${site.slice(0, 20)}` }));
     }
     const origin = header(request, 'origin');
-    if (origin !== undefined && origin !== cfg.origin) {
+    // Our own pages send Referrer-Policy: no-referrer, under which browsers serialise the Origin of a same-origin
+    // form POST as "null"; Sec-Fetch-Site (set by the browser, not by page script) then vouches for it.
+    const nullButSameOrigin = origin === 'null' && site === 'same-origin';
+    if (origin !== undefined && origin !== cfg.origin && !nullButSameOrigin) {
       return done(new PortalError('CSRF', { detail: 'cross-origin request' }));
     }
     done();

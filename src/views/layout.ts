@@ -1,19 +1,40 @@
 /**
  * The page layout shared by every HTML page.
  * Rules: no inline script or style (the CSP forbids both); scripts are external, same-origin and `defer`;
- * one <h1> per page (the page's own); a skip link; the favicon is `data:,` so browsers make no extra request.
+ * one <h1> per page (the page's own); a skip link; landmarks (banner, main, contentinfo); `<html lang>` is the
+ * chosen catalogue's language; the favicon is `data:,` so browsers make no extra request. Branding (logo, theme
+ * stylesheet) and the language switch come from the ViewContext, which the transport builds from configuration.
  */
 import { ASSETS, type AssetName } from './assets/index.js';
 import { html, type SafeHtml } from './html.js';
-import { en } from './i18n/en.js';
+import type { Messages } from './i18n/en.js';
 
-/** What every page needs from the transport: branding and URL builders (from configuration, never a request). */
+/** A link of the language switch. */
+export interface LanguageLink {
+  code: string;
+  /** The language's own name ("Français"). */
+  name: string;
+  href: string;
+  current: boolean;
+}
+
+/** What every page needs from the transport: branding, language and URL builders (never taken from a request). */
 export interface ViewContext {
   orgName: string;
   supportUrl: string | undefined;
   /** An internal path under the configured public base path. */
   href(path: string): string;
   requestId: string;
+  /** The chosen language's message catalogue. */
+  t: Messages;
+  /** The language switch (empty or absent: no switch). */
+  languages?: readonly LanguageLink[] | undefined;
+  /** The operator's logo (served by the portal), if any. */
+  logoHref?: string | undefined;
+  /** The operator's theme stylesheet (accent colour), if any. */
+  themeHref?: string | undefined;
+  /** GET /auth/signin when sign-in with Okta is configured (the landing page's "Sign in"), else absent. */
+  signInHref?: string | undefined;
 }
 
 export interface Page {
@@ -26,12 +47,25 @@ export function assetHref(ctx: ViewContext, name: AssetName): string {
   return ctx.href(`/assets/${ASSETS[name].file}`);
 }
 
+function languageSwitch(ctx: ViewContext): SafeHtml {
+  const langs = ctx.languages ?? [];
+  if (langs.length < 2) return html``;
+  return html`<nav class="langs" aria-label="${ctx.t.header.languages}"><ul>
+${langs.map((l) =>
+  l.current
+    ? html`<li><span lang="${l.code}" aria-current="true">${l.name}</span></li>`
+    : html`<li><a href="${l.href}" lang="${l.code}" hreflang="${l.code}">${l.name}</a></li>`,
+)}
+</ul></nav>`;
+}
+
 export function layout(ctx: ViewContext, page: Page): string {
-  const scripts = (page.scripts ?? []).map(
+  const t = ctx.t;
+  const scripts = ['focus.js' as const, ...(page.scripts ?? [])].map(
     (name) => html`<script src="${assetHref(ctx, name)}" defer></script>`,
   );
   const doc = html`<!doctype html>
-<html lang="${en.lang}">
+<html lang="${t.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -39,17 +73,19 @@ export function layout(ctx: ViewContext, page: Page): string {
 <title>${page.title} · ${ctx.orgName}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assetHref(ctx, 'app.css')}">
+${ctx.themeHref ? html`<link rel="stylesheet" href="${ctx.themeHref}">` : ''}
 ${scripts}
 </head>
 <body>
-<a class="skip" href="#main">${en.skipToContent}</a>
-<header class="site-header"><p class="org">${ctx.orgName}</p></header>
-<main id="main">
+<a class="skip" href="#main">${t.skipToContent}</a>
+<header class="site-header"><div class="brand">${ctx.logoHref ? html`<img class="logo" src="${ctx.logoHref}" alt="">` : ''}<p class="org">${ctx.orgName}</p></div>
+${languageSwitch(ctx)}</header>
+<main id="main" tabindex="-1">
 <div class="card">
 ${page.body}
 </div>
 </main>
-${ctx.supportUrl ? html`<footer class="site-footer"><a href="${ctx.supportUrl}" rel="noreferrer">${en.common.support}</a></footer>` : ''}
+${ctx.supportUrl ? html`<footer class="site-footer"><a href="${ctx.supportUrl}" rel="noreferrer">${t.common.support}</a></footer>` : ''}
 </body>
 </html>
 `;

@@ -105,6 +105,14 @@ describe('JSON API', () => {
     assert.equal(ok.statusCode, 200);
   });
 
+  test('Origin "null" is accepted only with Sec-Fetch-Site: same-origin (a form POST under Referrer-Policy: no-referrer)', async () => {
+    const c = await jsonClient();
+    const ok = await c.call('POST', '/api/v1/recovery', { username: 'alice' }, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    assert.equal(ok.statusCode, 200);
+    const bare = await c.call('POST', '/api/v1/recovery', { username: 'alice' }, { origin: 'null' });
+    assert.equal(bare.statusCode, 403);
+  });
+
   test('a token in the query string is not accepted', async () => {
     const c = await jsonClient();
     const res = await c.call('POST', `/api/v1/recovery?_csrf=${encodeURIComponent(c.csrf!)}`, { username: 'a' }, { 'x-csrf-token': '' });

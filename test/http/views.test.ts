@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeHtml, html, trustedHtml } from '../../src/views/html.js';
 import type { ViewContext } from '../../src/views/layout.js';
+import { en } from '../../src/views/i18n/en.js';
 import { methodPage } from '../../src/views/pages/method.js';
 import { messagePage } from '../../src/views/pages/message.js';
 import { passwordPage } from '../../src/views/pages/password.js';
@@ -12,6 +13,7 @@ const ctx: ViewContext = {
   supportUrl: undefined,
   href: (p) => p,
   requestId: 'r-1',
+  t: en,
 };
 
 describe('html helper', () => {
@@ -60,7 +62,7 @@ describe('assets', () => {
   test('the embedded scripts parse, use no storage and write no HTML', async () => {
     const { Script } = await import('node:vm');
     const { ASSETS } = await import('../../src/views/assets/index.js');
-    for (const name of ['push.js', 'countdown.js'] as const) {
+    for (const name of ['push.js', 'countdown.js', 'focus.js', 'password.js'] as const) {
       const src = ASSETS[name].body;
       assert.doesNotThrow(() => new Script(src), name);
       assert.ok(!/localStorage|sessionStorage|innerHTML|outerHTML|document\.write|eval\(/.test(src), name);

@@ -12,8 +12,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPortalError, type ErrorCode } from '../../core/errors.js';
 import type { RecoveryMethod } from '../../core/ports.js';
-import type { RecoveryService, StatusResult } from '../../core/recovery/api.js';
-import { en } from '../../views/i18n/en.js';
+import type { MethodOffer, RecoveryService, StatusResult } from '../../core/recovery/api.js';
+import { isLanguage, type Messages } from '../../views/i18n/index.js';
 import { codePage } from '../../views/pages/code.js';
 import { donePage } from '../../views/pages/done.js';
 import { landingPage } from '../../views/pages/landing.js';
@@ -28,7 +28,10 @@ import { toWireError, type WireError } from '../errors.js';
 import { normaliseCode, requireHandle } from '../flow.js';
 import { PATHS } from '../paths.js';
 import { formSchemas } from '../schemas.js';
-import { viewContext } from '../view-context.js';
+import { LANG_BACK_TARGETS, LANG_COOKIE, viewContext } from '../view-context.js';
+import { brandingRoutes } from './branding.js';
+import { PAGE_PATHS } from './paths.js';
+import { pushEventsRoute } from './push-events.js';
 
 export interface PageRouteDeps {
   recovery: RecoveryService;
@@ -74,12 +77,19 @@ export function pageFor(state: StatusResult['state']): string {
 /** A page-level error: a WireError, optionally with its own text (field checks done here, not in the core). */
 type PageError = WireError & { text?: string };
 
-function message(w: PageError): string {
-  const base = w.text ?? en.errors[w.code];
+function message(t: Messages, w: PageError): string {
+  const base = w.text ?? t.errors[w.code];
   return w.retryAfterSeconds !== undefined
-    ? `${base} ${en.common.retryAfter(Math.max(1, Math.ceil(w.retryAfterSeconds)))}`
+    ? `${base} ${t.common.retryAfter(Math.max(1, Math.ceil(w.retryAfterSeconds)))}`
     : base;
 }
+
+/** Codes are pasted as "123 456" or "123-456" sometimes; the core sees digits only. */
+export function pastedCode(raw: string): string {
+  return normaliseCode(raw).replace(/[-\u2010-\u2015\u2212.]/g, '');
+}
+
+const YEAR_SECONDS = 365 * 24 * 3600;
 
 export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRouteDeps): Promise<void> {
   const html = (reply: FastifyReply, body: string, w?: PageError): FastifyReply => {
@@ -91,8 +101,24 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   };
   const go = (reply: FastifyReply, path: string): FastifyReply => reply.redirect(cfg.basePath + path, 303);
   const ctxOf = (request: FastifyRequest) => viewContext(cfg, request);
+  const msg = (request: FastifyRequest, w: PageError) => message(ctxOf(request).t, w);
   const status = (request: FastifyRequest): Promise<StatusResult> =>
     recovery.status({ handle: requireHandle(request, cfg), ctx: requestContext(request) });
+
+  await brandingRoutes(app, cfg);
+  await pushEventsRoute(app, { recovery, cfg });
+
+  // --- language switch -----------------------------------------------------------------------------------------
+  // A GET link (works without JavaScript). It only stores a preference, so it needs no CSRF token; the way back is
+  // chosen from a fixed list of pages, never taken as a URL from the request (no open redirect).
+  app.get<{ Querystring: Record<string, unknown> }>(PAGE_PATHS.lang, async (request, reply) => {
+    const { to, back } = request.query;
+    if (isLanguage(to)) {
+      reply.setCookie(LANG_COOKIE, to, { path: '/', httpOnly: true, secure: cfg.secure, sameSite: 'lax', maxAge: YEAR_SECONDS });
+    }
+    const target = typeof back === 'string' && LANG_BACK_TARGETS.includes(back) ? back : PATHS.landing;
+    return go(reply, target);
+  });
 
   // --- landing and start ---------------------------------------------------------------------------------------
   app.get(PATHS.landing, async (request, reply) => html(reply, landingPage(ctxOf(request))));
@@ -106,9 +132,10 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     { schema: { body: formSchemas.start } },
     async (request, reply) => {
       const login = (request.body.username ?? '').trim();
+      const ctx = ctxOf(request);
       if (login === '') {
-        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: en.start.empty };
-        const page = startPage(ctxOf(request), { csrfToken: reply.generateCsrf(), error: en.start.empty, fieldError: true });
+        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: ctx.t.start.empty };
+        const page = startPage(ctx, { csrfToken: reply.generateCsrf(), error: ctx.t.start.empty, fieldError: true });
         return html(reply, page, w);
       }
       try {
@@ -118,12 +145,12 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       } catch (err) {
         if (isPortalError(err) && err.code === 'BAD_REQUEST') {
           // The login's shape was refused (depends only on the input, reveals nothing about accounts).
-          const w: PageError = { code: 'BAD_REQUEST', status: 400, message: en.start.invalid };
-          const page = startPage(ctxOf(request), { csrfToken: reply.generateCsrf(), error: en.start.invalid, fieldError: true });
+          const w: PageError = { code: 'BAD_REQUEST', status: 400, message: ctx.t.start.invalid };
+          const page = startPage(ctx, { csrfToken: reply.generateCsrf(), error: ctx.t.start.invalid, fieldError: true });
           return html(reply, page, w);
         }
         const w = recoverable(err);
-        return html(reply, startPage(ctxOf(request), { csrfToken: reply.generateCsrf(), error: message(w) }), w);
+        return html(reply, startPage(ctx, { csrfToken: reply.generateCsrf(), error: message(ctx.t, w) }), w);
       }
     },
   );
@@ -139,14 +166,24 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   });
 
   // --- method --------------------------------------------------------------------------------------------------
-  const renderMethod = (request: FastifyRequest, reply: FastifyReply, selected?: RecoveryMethod, w?: PageError) =>
+  /** The flow's offer: masked enrolled methods when the core hands them back, else the operator's list. */
+  const offers = (s: StatusResult | null): MethodOffer[] =>
+    s && 'methods' in s && s.methods ? s.methods : cfg.methods.map((method) => ({ method }));
+
+  const renderMethod = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    s: StatusResult | null,
+    selected?: RecoveryMethod,
+    w?: PageError,
+  ) =>
     html(
       reply,
       methodPage(ctxOf(request), {
         csrfToken: reply.generateCsrf(),
-        methods: cfg.methods.map((method) => ({ method })),
+        methods: offers(s),
         selected,
-        error: w ? message(w) : undefined,
+        error: w ? msg(request, w) : undefined,
       }),
       w,
     );
@@ -154,7 +191,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   app.get(PATHS.method, async (request, reply) => {
     const s = await status(request);
     if (s.state === 'verified' || s.state === 'completed') return go(reply, pageFor(s.state));
-    return renderMethod(request, reply);
+    return renderMethod(request, reply, s);
   });
 
   app.post<{ Body: { method: RecoveryMethod } }>(
@@ -164,9 +201,12 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       const handle = requireHandle(request, cfg);
       try {
         const r = await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+        setFlowCookie(reply, cfg, r.handle); // the handle rotates when a method is chosen (SES-1)
         return go(reply, r.kind === 'push-waiting' ? PATHS.push : PATHS.code);
       } catch (err) {
-        return renderMethod(request, reply, request.body.method, recoverable(err));
+        const w = recoverable(err);
+        const s = await status(request).catch(() => null);
+        return renderMethod(request, reply, s, request.body.method, w);
       }
     },
   );
@@ -185,7 +225,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         csrfToken: reply.generateCsrf(),
         method: s.method,
         resendAfterSeconds: s.state === 'code-sent' ? s.resendAfterSeconds : undefined,
-        error: opts.w ? message(opts.w) : undefined,
+        error: opts.w ? msg(request, opts.w) : undefined,
         fieldError: opts.fieldError,
         notice: opts.notice,
       }),
@@ -194,18 +234,20 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   };
 
   app.get<{ Querystring: { sent?: string } }>(PATHS.code, async (request, reply) =>
-    renderCode(request, reply, request.query.sent === '1' ? { notice: en.code.resent } : {}),
+    renderCode(request, reply, request.query.sent === '1' ? { notice: ctxOf(request).t.code.resent } : {}),
   );
 
   app.post<{ Body: { code?: string } }>(PATHS.code, { schema: { body: formSchemas.code } }, async (request, reply) => {
     const handle = requireHandle(request, cfg);
-    const code = normaliseCode(request.body.code ?? '');
+    const code = pastedCode(request.body.code ?? '');
     if (code === '') {
-      const w: PageError = { code: 'INVALID_CODE', status: 400, message: en.code.empty, text: en.code.empty };
+      const empty = ctxOf(request).t.code.empty;
+      const w: PageError = { code: 'INVALID_CODE', status: 400, message: empty, text: empty };
       return renderCode(request, reply, { w, fieldError: true });
     }
     try {
-      await recovery.verify({ handle, code, ctx: requestContext(request) });
+      const r = await recovery.verify({ handle, code, ctx: requestContext(request) });
+      setFlowCookie(reply, cfg, r.handle);
       return go(reply, PATHS.password);
     } catch (err) {
       const w = recoverable(err);
@@ -219,7 +261,8 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     async (request, reply) => {
       const handle = requireHandle(request, cfg);
       try {
-        await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+        const r = await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+        setFlowCookie(reply, cfg, r.handle);
         return reply.redirect(`${cfg.basePath}${PATHS.code}?sent=1`, 303);
       } catch (err) {
         return renderCode(request, reply, { w: recoverable(err) });
@@ -253,7 +296,8 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         csrfToken: reply.generateCsrf(),
         ott: s.ott,
         revokeSessions: opts.revokeSessions ?? cfg.revokeSessionsDefault,
-        error: opts.w ? message(opts.w) : undefined,
+        requirements: cfg.pages?.passwordRequirements ?? undefined,
+        error: opts.w ? msg(request, opts.w) : undefined,
         causes: opts.causes,
         fieldError: opts.fieldError,
       }),
@@ -273,7 +317,8 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       const password = b.password ?? '';
       const confirmPassword = b.confirmPassword ?? '';
       if (password === '' || confirmPassword === '') {
-        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: en.password.empty, text: en.password.empty };
+        const empty = ctxOf(request).t.password.empty;
+        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: empty, text: empty };
         return renderPassword(request, reply, { w, fieldError: true, revokeSessions });
       }
       try {

@@ -3,7 +3,6 @@
  * rate limits, internal errors. The message is from the catalogue (never an internal detail).
  */
 import { html } from '../html.js';
-import { en } from '../i18n/en.js';
 import { errorSummary, layout, type ViewContext } from '../layout.js';
 
 export interface MessageAction {
@@ -28,7 +27,7 @@ export function messagePage(ctx: ViewContext, p: MessagePageProps): string {
     body: html`<h1>${p.heading}</h1>
 ${errorSummary(p.message)}
 ${p.detail ? html`<p>${p.detail}</p>` : ''}
-${p.reference ? html`<p class="muted">${en.common.reference(p.reference)}</p>` : ''}
+${p.reference ? html`<p class="muted">${ctx.t.common.reference(p.reference)}</p>` : ''}
 <div class="actions">${p.actions.map(
       (a, i) => html`<a class="${i === 0 ? 'button' : ''}" href="${a.href}">${a.label}</a>`,
     )}</div>`,

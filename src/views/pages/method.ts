@@ -1,9 +1,11 @@
-/** GET /recover/method : the offered methods as radio buttons (works without JavaScript). */
+/**
+ * GET /recover/method : the offered methods as radio buttons (works without JavaScript). With the operator option
+ * SHOW_ENROLLED_METHODS the offers carry masked hints ("+1 ••• ••• 0100"), shown after the method's description.
+ */
 import type { MethodOffer } from '../../core/recovery/api.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { PATHS } from '../../http/paths.js';
 import { html } from '../html.js';
-import { en } from '../i18n/en.js';
 import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
 
 export interface MethodPageProps {
@@ -14,13 +16,13 @@ export interface MethodPageProps {
 }
 
 export function methodPage(ctx: ViewContext, p: MethodPageProps): string {
-  const t = en.method;
+  const t = ctx.t.method;
   const selected = p.selected ?? p.methods[0]?.method;
   const choices = p.methods.map(
     (m) => html`<label class="choice">
 <input type="radio" name="method" value="${m.method}"${m.method === selected ? html` checked` : ''}>
 <span><span class="title">${t.labels[m.method]}</span>
-<span class="desc">${m.hint ? m.hint : t.descriptions[m.method]}</span></span>
+<span class="desc">${m.hint ? t.hint(t.descriptions[m.method], m.hint) : t.descriptions[m.method]}</span></span>
 </label>`,
   );
   return layout(ctx, {
@@ -41,7 +43,7 @@ ${choices}
 }
 <form method="post" action="${ctx.href(PATHS.cancel)}">
 ${csrfField(p.csrfToken)}
-<div class="actions"><button type="submit" class="secondary">${en.common.startAgain}</button></div>
+<div class="actions"><button type="submit" class="secondary">${ctx.t.common.startAgain}</button></div>
 </form>`,
   });
 }

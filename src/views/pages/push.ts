@@ -1,10 +1,14 @@
 /**
- * GET /recover/push : the number to tap and the waiting status. /assets/push.js polls the JSON status and moves on
- * by itself; without JavaScript the "Check again" button (a plain GET of this page) does the same.
+ * GET /recover/push : the number to tap (large) and the waiting status.
+ * - /assets/push.js follows the flow through server-sent events (polling as a fallback) and, without reloading:
+ *   goes to the password page once approved; on rejection or timeout shows the outcome in the alert region, hides
+ *   the number and reveals "Try another method" (the hidden #push-next block below).
+ * - Without JavaScript the "Check again" button (a plain GET of this page) does the same; the server then renders
+ *   the outcome page (state rejected / expired) with the same way on.
  */
 import { PATHS } from '../../http/paths.js';
-import { html } from '../html.js';
-import { en } from '../i18n/en.js';
+import { PAGE_PATHS } from '../../http/pages/paths.js';
+import { html, type SafeHtml } from '../html.js';
 import { errorSummary, layout, type ViewContext } from '../layout.js';
 
 export interface PushPageProps {
@@ -13,15 +17,20 @@ export interface PushPageProps {
   error?: string | undefined;
 }
 
+function nextStep(ctx: ViewContext, id?: string): SafeHtml {
+  return html`<p>${ctx.t.push.nextStep}</p>
+<div class="actions"><a class="button"${id ? html` id="${id}"` : ''} href="${ctx.href(PATHS.method)}">${ctx.t.common.tryAnotherMethod}</a>
+<a href="${ctx.href(PATHS.start)}">${ctx.t.common.startAgain}</a></div>`;
+}
+
 export function pushPage(ctx: ViewContext, p: PushPageProps): string {
-  const t = en.push;
+  const t = ctx.t.push;
   if (p.state !== 'waiting') {
     return layout(ctx, {
       title: t.title,
       body: html`<h1>${t.heading}</h1>
 ${errorSummary(p.state === 'rejected' ? t.rejected : t.expired)}
-<div class="actions"><a class="button" href="${ctx.href(PATHS.method)}">${en.common.tryAnotherMethod}</a>
-<a href="${ctx.href(PATHS.start)}">${en.common.startAgain}</a></div>`,
+${nextStep(ctx)}`,
     });
   }
   return layout(ctx, {
@@ -29,17 +38,27 @@ ${errorSummary(p.state === 'rejected' ? t.rejected : t.expired)}
     scripts: ['push.js'],
     body: html`<h1>${t.heading}</h1>
 ${errorSummary(p.error)}
-<div data-push-status-url="${ctx.href(PATHS.api.status)}" data-push-next-url="${ctx.href(PATHS.password)}">
+<div class="alert" role="alert" id="push-alert"></div>
+<div id="push-live" data-push-events-url="${ctx.href(PAGE_PATHS.pushEvents)}"
+ data-push-status-url="${ctx.href(PATHS.api.status)}" data-push-next-url="${ctx.href(PATHS.password)}"
+ data-text-approved="${t.approved}" data-text-rejected="${t.rejected}" data-text-expired="${t.expired}">
+<div id="push-waiting">
 ${
   p.correctAnswer === null
     ? html`<p>${t.noNumber}</p>`
-    : html`<p>${t.number}</p><p class="number" id="push-number">${p.correctAnswer}</p>`
+    : html`<p>${t.number}</p>
+<p class="number" id="push-number">${p.correctAnswer}</p>`
 }
-<p class="status muted" role="status">${t.waiting}</p>
+<p class="status muted" role="status" id="push-status"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>
+<p class="muted" id="push-live-note" hidden>${t.live}</p>
 </div>
-<form method="get" action="${ctx.href(PATHS.push)}">
-<div class="actions"><button type="submit" class="secondary">${t.checkAgain}</button>
-<a href="${ctx.href(PATHS.method)}">${en.common.tryAnotherMethod}</a></div>
-</form>`,
+</div>
+<div id="push-next" hidden>
+${nextStep(ctx, 'push-next-action')}
+</div>
+<div class="actions" id="push-check">
+<div id="push-check-again"><form method="get" action="${ctx.href(PATHS.push)}"><button type="submit" class="secondary">${t.checkAgain}</button></form></div>
+<a href="${ctx.href(PATHS.method)}">${ctx.t.common.tryAnotherMethod}</a>
+</div>`,
   });
 }

@@ -4,7 +4,6 @@
  */
 import { PATHS } from '../../http/paths.js';
 import { html } from '../html.js';
-import { en } from '../i18n/en.js';
 import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
 
 export interface StartPageProps {
@@ -15,7 +14,7 @@ export interface StartPageProps {
 }
 
 export function startPage(ctx: ViewContext, p: StartPageProps): string {
-  const t = en.start;
+  const t = ctx.t.start;
   const invalid = p.fieldError === true;
   return layout(ctx, {
     title: t.title,
