@@ -13,3 +13,19 @@ export { FLOW_STATES, FLOW_EVENTS, TRANSITIONS, type FlowState, type FlowEvent }
 export { TimingEqualizer, type TimingOptions } from './timing.js';
 export { systemClock, cryptoRandom } from './system.js';
 export { maskPhone } from './mask.js';
+export { createAccountService } from './account/service.js';
+export type { AccountDeps } from './account/env.js';
+export type * from './account/api.js';
+export { defaultAccountPolicy, type AccountPolicy } from './account/policy.js';
+export {
+  STEP_UP_STATES,
+  STEP_UP_EVENTS,
+  STEP_UP_TRANSITIONS,
+  ENROL_STATES,
+  ENROL_EVENTS,
+  ENROL_TRANSITIONS,
+  type StepUpState,
+  type StepUpEvent,
+  type EnrolState,
+  type EnrolEvent,
+} from './account/machine.js';

@@ -1,0 +1,41 @@
+/**
+ * What every account step gets: the injected ports, the record repository, the limiter, and the audit note the
+ * step fills in (reused from recovery: one audit event per call, never a secret).
+ */
+import type { Limiter } from '../limits.js';
+import type { AccountIdentityProvider, AuditSink, Clock, Random, RequestContext, Store } from '../ports.js';
+import type { AccountContext } from './api.js';
+import type { AccountPolicy } from './policy.js';
+import type { AccountRepo } from './record.js';
+
+export type { AuditNote } from '../recovery/env.js';
+export { appendDetail } from '../recovery/env.js';
+
+export interface AccountDeps {
+  idp: AccountIdentityProvider;
+  store: Store;
+  clock: Clock;
+  random: Random;
+  audit: AuditSink;
+  policy: AccountPolicy;
+}
+
+export interface AccountEnv extends AccountDeps {
+  records: AccountRepo;
+  limiter: Limiter;
+}
+
+/**
+ * The per-user and per-IP budget of the account's attempts (step-up start and verify, enrolment start and
+ * activation, password change). Keyed `acct:<userId>` / `acct:<ip>` so that recovery traffic for the same login
+ * (unauthenticated, anyone can cause it) cannot spend the signed-in user's budget.
+ */
+export async function countAttempt(env: AccountEnv, a: AccountContext, ctx: RequestContext = a.ctx): Promise<void> {
+  await env.limiter.hit('ip', `acct:${ctx.ip}`, env.policy.limits.perIp);
+  await env.limiter.hit('login', `acct:${a.userId}`, env.policy.limits.perLogin);
+}
+
+/** Whole seconds until `at` (0 when past). */
+export function secondsUntil(env: AccountEnv, at: number | null): number {
+  return at === null ? 0 : Math.max(0, Math.ceil((at - env.clock.now()) / 1000));
+}

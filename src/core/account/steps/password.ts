@@ -1,0 +1,38 @@
+/**
+ * The signed-in user's password change.
+ * Rules: all three fields must be non-empty strings of at most 256 characters (BAD_REQUEST); new and confirm must
+ * be equal (PASSWORD_MISMATCH, checked before anything else is spent); a fresh step-up is required when the user
+ * has an active factor; counts against the per-user and per-IP budgets; the IdP checks the current password
+ * (WRONG_CURRENT_PASSWORD) and its policy (PASSWORD_POLICY with causes). No password reaches a log or audit line.
+ */
+import { PortalError } from '../../errors.js';
+import type { AccountContext } from '../api.js';
+import { countAttempt, type AccountEnv, type AuditNote } from '../env.js';
+import type { AccountRecord } from '../record.js';
+import { requireStepUp } from './step-up.js';
+
+const MAX_PASSWORD_LENGTH = 256;
+
+function field(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_PASSWORD_LENGTH) {
+    throw new PortalError('BAD_REQUEST', { detail: `${name} missing or too long` });
+  }
+  return v;
+}
+
+export async function changePassword(
+  env: AccountEnv,
+  a: AccountContext,
+  rec: AccountRecord,
+  input: { currentPassword: unknown; newPassword: unknown; confirmPassword: unknown },
+  note: AuditNote,
+): Promise<void> {
+  const current = field(input.currentPassword, 'currentPassword');
+  const next = field(input.newPassword, 'newPassword');
+  const confirm = field(input.confirmPassword, 'confirmPassword');
+  if (next !== confirm) throw new PortalError('PASSWORD_MISMATCH');
+  const factors = await env.idp.getFactors(a.userId);
+  requireStepUp(rec, factors, note);
+  await countAttempt(env, a);
+  await env.idp.changePassword(a.userId, current, next);
+}
