@@ -1,8 +1,12 @@
 // Password policy wording and storage, and the TOTP verifier against RFC 6238 vectors (6-digit values).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { complexityViolation, hashPassword, usernameParts, verifyPassword } from '../../emulator/src/org/passwords.js';
+import { Clock } from '../../emulator/src/clock.js';
+import { complexityViolation, hashPassword, hashPasswordSync, usernameParts, verifyPassword } from '../../emulator/src/org/passwords.js';
+import { OrgState, prepareSeed } from '../../emulator/src/org/state.js';
 import { checkTotp, currentTotp } from '../../emulator/src/org/totp.js';
+import { setPassword } from '../../emulator/src/org/users.js';
+import { validateSeed } from '../../emulator/src/seed/load.js';
 import { passwordPolicySchema } from '../../emulator/src/seed/schema.js';
 
 const policy = passwordPolicySchema.parse({ minLength: 10, requireSymbol: true, historyCount: 3 });
@@ -43,6 +47,33 @@ describe('password policy', () => {
     assert.equal(await verifyPassword('Correct-Horse-1', a), true);
     assert.equal(await verifyPassword('Correct-Horse-2', a), false);
     assert.equal(await verifyPassword('Correct-Horse-1', 'garbage'), false);
+    assert.match(a, /^scrypt\$/);
+  });
+
+  test('fast hashing (load tests only) is a salted SHA-256; each hash names its scheme, so both verify', async () => {
+    const a = await hashPassword('Correct-Horse-1', 'fast');
+    const b = hashPasswordSync('Correct-Horse-1', 'fast');
+    assert.match(a, /^sha256\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
+    assert.notEqual(a, b, 'salted');
+    assert.ok(!a.includes('Correct-Horse-1'));
+    for (const h of [a, b, hashPasswordSync('Correct-Horse-1')]) {
+      assert.equal(await verifyPassword('Correct-Horse-1', h), true);
+      assert.equal(await verifyPassword('Correct-Horse-2', h), false);
+    }
+    assert.equal(await verifyPassword('Correct-Horse-1', a.replace('sha256$', 'md5$')), false);
+  });
+
+  test('a seed with passwordHashing: fast stores SHA-256 hashes and still enforces the strict history', async () => {
+    const user = { login: 'jane@example.com', firstName: 'Jane', lastName: 'Doe', password: 'Seed-Pass-2026!', passwordHistory: ['Old-Pass-2025!'] };
+    assert.equal(validateSeed({ users: [user] }).passwordHashing, 'scrypt', 'scrypt by default');
+    assert.throws(() => validateSeed({ passwordHashing: 'plain', users: [user] }), /passwordHashing/);
+    const state = new OrgState(prepareSeed(validateSeed({ passwordHashing: 'fast', users: [user] })), new Clock(0));
+    const jane = [...state.users.values()][0]!;
+    assert.ok(jane.passwordHistory.length === 2 && jane.passwordHistory.every((h) => h.startsWith('sha256$')));
+    await assert.rejects(setPassword(state, jane, 'Old-Pass-2025!', { strict: true }), (err: Error) => /used too recently/.test(JSON.stringify(err)));
+    await setPassword(state, jane, 'Brand-New-Pass-7', { strict: true });
+    assert.match(jane.passwordHash ?? '', /^sha256\$/);
+    assert.equal(await verifyPassword('Brand-New-Pass-7', jane.passwordHash ?? ''), true);
   });
 });
 

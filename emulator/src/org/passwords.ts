@@ -1,9 +1,18 @@
-// Password storage and the seed's password policy. Rules: only scrypt hashes are stored (never plaintext, never
+// Password storage and the seed's password policy. Rules: only salted hashes are stored (never plaintext, never
 // logged); comparisons are constant-time; the policy message lists every requirement the way Okta phrases it,
 // prefixed "password: " as an errorCauses entry. The scrypt cost is lowered (N=2^12) because this is a test double
-// that hashes every seed password at start-up; it is not a production password store.
-import { randomBytes, scrypt as scryptCb, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { PasswordPolicy } from '../seed/schema.js';
+// that hashes every seed password at start-up; it is not a production password store. The seed's
+// `passwordHashing: fast` (load tests only) stores a salted SHA-256 instead, about 1,000 times cheaper, so that a load
+// test measures its client rather than this hash; a stored hash names its scheme, so both verify whatever the setting.
+import {
+  createHash,
+  randomBytes,
+  scrypt as scryptCb,
+  scryptSync,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
+import type { PasswordHashing, PasswordPolicy } from '../seed/schema.js';
 
 const PARAMS: ScryptOptions = { N: 4096, r: 8, p: 1 };
 const KEY_LEN = 32;
@@ -14,30 +23,39 @@ function scrypt(password: string, salt: Buffer): Promise<Buffer> {
   );
 }
 
-function encode(salt: Buffer, key: Buffer): string {
-  return `scrypt$${salt.toString('base64')}$${key.toString('base64')}`;
+function sha256(password: string, salt: Buffer): Buffer {
+  return createHash('sha256').update(salt).update(password, 'utf8').digest();
 }
 
-function decode(hash: string): { salt: Buffer; key: Buffer } | null {
-  const [tag, salt, key] = hash.split('$');
-  if (tag !== 'scrypt' || !salt || !key) return null;
-  return { salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
+type Scheme = 'scrypt' | 'sha256';
+const SCHEME: Record<PasswordHashing, Scheme> = { scrypt: 'scrypt', fast: 'sha256' };
+
+function encode(scheme: Scheme, salt: Buffer, key: Buffer): string {
+  return `${scheme}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-export async function hashPassword(password: string): Promise<string> {
+function decode(hash: string): { scheme: Scheme; salt: Buffer; key: Buffer } | null {
+  const [scheme, salt, key] = hash.split('$');
+  if ((scheme !== 'scrypt' && scheme !== 'sha256') || !salt || !key) return null;
+  return { scheme, salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
+}
+
+export async function hashPassword(password: string, hashing: PasswordHashing = 'scrypt'): Promise<string> {
   const salt = randomBytes(16);
-  return encode(salt, await scrypt(password, salt));
+  const scheme = SCHEME[hashing];
+  return encode(scheme, salt, scheme === 'sha256' ? sha256(password, salt) : await scrypt(password, salt));
 }
 
-export function hashPasswordSync(password: string): string {
+export function hashPasswordSync(password: string, hashing: PasswordHashing = 'scrypt'): string {
   const salt = randomBytes(16);
-  return encode(salt, scryptSync(password, salt, KEY_LEN, PARAMS));
+  const scheme = SCHEME[hashing];
+  return encode(scheme, salt, scheme === 'sha256' ? sha256(password, salt) : scryptSync(password, salt, KEY_LEN, PARAMS));
 }
 
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   const parts = decode(hash);
   if (!parts) return false;
-  const key = await scrypt(password, parts.salt);
+  const key = parts.scheme === 'sha256' ? sha256(password, parts.salt) : await scrypt(password, parts.salt);
   return key.length === parts.key.length && timingSafeEqual(key, parts.key);
 }
 

@@ -3,7 +3,7 @@
 // lookups by id, URL-decoded login (case-insensitive) or unambiguous login short name; `me` is resolved by callers.
 import type { Clock } from '../clock.js';
 import { oktaId, base62 } from '../ids.js';
-import type { ParsedSeed, PasswordPolicy, RateLimitRule, SeedFactor, SeedUser } from '../seed/schema.js';
+import type { ParsedSeed, PasswordHashing, PasswordPolicy, RateLimitRule, SeedFactor, SeedUser } from '../seed/schema.js';
 import type { FactorProvider, FactorRecord, FactorType, OutboxMessage, PushTransaction, UserRecord } from './model.js';
 import { hashPasswordSync } from './passwords.js';
 import { newTotpSecret } from './totp.js';
@@ -42,7 +42,7 @@ export function prepareSeed(parsed: ParsedSeed): PreparedSeed {
   const cache = new Map<string, string>();
   const hash = (pw: string): string => {
     let h = cache.get(pw);
-    if (!h) cache.set(pw, (h = hashPasswordSync(pw)));
+    if (!h) cache.set(pw, (h = hashPasswordSync(pw, parsed.passwordHashing)));
     return h;
   };
   return {
@@ -75,6 +75,9 @@ export class OrgState {
 
   get policy(): PasswordPolicy {
     return this.seed.parsed.passwordPolicy;
+  }
+  get passwordHashing(): PasswordHashing {
+    return this.seed.parsed.passwordHashing;
   }
   get factorLockoutAttempts(): number {
     return this.seed.parsed.factorLockoutAttempts;

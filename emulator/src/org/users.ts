@@ -78,7 +78,7 @@ export async function setPassword(
     const recent = user.passwordHistory.slice(0, Math.max(state.policy.historyCount, 1));
     for (const h of recent) if (await verifyPassword(password, h)) throw fail([HISTORY_VIOLATION]);
   }
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, state.passwordHashing);
   const now = state.clock.now();
   user.passwordHash = hash;
   user.passwordHistory = [hash, ...user.passwordHistory].slice(0, Math.max(state.policy.historyCount, 1));

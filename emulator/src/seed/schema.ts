@@ -133,11 +133,16 @@ export const passwordPolicySchema = z
   })
   .strict();
 
+export const PASSWORD_HASHINGS = ['scrypt', 'fast'] as const;
+export type PasswordHashing = (typeof PASSWORD_HASHINGS)[number];
+
 export const seedSchema = z
   .object({
     org: z.object({ name: z.string().min(1).max(100) }).strict().default({ name: 'Emulated Okta org' }),
     apiTokenOwner: z.string().min(1).optional(),
     passwordPolicy: passwordPolicySchema.default(passwordPolicySchema.parse({})),
+    /** How passwords are stored: scrypt (default), or `fast` (salted SHA-256) for load tests only. */
+    passwordHashing: z.enum(PASSWORD_HASHINGS).default('scrypt'),
     factorLockoutAttempts: z.number().int().min(1).max(100).default(5),
     defaultRateLimit: z
       .object({ limit: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
