@@ -1,6 +1,6 @@
 /**
  * What every account step gets: the injected ports, the record repository, the limiter, and the audit note the
- * step fills in (reused from recovery: one audit event per call, never a secret).
+ * step fills in (shared with recovery, see ../audited.ts: one audit event per call, never a secret).
  */
 import type { Limiter } from '../limits.js';
 import type { AccountIdentityProvider, AuditSink, Clock, Random, RequestContext, Store } from '../ports.js';
@@ -8,8 +8,8 @@ import type { AccountContext } from './api.js';
 import type { AccountPolicy } from './policy.js';
 import type { AccountRepo } from './record.js';
 
-export type { AuditNote } from '../recovery/env.js';
-export { appendDetail } from '../recovery/env.js';
+export type { AuditNote } from '../audited.js';
+export { appendDetail } from '../audited.js';
 
 export interface AccountDeps {
   idp: AccountIdentityProvider;

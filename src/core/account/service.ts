@@ -10,13 +10,14 @@
  * - Errors are PortalErrors from the steps or the IdP, passed through unchanged; a malformed context is
  *   BAD_REQUEST.
  */
-import { PortalError, isPortalError, type ErrorCode } from '../errors.js';
+import { COMMON_OUTCOMES, createAudited } from '../audited.js';
+import { PortalError, type ErrorCode } from '../errors.js';
 import { Limiter } from '../limits.js';
 import { maskPhone } from '../mask.js';
 import { KeyedMutex } from '../mutex.js';
 import type { AuditOutcome } from '../ports.js';
 import type { AccountContext, AccountService, AccountSessionView } from './api.js';
-import { appendDetail, secondsUntil, type AccountDeps, type AccountEnv, type AuditNote } from './env.js';
+import { secondsUntil, type AccountDeps, type AccountEnv, type AuditNote } from './env.js';
 import { toView } from './factors.js';
 import { AccountRepo, type AccountRecord } from './record.js';
 import { enrolActivate, enrolCancel, enrolResend, enrolStart, enrolStatus } from './steps/enrol.js';
@@ -24,18 +25,12 @@ import { changePassword } from './steps/password.js';
 import { removeFactor } from './steps/remove.js';
 import { stepUpSatisfied, stepUpStart, stepUpStatus, stepUpVerify } from './steps/step-up.js';
 
-const OUTCOME_BY_CODE: Partial<Record<ErrorCode, AuditOutcome>> = {
-  RATE_LIMITED: 'rate_limited',
-  RESEND_TOO_SOON: 'rate_limited',
-  TOO_MANY_ATTEMPTS: 'rate_limited',
-  WRONG_STEP: 'denied',
-  FLOW_EXPIRED: 'denied',
-  FACTOR_LOCKED: 'denied',
+/** The account's own codes over the common ones (see ../audited.ts). */
+const OUTCOMES: Partial<Record<ErrorCode, AuditOutcome>> = {
+  ...COMMON_OUTCOMES,
   STEP_UP_REQUIRED: 'denied',
   NOT_FOUND: 'denied',
-  IDP_UNAVAILABLE: 'error',
   SERVICE_UNAVAILABLE: 'error',
-  INTERNAL: 'error',
 };
 
 type Action = 'step-up' | 'enrol' | 'remove' | 'password';
@@ -55,44 +50,14 @@ export function createAccountService(deps: AccountDeps): AccountService {
   };
   const mutex = new KeyedMutex();
 
-  /** Serialises per session, loads the record, runs the step, writes the audit event. */
+  const audited = createAudited({ audit: deps.audit, clock: deps.clock, area: 'account', outcomes: OUTCOMES });
+
+  /** Serialises per session, loads the record, runs the step, writes the audit event (see ../audited.ts). */
   async function run<T>(action: Action, a: AccountContext, fn: (rec: AccountRecord, note: AuditNote) => Promise<T>): Promise<T> {
     checkContext(a);
-    const note: AuditNote = { login: a.login, userId: a.userId, method: null };
-    let outcome: AuditOutcome = 'success';
-    try {
-      const result = await mutex.run(a.sessionId, async () => fn(await env.records.load(a.sessionId, a.userId), note));
-      outcome = note.outcome ?? 'success';
-      return result;
-    } catch (e) {
-      note.quiet = false;
-      if (isPortalError(e)) {
-        outcome = OUTCOME_BY_CODE[e.code] ?? 'failure';
-        note.detail = appendDetail(note.detail, `code=${e.code}${e.detail ? ` (${e.detail})` : ''}`);
-      } else {
-        outcome = 'error';
-        note.detail = appendDetail(note.detail, `unexpected ${e instanceof Error ? e.name : typeof e}`);
-      }
-      throw e;
-    } finally {
-      if (!note.quiet) {
-        try {
-          await deps.audit.record({
-            at: deps.clock.now(),
-            action: `account.${action}`,
-            outcome,
-            login: note.login,
-            userId: note.userId,
-            method: note.method,
-            ip: a.ctx.ip,
-            requestId: a.ctx.requestId,
-            ...(note.detail === undefined ? {} : { detail: note.detail }),
-          });
-        } catch {
-          // The audit adapter reports its own failures; a broken sink must not break the account pages.
-        }
-      }
-    }
+    return audited(action, a.ctx, { login: a.login, userId: a.userId, method: null }, (note) =>
+      mutex.run(a.sessionId, async () => fn(await env.records.load(a.sessionId, a.userId), note)),
+    );
   }
 
   /** Reads: no audit, no lock. */

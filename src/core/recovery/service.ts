@@ -7,13 +7,14 @@
  *   a secret-free detail) — except status polls that changed nothing. Audit sink failures never break a flow.
  * - Errors are PortalErrors from the steps or the IdP, passed through unchanged.
  */
-import { PortalError, isPortalError, type ErrorCode } from '../errors.js';
+import { COMMON_OUTCOMES, createAudited, type AuditNote } from '../audited.js';
+import { PortalError, type ErrorCode } from '../errors.js';
 import { Limiter } from '../limits.js';
 import { KeyedMutex } from '../mutex.js';
 import type { AuditOutcome, RequestContext } from '../ports.js';
 import { TimingEqualizer, type TimingOptions } from '../timing.js';
 import type { RecoveryService } from './api.js';
-import { appendDetail, type AuditNote, type RecoveryDeps, type StepEnv } from './env.js';
+import type { RecoveryDeps, StepEnv } from './env.js';
 import { FlowRepo, type FlowRecord } from './flow.js';
 import { cancel } from './steps/cancel.js';
 import { challenge } from './steps/challenge.js';
@@ -27,17 +28,11 @@ export interface RecoveryServiceOptions {
   timing?: TimingOptions;
 }
 
-const OUTCOME_BY_CODE: Partial<Record<ErrorCode, AuditOutcome>> = {
-  RATE_LIMITED: 'rate_limited',
-  RESEND_TOO_SOON: 'rate_limited',
-  TOO_MANY_ATTEMPTS: 'rate_limited',
-  WRONG_STEP: 'denied',
-  FLOW_EXPIRED: 'denied',
+/** The recovery's own codes over the common ones (see ../audited.ts). */
+const OUTCOMES: Partial<Record<ErrorCode, AuditOutcome>> = {
+  ...COMMON_OUTCOMES,
   INVALID_OTT: 'denied',
-  FACTOR_LOCKED: 'denied',
   CSRF: 'denied',
-  IDP_UNAVAILABLE: 'error',
-  INTERNAL: 'error',
 };
 
 export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceOptions = {}): RecoveryService {
@@ -49,43 +44,10 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
   };
   const mutex = new KeyedMutex();
 
-  async function audited<T>(action: string, ctx: RequestContext, fn: (note: AuditNote) => Promise<T>): Promise<T> {
-    const note: AuditNote = { login: null, userId: null, method: null };
-    let outcome: AuditOutcome = 'success';
-    try {
-      const result = await fn(note);
-      outcome = note.outcome ?? 'success';
-      return result;
-    } catch (e) {
-      note.quiet = false;
-      if (isPortalError(e)) {
-        outcome = OUTCOME_BY_CODE[e.code] ?? 'failure';
-        note.detail = appendDetail(note.detail, `code=${e.code}${e.detail ? ` (${e.detail})` : ''}`);
-      } else {
-        outcome = 'error';
-        note.detail = appendDetail(note.detail, `unexpected ${e instanceof Error ? e.name : typeof e}`);
-      }
-      throw e;
-    } finally {
-      if (!note.quiet) {
-        try {
-          await deps.audit.record({
-            at: deps.clock.now(),
-            action: `recovery.${action}`,
-            outcome,
-            login: note.login,
-            userId: note.userId,
-            method: note.method,
-            ip: ctx.ip,
-            requestId: ctx.requestId,
-            ...(note.detail === undefined ? {} : { detail: note.detail }),
-          });
-        } catch {
-          // The audit adapter reports its own failures; a broken sink must not break recoveries.
-        }
-      }
-    }
-  }
+  const envelope = createAudited({ audit: deps.audit, clock: deps.clock, area: 'recovery', outcomes: OUTCOMES });
+  /** One audit event per call (see ../audited.ts); the steps learn login, userId and method as they go. */
+  const audited = <T>(action: string, ctx: RequestContext, fn: (note: AuditNote) => Promise<T>): Promise<T> =>
+    envelope(action, ctx, { login: null, userId: null, method: null }, fn);
 
   /** Serialises per flow, then loads and authenticates the flow (FLOW_EXPIRED when there is none). */
   async function withFlow<T>(handle: string, fn: (flow: FlowRecord) => Promise<T>): Promise<T> {

@@ -23,9 +23,9 @@ import { accountPasswordPage, type AccountPasswordPageProps } from '../../views/
 import { continuePage, stepUpChoosePage, stepUpCodePage, stepUpPushPage } from '../../views/pages/account-verify.js';
 import { toWireError } from '../errors.js';
 import { normaliseCode } from '../flow.js';
+import { liveStreams, type LiveState } from '../sse.js';
 import { viewContext } from '../view-context.js';
 import { accountContext, currentSession, displayName, type AccountRouteDeps } from './context.js';
-import { liveStreams, type LiveState } from './events.js';
 import { ACCOUNT_PATHS, AUTH_PATHS } from './paths.js';
 import { toE164 } from './phone.js';
 import { otpauthQrDataUri } from './qr.js';
@@ -67,7 +67,11 @@ function enrolPathFor(state: AccountSessionView['enrolment']['state']): string |
 
 export async function accountPageRoutes(app: FastifyInstance, deps: AccountRouteDeps): Promise<void> {
   const { cfg, account, ui, clock } = deps;
-  const live = liveStreams(app, { intervalMs: Math.max(1, cfg.pages?.pushPollIntervalSeconds ?? 3) * 1000, maxMs: 15 * 60 * 1000 });
+  const live = liveStreams(app, {
+    intervalMs: Math.max(1, cfg.pages?.pushPollIntervalSeconds ?? 3) * 1000,
+    maxMs: 15 * 60 * 1000,
+    what: 'account',
+  });
   const ctxOf = (request: FastifyRequest) => viewContext(cfg, request);
   const go = (reply: FastifyReply, path: string) => reply.redirect(cfg.basePath + path, 303);
   const send = (reply: FastifyReply, body: string, err?: PortalError | { status: number; retryAfterSeconds?: number | undefined }) => {

@@ -11,14 +11,9 @@
  * - Every page has "Cancel set-up" (POST): nothing half-enrolled is left behind on purpose.
  */
 import { ACCOUNT_PATHS } from '../../http/account/paths.js';
+import { codeField, resendForm } from '../fragments.js';
 import { html, type SafeHtml } from '../html.js';
-import type { Messages } from '../i18n/en.js';
 import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
-import { codeField } from './account-verify.js';
-
-function resendIn(t: Messages['code'], seconds: number): string {
-  return seconds === 1 ? t.resendInOne : t.resendInMany.replace('{n}', String(seconds));
-}
 
 function cancelForm(ctx: ViewContext, csrfToken: string): SafeHtml {
   return html`<form method="post" action="${ctx.href(ACCOUNT_PATHS.enrolCancel)}">
@@ -47,8 +42,6 @@ export interface EnrolCodePageProps {
 
 export function enrolCodePage(ctx: ViewContext, p: EnrolCodePageProps): string {
   const t = ctx.t.enrol;
-  const c = ctx.t.code;
-  const wait = Math.max(0, Math.ceil(p.resendAfterSeconds));
   return layout(ctx, {
     title: t.codeTitle,
     scripts: ['countdown.js'],
@@ -57,14 +50,7 @@ ${errorSummary(p.error)}
 ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 <p>${t.codeLeads[p.method](p.hint)}</p>
 ${activateForm(ctx, p)}
-<form method="post" action="${ctx.href(ACCOUNT_PATHS.enrolResend)}" class="resend">
-${csrfField(p.csrfToken)}
-<p class="muted" id="resend-wait" data-countdown="${wait}" data-countdown-for="resend-button"
- data-countdown-announce="resend-ready" data-text-one="${c.resendInOne}" data-text-many="${c.resendInMany}"
- data-text-ready="${c.resendReady}">${wait > 0 ? resendIn(c, wait) : c.resendReady}</p>
-<p class="vh" id="resend-ready" role="status"></p>
-<button type="submit" class="secondary" id="resend-button" aria-describedby="resend-wait">${c.resend}</button>
-</form>
+${resendForm(ctx, { action: ACCOUNT_PATHS.enrolResend, csrfToken: p.csrfToken, resendAfterSeconds: p.resendAfterSeconds })}
 ${cancelForm(ctx, p.csrfToken)}`,
   });
 }

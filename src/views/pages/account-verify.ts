@@ -11,16 +11,12 @@
 import type { FactorView } from '../../core/account/api.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { ACCOUNT_PATHS } from '../../http/account/paths.js';
-import { html, type SafeHtml } from '../html.js';
-import type { Messages } from '../i18n/en.js';
+import { codeField, pushNumber, radioChoice, resendForm } from '../fragments.js';
+import { html } from '../html.js';
 import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
 import { factorLabel } from './account.js';
 
 export type PendingKind = 'enrol' | 'remove' | 'password' | 'none';
-
-function resendIn(t: Messages['code'], seconds: number): string {
-  return seconds === 1 ? t.resendInOne : t.resendInMany.replace('{n}', String(seconds));
-}
 
 export interface StepUpChoosePageProps {
   csrfToken: string;
@@ -33,12 +29,14 @@ export interface StepUpChoosePageProps {
 export function stepUpChoosePage(ctx: ViewContext, p: StepUpChoosePageProps): string {
   const t = ctx.t.stepUp;
   const selected = p.selected ?? p.factors[0]?.id;
-  const choices = p.factors.map(
-    (f) => html`<label class="choice">
-<input type="radio" name="factorId" value="${f.id}"${f.id === selected ? html` checked` : ''}>
-<span><span class="title">${factorLabel(ctx.t.account, f.kind)}</span>
-${f.hint ? html`<span class="desc">${f.hint}</span>` : ''}</span>
-</label>`,
+  const choices = p.factors.map((f) =>
+    radioChoice({
+      name: 'factorId',
+      value: f.id,
+      checked: f.id === selected,
+      title: factorLabel(ctx.t.account, f.kind),
+      desc: f.hint,
+    }),
   );
   return layout(ctx, {
     title: t.title,
@@ -76,17 +74,13 @@ export function stepUpCodePage(ctx: ViewContext, p: StepUpCodePageProps): string
   const c = ctx.t.code;
   const invalid = p.fieldError === true;
   const canResend = p.method === 'sms' || p.method === 'call';
-  const wait = Math.max(0, Math.ceil(p.resendAfterSeconds ?? 0));
   const resend = canResend
-    ? html`<form method="post" action="${ctx.href(ACCOUNT_PATHS.verify)}" class="resend">
-${csrfField(p.csrfToken)}
-<input type="hidden" name="factorId" value="${p.factorId}">
-<p class="muted" id="resend-wait" data-countdown="${wait}" data-countdown-for="resend-button"
- data-countdown-announce="resend-ready" data-text-one="${c.resendInOne}" data-text-many="${c.resendInMany}"
- data-text-ready="${c.resendReady}">${wait > 0 ? resendIn(c, wait) : c.resendReady}</p>
-<p class="vh" id="resend-ready" role="status"></p>
-<button type="submit" class="secondary" id="resend-button" aria-describedby="resend-wait">${c.resend}</button>
-</form>`
+    ? resendForm(ctx, {
+        action: ACCOUNT_PATHS.verify,
+        csrfToken: p.csrfToken,
+        resendAfterSeconds: p.resendAfterSeconds,
+        hidden: { name: 'factorId', value: p.factorId },
+      })
     : '';
   return layout(ctx, {
     title: c.title,
@@ -104,19 +98,6 @@ ${resend}
 <div class="actions"><a href="${ctx.href(ACCOUNT_PATHS.verify)}">${t.otherMethod}</a>
 <a href="${ctx.href(ACCOUNT_PATHS.home)}">${t.cancel}</a></div>`,
   });
-}
-
-/** The labelled one-time-code field shared by the step-up and activation forms. */
-export function codeField(ctx: ViewContext, invalid: boolean, error: string | undefined): SafeHtml {
-  const c = ctx.t.code;
-  return html`<div class="field">
-<label for="code">${c.label}</label>
-<span class="hint" id="code-hint">${c.hint}</span>
-${invalid ? html`<span class="field-error" id="code-error">${error}</span>` : ''}
-<input type="text" class="code" id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
- maxlength="20" spellcheck="false" autocapitalize="none" required autofocus
- aria-describedby="code-hint${invalid ? ' code-error' : ''}"${invalid ? html` aria-invalid="true"` : ''}>
-</div>`;
 }
 
 export interface StepUpPushPageProps {
@@ -147,12 +128,7 @@ ${next()}`,
  data-push-status-url="${ctx.href(ACCOUNT_PATHS.verifyStatus)}" data-push-next-url="${ctx.href(ACCOUNT_PATHS.continue)}"
  data-text-approved="${t.approved}" data-text-rejected="${t.rejected}" data-text-expired="${t.expired}">
 <div id="push-waiting">
-${
-  p.correctAnswer === null
-    ? html`<p>${t.noNumber}</p>`
-    : html`<p>${t.number}</p>
-<p class="number" id="push-number">${p.correctAnswer}</p>`
-}
+${pushNumber(t, p.correctAnswer)}
 <p class="status muted" role="status" id="push-status"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>
 <p class="muted" id="push-live-note" hidden>${t.live}</p>
 </div>

@@ -5,6 +5,7 @@
 import type { MethodOffer } from '../../core/recovery/api.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { PATHS } from '../../http/paths.js';
+import { radioChoice } from '../fragments.js';
 import { html } from '../html.js';
 import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
 
@@ -18,12 +19,14 @@ export interface MethodPageProps {
 export function methodPage(ctx: ViewContext, p: MethodPageProps): string {
   const t = ctx.t.method;
   const selected = p.selected ?? p.methods[0]?.method;
-  const choices = p.methods.map(
-    (m) => html`<label class="choice">
-<input type="radio" name="method" value="${m.method}"${m.method === selected ? html` checked` : ''}>
-<span><span class="title">${t.labels[m.method]}</span>
-<span class="desc">${m.hint ? t.hint(t.descriptions[m.method], m.hint) : t.descriptions[m.method]}</span></span>
-</label>`,
+  const choices = p.methods.map((m) =>
+    radioChoice({
+      name: 'method',
+      value: m.method,
+      checked: m.method === selected,
+      title: t.labels[m.method],
+      desc: m.hint ? t.hint(t.descriptions[m.method], m.hint) : t.descriptions[m.method],
+    }),
   );
   return layout(ctx, {
     title: t.title,

@@ -8,6 +8,7 @@
  */
 import { PATHS } from '../../http/paths.js';
 import { PAGE_PATHS } from '../../http/pages/paths.js';
+import { pushNumber } from '../fragments.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, layout, type ViewContext } from '../layout.js';
 
@@ -43,12 +44,7 @@ ${errorSummary(p.error)}
  data-push-status-url="${ctx.href(PATHS.api.status)}" data-push-next-url="${ctx.href(PATHS.password)}"
  data-text-approved="${t.approved}" data-text-rejected="${t.rejected}" data-text-expired="${t.expired}">
 <div id="push-waiting">
-${
-  p.correctAnswer === null
-    ? html`<p>${t.noNumber}</p>`
-    : html`<p>${t.number}</p>
-<p class="number" id="push-number">${p.correctAnswer}</p>`
-}
+${pushNumber(t, p.correctAnswer)}
 <p class="status muted" role="status" id="push-status"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>
 <p class="muted" id="push-live-note" hidden>${t.live}</p>
 </div>
