@@ -3,7 +3,7 @@
 // exit 2; a bad seed exits 2 naming the field; prints the base URL, the token, the phone page and the seeded users;
 // SIGINT/SIGTERM close the server and exit 0; it refuses to run with NODE_ENV=production (it is a dev tool).
 import { parseArgs } from 'node:util';
-import { DEFAULT_API_TOKEN, SeedError, startEmulator } from './server.js';
+import { DEFAULT_API_TOKEN, DEMO_OIDC_CLIENT_ID, SeedError, startEmulator } from './server.js';
 import { loadSeed } from './seed/load.js';
 import { DEMO_PASSWORD } from './seed/demo.js';
 
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     `  API token (SSWS):   ${running.apiToken === DEFAULT_API_TOKEN ? running.apiToken + '  (documented dev token)' : '(custom token from --api-token / EMULATOR_API_TOKEN)'}`,
     `  Phone page:         ${running.phoneUrl}`,
     `  Control API:        ${running.url}/_emulator/{outbox,push,users,clock,requests,faults,reset}`,
+    `  OIDC issuer:        ${running.issuer}${opts.seed ? '' : `  (demo client ${DEMO_OIDC_CLIENT_ID})`}`,
     '',
     `Users${opts.seed ? '' : ` (demo password for all: ${DEMO_PASSWORD})`}:`,
     ...seed.users.map((u) => {
