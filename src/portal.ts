@@ -105,6 +105,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     auth: opts.okta.auth,
     timeoutMs: config.oktaTimeoutMs,
     userAgent: `okta-mfa-portal/${VERSION}`,
+    ...(config.oktaProxy ? { proxyUrl: config.oktaProxy.url } : {}),
     logger: (ev) => log.debug({ okta: ev }, 'okta'),
     onCall: (op, status, ms) => metrics.oktaCall(op, status, ms),
     ...(okta ? { resilience: okta } : {}),

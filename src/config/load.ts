@@ -3,7 +3,7 @@
  * PORTAL_CONFIG, whose values the environment overrides), validates them all, and returns a deeply
  * frozen Config, or throws one ConfigError listing every problem, each prefixed with the setting's name.
  * Rules: blank values count as unset; secrets are never echoed; the Okta SDK's implicit sources
- * (okta.yaml, OKTA_CLIENT_*) are not consulted here; the adapter is given everything explicitly.
+ * (okta.yaml, OKTA_CLIENT_*) are not consulted; the adapter is given everything explicitly.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { RecoveryMethod } from '../core/ports.js';
 import type { Window } from '../core/recovery/policy.js';
+import { signingKeyOf } from '../okta/oauth.js';
 import { parseLogo, type Logo } from './branding.js';
 import {
   CONFIG_FILE_VAR,
@@ -40,6 +41,8 @@ export interface Config {
   /** `emulator`: no OKTA_ORG_URL, so the dev launcher starts the built-in emulator's demo org. */
   okta: { mode: 'emulator' } | { mode: 'org'; orgUrl: string; auth: OktaAuth };
   oktaTimeoutMs: number;
+  /** HTTPS_PROXY: the proxy Okta calls go through (its `url` is non-enumerable: it may carry credentials). */
+  oktaProxy: { readonly url: string } | null;
   /** Protection around Okta calls (src/okta/resilience.ts). */
   oktaResilience: {
     maxConcurrency: number;
@@ -204,6 +207,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     server: { host: s.HOST, port: s.PORT, publicUrl, trustProxy: s.TRUST_PROXY },
     okta,
     oktaTimeoutMs: s.OKTA_TIMEOUT_MS,
+    oktaProxy: s.HTTPS_PROXY === undefined ? null : hideSecret({}, 'url', s.HTTPS_PROXY),
     oktaResilience: {
       maxConcurrency: s.OKTA_MAX_CONCURRENCY,
       maxQueue: s.OKTA_MAX_QUEUE,
@@ -341,7 +345,10 @@ function resolveOkta(
   return { mode: 'org', orgUrl, auth: hideSecret({ kind: 'private-key' as const, clientId, keyId, scopes }, 'privateKeyPem', privateKeyPem) };
 }
 
-/** The SDK accepts an unencrypted PEM (PKCS#1 or PKCS#8, RSA or EC) or a private JWK as JSON. */
+/**
+ * An unencrypted PEM (PKCS#1, PKCS#8 or SEC1; RSA or EC P-256/384/521) or a private JWK as JSON; checked here by
+ * parsing it with the same code that signs the client assertions (src/okta/oauth.ts), so a bad key stops the start.
+ */
 function readPrivateKey(path: string, readFile: (p: string) => string, problems: string[]): string | null {
   let text: string;
   try {
@@ -351,17 +358,16 @@ function readPrivateKey(path: string, readFile: (p: string) => string, problems:
     return null;
   }
   if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text)) {
-    problems.push('OKTA_PRIVATE_KEY_FILE: the key is encrypted; the Okta SDK needs an unencrypted PEM private key');
+    problems.push('OKTA_PRIVATE_KEY_FILE: the key is encrypted; the portal needs an unencrypted PEM private key');
     return null;
   }
-  if (/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) return text.trim();
   try {
-    const jwk = JSON.parse(text) as { kty?: unknown; d?: unknown };
-    if ((jwk.kty === 'RSA' || jwk.kty === 'EC') && typeof jwk.d === 'string') return text.trim();
+    signingKeyOf(text);
+    return text.trim();
   } catch {
-    // not JSON: fall through to the message below
+    // the message below; the parser's own message could quote the file
   }
-  problems.push('OKTA_PRIVATE_KEY_FILE: the file does not contain a PEM private key or a private RSA/EC JWK');
+  problems.push('OKTA_PRIVATE_KEY_FILE: the file does not contain a usable private key (a PEM or a private JWK; RSA, or EC on P-256, P-384 or P-521)');
   return null;
 }
 

@@ -71,6 +71,21 @@ export function parseOrgUrl(raw: string): Parsed<string> {
   return base;
 }
 
+/** An outbound proxy: http(s)://host:port with optional credentials; messages never repeat the value. */
+export function parseProxyUrl(raw: string): Parsed<string> {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return fail('must be a proxy URL such as http://proxy.example.com:3128');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('must start with http:// or https://');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    return fail('must be only a scheme, host and port (with credentials if the proxy needs them), no path');
+  }
+  return ok(url.href);
+}
+
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 
 export interface RateWindow {

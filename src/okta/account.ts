@@ -1,5 +1,5 @@
 /**
- * AccountIdentityProvider over Okta's Factors API and change_password, using @okta/okta-sdk-nodejs.
+ * AccountIdentityProvider over Okta's Factors API and change_password (plain REST calls through client.ts).
  * Rules:
  * - Step-up calls (sendChallenge, verifyPasscode, startPush, pollPush) are the recovery adapter's own
  *   (identity-provider.ts): one behaviour for both.
@@ -7,7 +7,7 @@
  *   ACTIVE factor) and Okta sends the first code; TOTP (GOOGLE / OKTA) returns Okta's shared secret and an
  *   otpauth:// key URI built with the `otpauth` library from Okta's answer (base32 secret, SHA-1, 6 digits, Okta's
  *   timeStep); push returns the activation QR image fetched server-side with the API credentials from
- *   `_embedded.activation._links.qrcode.href` — only when that URL's origin is the configured orgUrl and its path is
+ *   `_embedded.activation._links.qrcode.href` (the only absolute URL ever requested) — only when that URL's origin is the configured orgUrl and its path is
  *   this user's factor's `/qr/` path (anything else is never fetched: the answer then has no QR), only a PNG of at
  *   most 256 KiB, returned as a data: URI.
  * - pollPushActivation: one GET of the factor: ACTIVE → active, activation factorResult TIMEOUT (or the factor
@@ -24,8 +24,9 @@ import type {
   PushActivation,
   RecoveryMethod,
 } from '../core/ports.js';
-import { createOktaRunner, normaliseOrgUrl, type OktaClientOptions } from './client.js';
-import { createOktaIdentityProvider } from './identity-provider.js';
+import { createOktaRunner, seg, type OktaClientOptions } from './client.js';
+import { OktaTransportError } from './http.js';
+import { identityProviderOver } from './identity-provider.js';
 import { epochMsOf, toIdpFactor } from './mappers.js';
 
 export type OktaAccountIdentityProviderOptions = OktaClientOptions;
@@ -99,27 +100,26 @@ export function acceptableQrHref(href: unknown, orgUrl: string, userId: string, 
   return /^[A-Za-z0-9._~-]{1,512}$/.test(token) ? url.href : null;
 }
 
-/** Minimal view of the node-fetch Response the SDK's Http returns (its types are not installed). */
-interface FetchedResponse {
-  status: number;
-  headers: { get(name: string): string | null };
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
 export function createOktaAccountIdentityProvider(opts: OktaAccountIdentityProviderOptions): AccountIdentityProvider {
-  const base = createOktaIdentityProvider(opts);
-  const { run } = createOktaRunner(opts);
-  const orgUrl = normaliseOrgUrl(opts.orgUrl);
+  const runner = createOktaRunner(opts);
+  const base = identityProviderOver(runner);
+  const { run, orgUrl } = runner;
+  const factors = (userId: string): string => `/api/v1/users/${seg(userId)}/factors`;
+  const factor = (userId: string, factorId: string): string => `${factors(userId)}/${seg(factorId)}`;
 
   async function fetchQr(href: string): Promise<string | null> {
     return run('fetchQrCode', async (c) => {
-      const res = (await c.http.http(href, { method: 'GET', headers: { Accept: 'image/png' } } as never)) as unknown as FetchedResponse;
-      const type = res.headers.get('content-type') ?? '';
-      const length = Number(res.headers.get('content-length') ?? '0');
-      if (!type.toLowerCase().startsWith('image/png') || length > MAX_QR_BYTES) return null;
-      const bytes = Buffer.from(await res.arrayBuffer());
-      if (bytes.length === 0 || bytes.length > MAX_QR_BYTES) return null;
-      return `data:image/png;base64,${bytes.toString('base64')}`;
+      let res;
+      try {
+        res = await c.send({ method: 'GET', path: href, accept: 'image/png', maxBytes: MAX_QR_BYTES });
+      } catch (err) {
+        if (err instanceof OktaTransportError && err.kind === 'too-large') return null; // no QR, the enrolment goes on
+        throw err;
+      }
+      if (res.status !== 200) return null;
+      const type = String(res.headers['content-type'] ?? '');
+      if (!type.toLowerCase().startsWith('image/png') || res.body.length === 0) return null;
+      return `data:image/png;base64,${res.body.toString('base64')}`;
     });
   }
 
@@ -131,8 +131,9 @@ export function createOktaAccountIdentityProvider(opts: OktaAccountIdentityProvi
 
     async getFactors(userId) {
       return run('listFactors', async (c) => {
+        const list = await c.json('GET', factors(userId));
         const out: IdpFactorDetail[] = [];
-        for await (const f of await c.userFactorApi.listFactors({ userId })) {
+        for (const f of Array.isArray(list) ? list : []) {
           const mapped = toIdpFactorDetail(f);
           if (mapped !== null) out.push(mapped);
           if (out.length >= MAX_FACTORS) break;
@@ -146,7 +147,7 @@ export function createOktaAccountIdentityProvider(opts: OktaAccountIdentityProvi
       if (phone && enrolOpts.phoneNumber === undefined) throw new PortalError('INVALID_PHONE_NUMBER', { detail: 'no number' });
       const body = { ...FACTOR_BODY[method], ...(phone ? { profile: { phoneNumber: enrolOpts.phoneNumber } } : {}) };
       const res: unknown = await run('enrollFactor', (c) =>
-        c.userFactorApi.enrollFactor({ userId, body: body as never, ...(phone ? { updatePhone: true } : {}) }),
+        c.json('POST', factors(userId), { body, ...(phone ? { query: { updatePhone: 'true' } } : {}) }),
       );
       const factorId = str(obj(res).id);
       if (factorId === undefined) throw new PortalError('IDP_UNAVAILABLE', { detail: 'okta enrollFactor: answer has no id' });
@@ -164,27 +165,23 @@ export function createOktaAccountIdentityProvider(opts: OktaAccountIdentityProvi
     },
 
     async activateFactor(userId, factorId, passCode) {
-      const res = await run('activateFactor', (c) =>
-        c.userFactorApi.activateFactor({ userId, factorId, body: { passCode } as never }),
-      );
-      const factor = toIdpFactorDetail(res);
-      if (factor === null || factor.status !== 'ACTIVE') {
+      const res = await run('activateFactor', (c) => c.json('POST', `${factor(userId, factorId)}/lifecycle/activate`, { body: { passCode } }));
+      const activated = toIdpFactorDetail(res);
+      if (activated === null || activated.status !== 'ACTIVE') {
         throw new PortalError('IDP_UNAVAILABLE', { detail: 'okta activateFactor: factor not ACTIVE afterwards' });
       }
-      return factor;
+      return activated;
     },
 
     async resendEnrollment(userId, factorId, method) {
-      await run('resendEnrollment', (c) =>
-        c.userFactorApi.resendEnrollFactor({ userId, factorId, resendUserFactor: { factorType: method } as never }),
-      );
+      await run('resendEnrollment', (c) => c.json('POST', `${factor(userId, factorId)}/resend`, { body: { factorType: method } }));
     },
 
     async pollPushActivation(userId, factorId): Promise<PushActivation> {
       return run(
         'getFactor',
         async (c): Promise<PushActivation> => {
-          const f: unknown = await c.userFactorApi.getFactor({ userId, factorId });
+          const f: unknown = await c.json('GET', factor(userId, factorId));
           if (str(obj(f).status) === 'ACTIVE') return 'active';
           // Okta's own verdict; the core caps the wait with its enrolment lifetime (no clock comparison here).
           return activationOf(f).factorResult === 'TIMEOUT' ? 'expired' : 'waiting';
@@ -194,15 +191,14 @@ export function createOktaAccountIdentityProvider(opts: OktaAccountIdentityProvi
     },
 
     async unenrollFactor(userId, factorId) {
-      await run('unenrollFactor', (c) => c.userFactorApi.unenrollFactor({ userId, factorId }));
+      await run('unenrollFactor', (c) => c.json('DELETE', factor(userId, factorId)));
     },
 
     async changePassword(userId, oldPassword, newPassword) {
       await run('changePassword', (c) =>
-        c.userApi.changePassword({
-          userId,
-          changePasswordRequest: { oldPassword: { value: oldPassword }, newPassword: { value: newPassword } },
-          strict: true,
+        c.json('POST', `/api/v1/users/${seg(userId)}/credentials/change_password`, {
+          query: { strict: 'true' },
+          body: { oldPassword: { value: oldPassword }, newPassword: { value: newPassword } },
         }),
       );
     },

@@ -1,26 +1,25 @@
 /**
- * Builds the Okta SDK client the way this portal needs it, and runs each operation under a deadline.
- * Rules (shared/docs/okta-api.md §4):
- * - Everything is passed explicitly (orgUrl, auth mode, token or key); explicit values override what the SDK
- *   would read from okta.yaml or OKTA_CLIENT_* variables.
- * - orgUrl without a trailing slash (the SDK would otherwise request `//api/v1/...`).
- * - cacheMiddleware: null (the default cache serves stale users).
- * - maxRetries: 0 everywhere: a retried challenge would send a second SMS, and a retry holds the request open.
- * - requestTimeout = timeoutMs per HTTP request (measured: node-fetch aborts both a slow response and a stalled
- *   body), plus an overall deadline per operation, because OAuth mode may first fetch an access token.
+ * The Okta client the adapters share: one HTTP transport (http.ts), the credentials, and `run`, which runs each
+ * operation under a deadline. Rules (shared/docs/okta-api.md §4):
+ * - Everything is passed explicitly (orgUrl, auth mode, token or key); nothing is read from okta.yaml or
+ *   OKTA_CLIENT_* variables.
+ * - No cache (Okta's answers about users and factors are always fresh) and no automatic retry: a retried challenge
+ *   would send a second SMS, and a retry holds the request open.
+ * - One deadline per operation (timeoutMs), covering the access-token request in OAuth mode: when it passes, the
+ *   HTTP request is aborted and the caller gets IDP_UNAVAILABLE.
  * - Every HTTP request is reported to `onCall(op, status | 'error', ms)` (the token request as `oauthToken`).
  * - With `resilience` (resilience.ts), each operation is admitted by it first (rate-limit gate, circuit breaker,
  *   concurrency cap; waiting for a slot counts against the same deadline) and its outcome is reported back.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { PortalError } from '../core/errors.js';
 import { header, readOktaFailure, retryAfterFromHeaders, toPortalError, type OktaOp } from './errors.js';
+import { createOktaHttp, type HttpMethod, type OktaHttpRequest, type OktaHttpResponse } from './http.js';
+import { createTokenSource, type TokenSource } from './oauth.js';
 import type { CallOutcome, OktaResilience, Permit } from './resilience.js';
 
 export type OktaAuthOptions =
   | { kind: 'ssws'; token: string }
-  | { kind: 'private-key'; clientId: string; keyId: string; privateKeyPem: string; scopes: string[] };
+  | { kind: 'private-key'; clientId: string; keyId: string; privateKeyPem: string; scopes: readonly string[] };
 
 /** Operational events for the caller's logger. Never carries a secret, URL query or response body. */
 export type OktaLogEvent =
@@ -31,8 +30,10 @@ export interface OktaClientOptions {
   orgUrl: string;
   auth: OktaAuthOptions;
   timeoutMs: number;
-  /** Prepended to the SDK's own User-Agent for the portal's own calls (push calls forward the user's). */
+  /** The User-Agent of the portal's own calls (challenges forward the end user's). */
   userAgent: string;
+  /** Outbound proxy for an https org (HTTPS_PROXY). */
+  proxyUrl?: string;
   logger?: (ev: OktaLogEvent) => void;
   onCall?: (op: string, status: number | 'error', ms: number) => void;
   /** Epoch ms; injectable for tests. */
@@ -41,78 +42,84 @@ export interface OktaClientOptions {
   resilience?: OktaResilience;
 }
 
+/** What an operation may do: HTTP requests to the org, labelled with the operation and bound by its deadline. */
+export interface OktaCall {
+  /** A JSON request; resolves with the parsed 2xx answer (null when empty), rejects with OktaApiError on >= 400. */
+  json(method: HttpMethod, path: string, opts?: { query?: Record<string, string>; body?: unknown; headers?: Record<string, string> }): Promise<unknown>;
+  /** Any request; resolves with whatever Okta answered (for the QR image). */
+  send(req: Omit<OktaHttpRequest, 'signal'>): Promise<OktaHttpResponse>;
+}
+
 export interface OktaRunner {
-  client: Client;
   /**
    * Runs one operation: labels its HTTP calls, bounds it by the deadline, maps errors to PortalError.
    * `ifNotFound` turns an Okta 404 into a value instead of an error.
    */
-  run<T>(op: OktaOp, fn: (client: Client) => Promise<T>, opts?: { ifNotFound?: () => T }): Promise<T>;
+  run<T>(op: OktaOp, fn: (call: OktaCall) => Promise<T>, opts?: { ifNotFound?: () => T }): Promise<T>;
   now: () => number;
-}
-
-/** Request shape the SDK hands its executor (node-fetch options plus url). */
-interface ExecutorRequest {
-  url: string;
-  method?: string;
+  orgUrl: string;
 }
 
 export function normaliseOrgUrl(orgUrl: string): string {
   return orgUrl.trim().replace(/\/+$/, '');
 }
 
+/** Path segment: Okta ids, logins and transaction ids are always sent encoded. */
+export const seg = encodeURIComponent;
+
 export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
   if (!Number.isInteger(opts.timeoutMs) || opts.timeoutMs <= 0) throw new Error('timeoutMs must be a positive integer');
   const now = opts.now ?? Date.now;
   const orgUrl = normaliseOrgUrl(opts.orgUrl);
-  const context = new AsyncLocalStorage<{ op: OktaOp }>();
+  const http = createOktaHttp({ orgUrl, userAgent: opts.userAgent, ...(opts.proxyUrl === undefined ? {} : { proxyUrl: opts.proxyUrl }) });
+  const auth = opts.auth;
+  const tokens: TokenSource | undefined = auth.kind === 'private-key' ? createTokenSource(http, orgUrl, auth, now) : undefined;
+  const ssws = auth.kind === 'ssws' ? `SSWS ${auth.token}` : '';
   const report = (op: string, status: number | 'error', ms: number): void => {
     opts.onCall?.(op, status, ms);
     opts.logger?.({ event: 'okta.call', op, status, ms });
   };
 
-  /** Labels and times every HTTP request; hand-written because the SDK only offers untyped events. */
-  class MeasuredExecutor extends DefaultRequestExecutor {
-    override fetch(request: ExecutorRequest): ReturnType<DefaultRequestExecutor['fetch']> {
-      const op = request.url.endsWith('/oauth2/v1/token') ? 'oauthToken' : (context.getStore()?.op ?? 'unknown');
+  function callFor(op: OktaOp, signal: AbortSignal): OktaCall {
+    async function send(req: Omit<OktaHttpRequest, 'signal'>): Promise<OktaHttpResponse> {
+      const token = tokens ? await tokens.get(signal, (status, ms) => report('oauthToken', status, ms)) : undefined;
+      const authorization = token === undefined ? ssws : `Bearer ${token}`;
       const started = performance.now();
-      const elapsed = () => Math.round(performance.now() - started);
-      return super.fetch(request as never).then(
-        (res) => {
-          report(op, (res as { status: number }).status, elapsed());
-          return res;
-        },
-        (err: unknown) => {
-          report(op, 'error', elapsed());
-          throw err;
-        },
-      );
+      try {
+        const res = await http.send({ ...req, headers: { ...req.headers, authorization }, signal });
+        report(op, res.status, Math.round(performance.now() - started));
+        if (res.status === 401 && token !== undefined) tokens?.invalidate(token);
+        return res;
+      } catch (err) {
+        report(op, 'error', Math.round(performance.now() - started));
+        throw err;
+      }
     }
+    return {
+      send,
+      async json(method, path, o = {}) {
+        const res = await send({
+          method,
+          path,
+          ...(o.query ? { query: o.query } : {}),
+          ...(o.body !== undefined ? { json: o.body } : {}),
+          ...(o.headers ? { headers: o.headers } : {}),
+        });
+        return http.parse(res);
+      },
+    };
   }
 
-  const executor = new MeasuredExecutor({ maxRetries: 0, requestTimeout: opts.timeoutMs });
-  const base = { orgUrl, cacheMiddleware: null, requestExecutor: executor, userAgent: opts.userAgent };
-  const config =
-    opts.auth.kind === 'ssws'
-      ? { ...base, authorizationMode: 'SSWS', token: opts.auth.token }
-      : {
-          ...base,
-          authorizationMode: 'PrivateKey',
-          clientId: opts.auth.clientId,
-          keyId: opts.auth.keyId,
-          privateKey: opts.auth.privateKeyPem,
-          scopes: opts.auth.scopes,
-        };
-  const client = new Client(config);
-
-  async function run<T>(op: OktaOp, fn: (c: Client) => Promise<T>, runOpts: { ifNotFound?: () => T } = {}): Promise<T> {
+  async function run<T>(op: OktaOp, fn: (call: OktaCall) => Promise<T>, runOpts: { ifNotFound?: () => T } = {}): Promise<T> {
+    const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: no answer within ${opts.timeoutMs} ms` })),
-        opts.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        reject(new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: no answer within ${opts.timeoutMs} ms` }));
+        abort.abort();
+      }, opts.timeoutMs);
     });
+    deadline.catch(() => undefined); // observed by the race below, or by nobody once the call has ended
     let permit: Permit | undefined;
     try {
       if (opts.resilience) {
@@ -125,9 +132,9 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
           throw new Refused(refused);
         }
       }
-      const call = context.run({ op }, () => fn(client));
+      const call = fn(callFor(op, abort.signal));
       if (permit) {
-        // The slot stays taken until the SDK's request has ended, even when the deadline gave up on it first.
+        // The slot stays taken until the request has really ended (the abort at the deadline ends it).
         const held = permit;
         call.then(held.release, held.release);
       }
@@ -146,7 +153,7 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
     }
   }
 
-  return { client, run, now };
+  return { run, now, orgUrl };
 }
 
 /** A call the resilience layer did not let through (carries the PortalError to throw). */

@@ -1,5 +1,5 @@
 /**
- * Maps whatever the Okta SDK throws to a PortalError.
+ * Maps whatever an Okta call throws (http.ts errors, our deadline) to a PortalError.
  * Rules (Okta error codes: shared/docs/okta-api.md §2.1 and security checklist Appendix C):
  * - E0000068 / E0000082 / E0000083 → INVALID_CODE; E0000069 → FACTOR_LOCKED.
  * - E0000109 / E0000133 / E0000118, and E0000047 on a challenge → RESEND_TOO_SOON (retryAfterSeconds).
@@ -13,9 +13,10 @@
  * - 404 on the account's factor calls (getFactor, activate, resend, unenroll) → NOT_FOUND (removed meanwhile).
  * - Everything else (timeouts, network errors, 5xx, non-JSON bodies, auth or permission problems) → IDP_UNAVAILABLE.
  * `detail` names the operation, HTTP status and Okta code only: never a URL query, header, token or body text,
- * and the SDK error is not attached as `cause` (its message carries URLs and bodies).
+ * and the original error is not attached as `cause`.
  */
 import { PortalError } from '../core/errors.js';
+import { OktaApiError, OktaTransportError } from './http.js';
 
 export type OktaOp =
   | 'getUser'
@@ -37,7 +38,7 @@ export type OktaOp =
   | 'fetchQrCode'
   | 'changePassword';
 
-/** The parts of an Okta error response we use, whichever SDK class carried it. */
+/** The parts of an Okta error response we use. */
 export interface OktaFailure {
   status: number;
   errorCode: string | undefined;
@@ -57,40 +58,10 @@ const DEFAULT_RESEND_SECONDS = 30;
 const DEFAULT_RATE_LIMIT_SECONDS = 60;
 const MAX_RETRY_AFTER_SECONDS = 3600;
 
-/**
- * Reads status / errorCode / errorCauses from an OktaApiError, or from an HttpError whose message is
- * `HTTP <status> <body>` (the SDK falls back to HttpError when errorCauses is an object, losing errorCode).
- */
+/** The Okta error answer an operation failed with, or null when it failed without one (network, deadline ...). */
 export function readOktaFailure(err: unknown): OktaFailure | null {
-  if (err === null || typeof err !== 'object') return null;
-  const e = err as Record<string, unknown>;
-  if (typeof e.status !== 'number') return null;
-  if (typeof e.errorCode === 'string' || e.name === 'OktaApiError') {
-    return {
-      status: e.status,
-      errorCode: typeof e.errorCode === 'string' ? e.errorCode : undefined,
-      errorSummary: typeof e.errorSummary === 'string' ? e.errorSummary : undefined,
-      errorCauses: e.errorCauses,
-      headers: e.headers,
-    };
-  }
-  const failure: OktaFailure = { status: e.status, errorCode: undefined, errorSummary: undefined, errorCauses: undefined, headers: e.headers };
-  if (typeof e.message === 'string') {
-    const prefix = `HTTP ${e.status} `;
-    if (e.message.startsWith(prefix)) {
-      try {
-        const body = JSON.parse(e.message.slice(prefix.length)) as Record<string, unknown>;
-        if (body !== null && typeof body === 'object') {
-          if (typeof body.errorCode === 'string') failure.errorCode = body.errorCode;
-          if (typeof body.errorSummary === 'string') failure.errorSummary = body.errorSummary;
-          failure.errorCauses = body.errorCauses;
-        }
-      } catch {
-        // not JSON (an HTML error page from a proxy, say): status alone decides
-      }
-    }
-  }
-  return failure;
+  if (!(err instanceof OktaApiError)) return null;
+  return { status: err.status, errorCode: err.errorCode, errorSummary: err.errorSummary, errorCauses: err.errorCauses, headers: err.headers };
 }
 
 /** errorCauses[].errorSummary as safe display strings; accepts an array, a single object or garbage. */
@@ -108,15 +79,10 @@ export function parseCauses(raw: unknown): string[] {
   return out;
 }
 
-/** A response header from an SDK error (a fetch Headers object or a plain record). */
+/** A response header (Node's lower-case record; repeated headers arrive joined as "a, b"). */
 export function header(headers: unknown, name: string): string | undefined {
   if (headers === null || typeof headers !== 'object') return undefined;
-  const h = headers as { get?: unknown } & Record<string, unknown>;
-  if (typeof h.get === 'function') {
-    const v: unknown = (h.get as (n: string) => unknown).call(headers, name);
-    return typeof v === 'string' ? v : undefined;
-  }
-  const v = h[name] ?? h[name.toLowerCase()];
+  const v = (headers as Record<string, unknown>)[name.toLowerCase()];
   return typeof v === 'string' ? v : undefined;
 }
 
@@ -200,19 +166,23 @@ export function scrubUrls(text: string): string {
   return text.replace(/(https?:\/\/[^\s?#]*)[?#]\S*/gi, '$1?…');
 }
 
-/** Maps anything thrown during an Okta call: SDK errors, node-fetch errors, our own deadline. */
+/** Maps anything thrown during an Okta call: Okta's error answers, transport failures, our own deadline. */
 export function toPortalError(op: OktaOp, err: unknown, nowMs: number): PortalError {
   if (err instanceof PortalError) return err;
   const failure = readOktaFailure(err);
   if (failure !== null) return mapOktaFailure(op, failure, nowMs);
-  const e = (err ?? {}) as { name?: unknown; type?: unknown; code?: unknown; message?: unknown };
-  if (e.type === 'request-timeout' || e.type === 'body-timeout') {
-    return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: timed out` });
+  if (err instanceof OktaTransportError) {
+    const what =
+      err.kind === 'aborted'
+        ? 'timed out'
+        : err.kind === 'network'
+          ? `network error ${err.code ?? ''}`.trim()
+          : err.kind === 'too-large'
+            ? 'answer too large'
+            : `unreadable answer${err.code === undefined ? '' : ` (${err.code})`}`;
+    return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: ${what}`.slice(0, 200) });
   }
-  if (e.type === 'system' || typeof e.code === 'string') {
-    const code = typeof e.code === 'string' ? e.code : 'network error';
-    return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: network error ${code}`.slice(0, 200) });
-  }
+  const e = (err ?? {}) as { name?: unknown; message?: unknown };
   const name = typeof e.name === 'string' ? e.name : 'Error';
   const message = typeof e.message === 'string' ? scrubUrls(e.message.split('\n')[0] ?? '').slice(0, 160) : '';
   return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: ${name}${message === '' ? '' : `: ${message}`}` });

@@ -1,5 +1,5 @@
 /**
- * IdentityProvider over Okta's Users and Factors APIs, using the official @okta/okta-sdk-nodejs.
+ * IdentityProvider over Okta's Users and Factors APIs (plain REST calls through client.ts).
  * Rules:
  * - findUser makes an exact lookup only (see mappers.isAcceptableLogin / toIdpUser); a 404 is null, and for
  *   email-like input one `profile.email eq` search that must return exactly one user.
@@ -12,7 +12,7 @@
  */
 import { PortalError } from '../core/errors.js';
 import type { IdentityProvider, IdpFactor, IdpUser, PushResult, PushStart, RequestContext } from '../core/ports.js';
-import { createOktaRunner, type OktaClientOptions } from './client.js';
+import { createOktaRunner, seg, type OktaClientOptions, type OktaRunner } from './client.js';
 import {
   correctAnswerOf,
   epochMsOf,
@@ -35,13 +35,18 @@ function quoteSearch(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-function forwardHeaders(ctx: RequestContext): { xForwardedFor?: string; userAgent?: string } {
-  const out: { xForwardedFor?: string; userAgent?: string } = {};
-  if (ctx.ip !== '') out.xForwardedFor = ctx.ip;
-  // Header values must be printable; a hostile User-Agent is trimmed rather than making the SDK throw.
+/** Okta rates and reports challenges by the end user's address and browser: forward both. */
+function forwardHeaders(ctx: RequestContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (ctx.ip !== '') out['x-forwarded-for'] = ctx.ip;
+  // Header values must be printable; a hostile User-Agent is trimmed rather than making the request throw.
   const ua = ctx.userAgent.replace(/[^\x20-\x7e]/g, '').slice(0, 512);
-  if (ua !== '') out.userAgent = ua;
+  if (ua !== '') out['user-agent'] = ua;
   return out;
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
 }
 
 function isoOf(v: unknown): string | null {
@@ -59,17 +64,19 @@ export function isChangedSince(changed: string | null, since: string | null): bo
 }
 
 export function createOktaIdentityProvider(opts: OktaIdentityProviderOptions): IdentityProvider {
-  const { run, now } = createOktaRunner(opts);
+  return identityProviderOver(createOktaRunner(opts));
+}
+
+/** The recovery adapter over an existing runner (the account adapter shares its runner and connections). */
+export function identityProviderOver(runner: OktaRunner): IdentityProvider {
+  const { run, now } = runner;
+  const user = (id: string): string => `/api/v1/users/${seg(id)}`;
+  const factor = (userId: string, factorId: string): string => `${user(userId)}/factors/${seg(factorId)}`;
 
   async function findByEmail(email: string): Promise<IdpUser | null> {
     return run('listUsers', async (c) => {
-      const found: unknown[] = [];
-      const users = await c.userApi.listUsers({ search: `profile.email eq ${quoteSearch(email)}`, limit: 2 });
-      for await (const u of users) {
-        found.push(u);
-        if (found.length >= 2) break;
-      }
-      return found.length === 1 ? toIdpUser(found[0], email) : null;
+      const found = await c.json('GET', '/api/v1/users', { query: { search: `profile.email eq ${quoteSearch(email)}`, limit: '2' } });
+      return Array.isArray(found) && found.length === 1 ? toIdpUser(found[0], email) : null;
     });
   }
 
@@ -77,20 +84,18 @@ export function createOktaIdentityProvider(opts: OktaIdentityProviderOptions): I
     async findUser(login) {
       if (!isAcceptableLogin(login)) return null;
       // undefined = Okta has no such user (404); null = a user, but not exactly the one asked for.
-      const user = await run(
-        'getUser',
-        async (c): Promise<IdpUser | null | undefined> => toIdpUser(await c.userApi.getUser({ userId: login }), login),
-        { ifNotFound: () => undefined },
-      );
-      if (user !== undefined) return user;
+      const found = await run('getUser', async (c): Promise<IdpUser | null | undefined> => toIdpUser(await c.json('GET', user(login)), login), {
+        ifNotFound: () => undefined,
+      });
+      if (found !== undefined) return found;
       return login.includes('@') ? findByEmail(login) : null;
     },
 
     async listFactors(userId) {
       return run('listFactors', async (c) => {
+        const factors = await c.json('GET', `${user(userId)}/factors`);
         const out: IdpFactor[] = [];
-        const factors = await c.userFactorApi.listFactors({ userId });
-        for await (const f of factors) {
+        for (const f of Array.isArray(factors) ? factors : []) {
           const mapped = toIdpFactor(f);
           if (mapped !== null) out.push(mapped);
           if (out.length >= MAX_FACTORS) break;
@@ -100,62 +105,57 @@ export function createOktaIdentityProvider(opts: OktaIdentityProviderOptions): I
     },
 
     async sendChallenge(userId, factorId, ctx) {
-      await run('sendChallenge', (c) => c.userFactorApi.verifyFactor({ userId, factorId, ...forwardHeaders(ctx) }));
+      await run('sendChallenge', (c) => c.json('POST', `${factor(userId, factorId)}/verify`, { headers: forwardHeaders(ctx) }));
     },
 
     async verifyPasscode(userId, factorId, code, ctx) {
       const res = await run('verifyPasscode', (c) =>
-        c.userFactorApi.verifyFactor({ userId, factorId, body: { passCode: code }, ...forwardHeaders(ctx) }),
+        c.json('POST', `${factor(userId, factorId)}/verify`, { body: { passCode: code }, headers: forwardHeaders(ctx) }),
       );
-      if ((res as { factorResult?: unknown }).factorResult !== 'SUCCESS') {
+      if (obj(res).factorResult !== 'SUCCESS') {
         throw new PortalError('INVALID_CODE', { detail: 'okta verifyPasscode: factorResult was not SUCCESS' });
       }
     },
 
     async startPush(userId, factorId, ctx): Promise<PushStart> {
       const res = await run('startPush', (c) =>
-        c.userFactorApi.verifyFactor({ userId, factorId, body: { useNumberMatchingChallenge: true }, ...forwardHeaders(ctx) }),
+        c.json('POST', `${factor(userId, factorId)}/verify`, { body: { useNumberMatchingChallenge: true }, headers: forwardHeaders(ctx) }),
       );
       const transactionId = transactionIdFromPollHref(pollHrefOf(res));
       if (transactionId === null) {
         throw new PortalError('IDP_UNAVAILABLE', { detail: 'okta startPush: response has no usable poll link' });
       }
-      const expiresAt = epochMsOf((res as { expiresAt?: unknown }).expiresAt) ?? now() + DEFAULT_PUSH_LIFETIME_MS;
+      const expiresAt = epochMsOf(obj(res).expiresAt) ?? now() + DEFAULT_PUSH_LIFETIME_MS;
       return { transactionId, correctAnswer: correctAnswerOf(res), expiresAt };
     },
 
     async pollPush(userId, factorId, transactionId) {
       return run(
         'pollPush',
-        async (c): Promise<PushResult> => {
-          const tx = await c.userFactorApi.getFactorTransactionStatus({ userId, factorId, transactionId });
-          return toPushResult((tx as { factorResult?: unknown }).factorResult);
-        },
+        async (c): Promise<PushResult> => toPushResult(obj(await c.json('GET', `${factor(userId, factorId)}/transactions/${seg(transactionId)}`)).factorResult),
         { ifNotFound: (): PushResult => 'timeout' },
       );
     },
 
     async setPassword(userId, password) {
       await run('setPassword', (c) =>
-        c.userApi.updateUser({ userId, user: { credentials: { password: { value: password } } }, strict: true }),
+        c.json('POST', user(userId), { query: { strict: 'true' }, body: { credentials: { password: { value: password } } } }),
       );
     },
 
     async passwordChangedSince(userId, since) {
-      const changed = await run(
-        'getUser',
-        async (c): Promise<string | null> => isoOf((await c.userApi.getUser({ userId })).passwordChanged),
-        { ifNotFound: () => null },
-      );
+      const changed = await run('getUser', async (c): Promise<string | null> => isoOf(obj(await c.json('GET', user(userId))).passwordChanged), {
+        ifNotFound: () => null,
+      });
       return isChangedSince(changed, since);
     },
 
     async unlockUser(userId) {
-      await run('unlockUser', (c) => c.userApi.unlockUser({ userId }));
+      await run('unlockUser', (c) => c.json('POST', `${user(userId)}/lifecycle/unlock`));
     },
 
     async revokeSessions(userId) {
-      await run('revokeSessions', (c) => c.userApi.revokeUserSessions({ userId }));
+      await run('revokeSessions', (c) => c.json('DELETE', `${user(userId)}/sessions`));
     },
   };
 }

@@ -1,7 +1,6 @@
 /**
- * Pure mappings from Okta SDK objects to the core's port types, and the input checks done before any call.
- * Rules: read SDK objects as untrusted `unknown` (the SDK's deserializer keeps or drops fields depending on
- * discriminators); never build a URL from Okta data; transaction ids come only from `_links.poll.href`.
+ * Pure mappings from Okta's JSON answers to the core's port types, and the input checks done before any call.
+ * Rules: read answers as untrusted `unknown` (any field may be missing or of another type); never build a URL from Okta data; transaction ids come only from `_links.poll.href`.
  */
 import type { IdpFactor, IdpUser, PushResult, RecoveryMethod } from '../core/ports.js';
 

@@ -9,7 +9,7 @@
  *   it again for another cool-down.
  * - Concurrency cap: at most `maxConcurrency` calls in flight; up to `maxQueue` more wait in FIFO order within the
  *   caller's deadline (the same one that bounds the call); beyond that, IDP_UNAVAILABLE at once (load shedding).
- *   A slot is held until the HTTP work really ends (the SDK's own per-request timeout), not just until the caller
+ *   A slot is held until the HTTP work really ends (aborted at the deadline at the latest), not just until the caller
  *   stops waiting, so abandoned requests still count against Okta's concurrency.
  *   A call that gets its slot after `latestStart` (too little of its deadline left) is not sent at all: a request
  *   abandoned midway would be wasted, and for a password write its outcome would be unknown.

@@ -1,11 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { ConfigError, loadConfig, toRecoveryPolicy, SETTING_NAMES, CONFIG_FILE_VAR, type Config } from '../../src/config/index.js';
 
 const TOKEN = '00abcDEF_ghiJKL-mnoPQRstuVWxyz0123456789';
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+const RSA_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const PEM = RSA_KEY.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /** Runs loadConfig and returns its problems (fails the test if it did not throw a ConfigError). */
 function problems(env: Record<string, string>, files: Record<string, string> = {}): readonly string[] {
@@ -323,26 +325,31 @@ describe('Okta connection settings', () => {
     assert.equal(c.okta.auth.keyId, 'kid-1');
     assert.equal(c.okta.auth.privateKeyPem, PEM.trim());
     assert.deepEqual(c.okta.auth.scopes, ['okta.users.read', 'okta.users.manage']);
-    assert.ok(!JSON.stringify(c).includes('MIIEvQ'), 'the private key is not serialised');
+    assert.ok(!JSON.stringify(c).includes(PEM.split('\n')[1]!), 'the private key is not serialised');
 
     const scoped = load({ ...env, OKTA_SCOPES: 'okta.users.manage,okta.users.read okta.users.read' }, { '/keys/okta.pem': PEM });
     assert.ok(scoped.okta.mode === 'org' && scoped.okta.auth.kind === 'private-key');
     if (scoped.okta.mode === 'org' && scoped.okta.auth.kind === 'private-key') {
       assert.deepEqual(scoped.okta.auth.scopes, ['okta.users.manage', 'okta.users.read']);
     }
-    const jwk = JSON.stringify({ kty: 'RSA', n: 'x', e: 'AQAB', d: 'y' });
-    assert.equal(load(env, { '/keys/okta.pem': jwk }).okta.mode, 'org');
+    assert.equal(load(env, { '/keys/okta.pem': JSON.stringify(RSA_KEY.export({ format: 'jwk' })) }).okta.mode, 'org', 'a private JWK');
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+    assert.equal(load(env, { '/keys/okta.pem': ec }).okta.mode, 'org', 'an EC key');
   });
 
   test('unreadable, encrypted or non-key files are refused', () => {
     const env = { OKTA_ORG_URL: 'https://dev-1.okta.com', OKTA_CLIENT_ID: '0oa1', OKTA_KEY_ID: 'kid-1', OKTA_PRIVATE_KEY_FILE: '/keys/okta.pem' };
     assert.deepEqual(problems(env), ['OKTA_PRIVATE_KEY_FILE: cannot read /keys/okta.pem (ENOENT)']);
     assert.deepEqual(problems(env, { '/keys/okta.pem': '-----BEGIN ENCRYPTED PRIVATE KEY-----\nabc\n' }), [
-      'OKTA_PRIVATE_KEY_FILE: the key is encrypted; the Okta SDK needs an unencrypted PEM private key',
+      'OKTA_PRIVATE_KEY_FILE: the key is encrypted; the portal needs an unencrypted PEM private key',
     ]);
-    assert.deepEqual(problems(env, { '/keys/okta.pem': '-----BEGIN PUBLIC KEY-----\nabc\n' }), [
-      'OKTA_PRIVATE_KEY_FILE: the file does not contain a PEM private key or a private RSA/EC JWK',
-    ]);
+    const unusable =
+      'OKTA_PRIVATE_KEY_FILE: the file does not contain a usable private key (a PEM or a private JWK; RSA, or EC on P-256, P-384 or P-521)';
+    const ed = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const truncated = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+    for (const text of ['-----BEGIN PUBLIC KEY-----\nabc\n', truncated, ed, JSON.stringify({ kty: 'RSA', n: 'x', e: 'AQAB', d: 'y' })]) {
+      assert.deepEqual(problems(env, { '/keys/okta.pem': text }), [unusable], text.slice(0, 40));
+    }
   });
 
   test('secrets are never echoed in messages', () => {
@@ -352,6 +359,20 @@ describe('Okta connection settings', () => {
     assert.equal(p.length, 2);
     for (const line of p) {
       assert.ok(!line.includes('SECRETVALUE') && !line.includes(badCookie), line);
+    }
+  });
+
+  test('HTTPS_PROXY: a proxy URL whose credentials stay out of messages and serialised config', () => {
+    const env = { OKTA_ORG_URL: 'https://dev-1.okta.com', OKTA_API_TOKEN: TOKEN };
+    const c = load({ ...env, HTTPS_PROXY: 'http://svc:PROXYSECRET@proxy.example.com:3128' });
+    assert.equal(c.oktaProxy?.url, 'http://svc:PROXYSECRET@proxy.example.com:3128/');
+    assert.ok(!JSON.stringify(c).includes('PROXYSECRET'));
+    assert.equal(load(env).oktaProxy, null);
+    for (const bad of ['socks5://u:PROXYSECRET@h:1080', 'http://u:PROXYSECRET@h:3128/path', 'not a url PROXYSECRET']) {
+      const p = problems({ ...env, HTTPS_PROXY: bad });
+      assert.equal(p.length, 1, bad);
+      assert.match(p[0] ?? '', /^HTTPS_PROXY: /);
+      assert.ok(!(p[0] ?? '').includes('PROXYSECRET'), p[0]);
     }
   });
 });

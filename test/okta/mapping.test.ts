@@ -2,6 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapOktaFailure, parseCauses, retryAfterFromHeaders, toPortalError, type OktaFailure, type OktaOp } from '../../src/okta/errors.js';
+import { OktaTransportError } from '../../src/okta/http.js';
 import { factorMethod, isAcceptableLogin, toIdpUser, toPushResult, transactionIdFromPollHref } from '../../src/okta/mappers.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -67,10 +68,9 @@ describe('defensive parsing', () => {
     assert.equal(parseCauses(Array.from({ length: 50 }, (_, i) => ({ errorSummary: `c${i}` }))).length, 10);
   });
 
-  test('Retry-After from X-Rate-Limit-Reset minus Date (Headers objects or plain records)', () => {
+  test('Retry-After from X-Rate-Limit-Reset minus Date', () => {
     const date = new Date(NOW).toUTCString();
     const reset = String(NOW / 1000 + 25);
-    assert.equal(retryAfterFromHeaders(new Headers({ 'x-rate-limit-reset': reset, date }), 0), 25);
     assert.equal(retryAfterFromHeaders({ 'x-rate-limit-reset': reset, date }, 0), 25);
     assert.equal(retryAfterFromHeaders({ 'x-rate-limit-reset': reset }, NOW), 25, 'no Date header: local clock');
     assert.equal(retryAfterFromHeaders({ 'x-rate-limit-reset': String(NOW / 1000 - 100), date }, 0), 1, 'a past reset waits 1 s');
@@ -80,8 +80,10 @@ describe('defensive parsing', () => {
   });
 
   test('network errors, timeouts and unknown errors become IDP_UNAVAILABLE without URLs queries', () => {
-    assert.equal(toPortalError('getUser', { name: 'FetchError', type: 'request-timeout' }, NOW).detail, 'okta getUser: timed out');
-    assert.equal(toPortalError('getUser', { name: 'FetchError', type: 'system', code: 'ECONNREFUSED' }, NOW).detail, 'okta getUser: network error ECONNREFUSED');
+    assert.equal(toPortalError('getUser', new OktaTransportError('aborted', undefined), NOW).detail, 'okta getUser: timed out');
+    assert.equal(toPortalError('getUser', new OktaTransportError('network', 'ECONNREFUSED'), NOW).detail, 'okta getUser: network error ECONNREFUSED');
+    assert.equal(toPortalError('listFactors', new OktaTransportError('too-large', undefined), NOW).detail, 'okta listFactors: answer too large');
+    assert.equal(toPortalError('getUser', new OktaTransportError('unreadable', 'HTTP 200'), NOW).detail, 'okta getUser: unreadable answer (HTTP 200)');
     const odd = toPortalError('listUsers', new Error('boom at https://org.example/api/v1/users?search=profile.email%20eq%20%22a%40b%22'), NOW);
     assert.equal(odd.code, 'IDP_UNAVAILABLE');
     assert.ok(!(odd.detail ?? '').includes('search='), odd.detail);

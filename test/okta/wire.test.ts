@@ -79,7 +79,7 @@ describe('requests', () => {
 
   test('users are never served from a cache (the SDK default cache would return stale statuses)', async () => {
     let status = 'ACTIVE';
-    // The SDK cache stores by _links.self.href and looks up by request URL: make them equal so a cache would hit.
+    // A cache keyed by _links.self.href (as the SDK's was) would hit here: the URLs are equal.
     script = () => ({ status: 200, body: { ...USER, status, _links: { self: { href: `${base}/api/v1/users/jane%40example.com` } } } });
     const client = idp();
     assert.equal((await client.findUser('jane@example.com'))?.status, 'ACTIVE');
@@ -148,7 +148,7 @@ describe('requests', () => {
 });
 
 describe('odd answers', () => {
-  test('errorCauses as an object (the SDK then throws HttpError) still gives PASSWORD_POLICY with causes', async () => {
+  test('errorCauses as an object (not the usual array) still gives PASSWORD_POLICY with causes', async () => {
     script = () => ({
       status: 403,
       body: { errorCode: 'E0000080', errorSummary: 'The password does not meet the complexity requirements', errorCauses: { errorSummary: 'Password is too short.' } },
@@ -229,5 +229,121 @@ describe('OAuth 2.0 service app (PrivateKey mode)', () => {
     assert.equal(payload?.aud, `${base}/oauth2/v1/token`);
     assert.equal(get?.headers.authorization, 'Bearer at-123');
     assert.deepEqual(ops, ['oauthToken:200', 'getUser:200']);
+  });
+});
+
+describe('OAuth 2.0 service app: token reuse', () => {
+  const rsa = () =>
+    generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+      .privateKey;
+  const pk = (privateKeyPem: string): OktaAuthOptions => ({ kind: 'private-key', clientId: '0oaSvc', keyId: 'kid-1', privateKeyPem, scopes: ['okta.users.read'] });
+
+  test('one token request serves concurrent calls and is reused until a minute before expiry; a 401 drops it', async () => {
+    let issued = 0;
+    let refuse = false;
+    script = (req) => {
+      if (req.url === '/oauth2/v1/token') return { status: 200, body: { token_type: 'Bearer', access_token: `at-${++issued}`, expires_in: 3600 } };
+      if (refuse) return { status: 401, body: { errorCode: 'E0000011', errorSummary: 'Invalid token provided' } };
+      return { status: 200, body: USER };
+    };
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    const client = createOktaIdentityProvider({ orgUrl: base, auth: pk(rsa()), timeoutMs: 2000, userAgent: 'wire', now: () => clock });
+    await Promise.all([client.findUser('jane@example.com'), client.findUser('jane@example.com'), client.findUser('jane@example.com')]);
+    assert.equal(seen.filter((s) => s.url === '/oauth2/v1/token').length, 1, 'concurrent calls share one token request');
+    clock += 58 * 60 * 1000;
+    await client.findUser('jane@example.com');
+    assert.equal(issued, 1, 'reused 58 minutes later');
+    clock += 60 * 1000;
+    await client.findUser('jane@example.com');
+    assert.equal(issued, 2, 'renewed within the last minute of its hour');
+    assert.equal(seen.at(-1)?.headers.authorization, 'Bearer at-2');
+
+    refuse = true;
+    const e = await portalError(client.findUser('jane@example.com'));
+    assert.equal(e.code, 'IDP_UNAVAILABLE');
+    refuse = false;
+    await client.findUser('jane@example.com');
+    assert.equal(issued, 3, 'a token Okta refused is not used again');
+    assert.equal(seen.at(-1)?.headers.authorization, 'Bearer at-3');
+  });
+
+  test('an EC key signs with ES256; a private JWK works too', async () => {
+    script = (req) => (req.url === '/oauth2/v1/token' ? { status: 200, body: { token_type: 'Bearer', access_token: 'at-ec', expires_in: 3600 } } : { status: 200, body: USER });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (const key of [ec.privateKey.export({ type: 'sec1', format: 'pem' }).toString(), JSON.stringify(ec.privateKey.export({ format: 'jwk' }))]) {
+      seen = [];
+      assert.equal((await createOktaIdentityProvider({ orgUrl: base, auth: pk(key), timeoutMs: 2000, userAgent: 'wire' }).findUser('jane@example.com'))?.id, '00u1');
+      const assertion = new URLSearchParams(seen[0]!.body).get('client_assertion') ?? '';
+      const header = JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString()) as { alg?: string };
+      assert.equal(header.alg, 'ES256');
+      assert.equal(seen[1]?.headers.authorization, 'Bearer at-ec');
+    }
+  });
+
+  test('a DPoP-bound token or an OAuth error is a clear IDP_UNAVAILABLE, and nothing is sent with it', async () => {
+    script = (req) => (req.url === '/oauth2/v1/token' ? { status: 200, body: { token_type: 'DPoP', access_token: 'at-dpop', expires_in: 3600 } } : { status: 200, body: USER });
+    const dpop = await portalError(createOktaIdentityProvider({ orgUrl: base, auth: pk(rsa()), timeoutMs: 2000, userAgent: 'wire' }).findUser('jane@example.com'));
+    assert.equal(dpop.code, 'IDP_UNAVAILABLE');
+    assert.match(dpop.detail ?? '', /dpop/i);
+    assert.equal(seen.length, 1, 'only the token request');
+
+    seen = [];
+    script = () => ({ status: 401, body: { error: 'invalid_client', error_description: 'The client_assertion signature is invalid.' } });
+    const bad = await portalError(createOktaIdentityProvider({ orgUrl: base, auth: pk(rsa()), timeoutMs: 2000, userAgent: 'wire' }).findUser('jane@example.com'));
+    assert.equal(bad.code, 'IDP_UNAVAILABLE');
+    assert.match(bad.detail ?? '', /HTTP 401 invalid_client/);
+    assert.ok(!(bad.detail ?? '').includes('signature'), 'no body text in the detail');
+    assert.equal(seen.length, 1);
+  });
+});
+
+describe('transport limits', () => {
+  test('an answer over 1 MiB is refused, not buffered', async () => {
+    script = () => ({ status: 200, raw: 'x'.repeat(1024 * 1024 + 10) });
+    const e = await portalError(idp().listFactors('00u1'));
+    assert.equal(e.code, 'IDP_UNAVAILABLE');
+    assert.equal(e.detail, 'okta listFactors: answer too large');
+  });
+
+  test('a 200 whose body is not JSON is IDP_UNAVAILABLE', async () => {
+    script = () => ({ status: 200, raw: '<html>login</html>' });
+    const e = await portalError(idp().listFactors('00u1'));
+    assert.equal(e.detail, 'okta listFactors: unreadable answer (HTTP 200)');
+  });
+
+  test('ids and logins are sent as single encoded path segments', async () => {
+    script = () => ({ status: 200, body: [] });
+    await idp().listFactors('00u1?x=1#/../admin');
+    assert.equal(seen[0]?.url, '/api/v1/users/00u1%3Fx%3D1%23%2F..%2Fadmin/factors');
+  });
+});
+
+describe('HTTPS_PROXY', () => {
+  test('calls to an https org go through the proxy as a CONNECT tunnel; the proxy refusing is IDP_UNAVAILABLE', async () => {
+    const { createServer: createTcpServer } = await import('node:net');
+    const lines: string[] = [];
+    const proxy = createTcpServer((socket) => {
+      socket.once('data', (chunk: Buffer) => {
+        lines.push(chunk.toString('latin1').split('\r\n')[0] ?? '');
+        socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as { port: number }).port;
+    try {
+      const client = createOktaIdentityProvider({
+        orgUrl: 'https://dev-1.okta.example',
+        auth: { kind: 'ssws', token: 'wire-test-token-1234' },
+        timeoutMs: 2000,
+        userAgent: 'wire',
+        proxyUrl: `http://127.0.0.1:${port}`,
+      });
+      const e = await portalError(client.listFactors('00u1'));
+      assert.equal(e.code, 'IDP_UNAVAILABLE');
+      assert.deepEqual(lines, ['CONNECT dev-1.okta.example:443 HTTP/1.1']);
+      assert.equal(seen.length, 0);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 });
