@@ -12,7 +12,7 @@
  * BENCH_PORTAL_<NAME> (sets the portal's <NAME>, e.g. BENCH_PORTAL_LOG_LEVEL=info; otherwise its defaults, except
  * OKTA_MAX_CONCURRENCY: see BENCH_OKTA_CONCURRENCY below),
  * BENCH_SMOKE=1 (about a second per measurement, one concurrency level, no latency/half-load/store rounds),
- * BENCH_PROFILE=<dir> (node --cpu-prof on every portal process; the .cpuprofile files go to <dir>).
+ * BENCH_PROFILE=<dir> (node --cpu-prof on every portal process, .cpuprofile files in <dir>, and on the emulator, in <dir>/emulator).
  * Rules: portal and emulator run from the compiled dist/ (BENCH_SOURCE=ts runs the sources through tsx, for the
  * smoke test); every child is stopped by pid on exit, error or Ctrl-C; the run fails loudly if a server fails.
  */
@@ -82,7 +82,11 @@ const SETTLE_MS = SMOKE ? 300 : 1500;
 const DEFAULT_OUT = resolve(ROOT, 'bench/results') === S.out;
 
 const entry = {
-  emulator: S.source === 'dist' ? ['dist/emulator/src/main.js'] : ['--import', 'tsx', 'emulator/src/main.ts'],
+  emulator: [
+    // BENCH_PROFILE=<dir>: the emulator's profiles go to <dir>/emulator (it is part of the measured machine too).
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE, 'emulator')}`] : []),
+    ...(S.source === 'dist' ? ['dist/emulator/src/main.js'] : ['--import', 'tsx', 'emulator/src/main.ts']),
+  ],
   portal: [
     // BENCH_PROFILE=<dir>: a V8 CPU profile of each portal process, written there when it stops (not for figures).
     ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : []),
