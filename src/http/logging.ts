@@ -9,6 +9,7 @@
  *   _csrf fields are redacted wherever a caller might log them.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Bindings, ChildLoggerOptions } from 'pino';
 
 const MAX_PATH = 256;
 
@@ -67,4 +68,75 @@ export const LOG_REDACT_PATHS: string[] = [
 /** The Fastify logger for the portal: the caller's pino logger with our serializers and redaction. */
 export function httpLogger(base: FastifyBaseLogger): FastifyBaseLogger {
   return base.child({}, { serializers: LOG_SERIALIZERS, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
+}
+
+type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * Fastify's per-request child logger (the `reqId` binding), created on the first line logged at an enabled level.
+ * Creating a pino child runs our redaction over its bindings (about 1 µs, 6 to 9 % of GET /'s CPU at
+ * LOG_LEVEL=warn), and at warn most requests log nothing. Hand-written: pino has no lazy child. The lines, their
+ * bindings, serializers and redaction are those of the eager child, which this creates with the same arguments.
+ */
+class LazyChildLogger implements FastifyBaseLogger {
+  #child: FastifyBaseLogger | null = null;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+    private readonly values: Readonly<Record<string, number>>,
+  ) {}
+
+  get level(): string {
+    return this.#child ? this.#child.level : (this.options.level ?? this.parent.level);
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    const threshold = this.values[this.level];
+    const value = this.values[level];
+    return threshold !== undefined && value !== undefined && value >= threshold;
+  }
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.real().child(bindings, options);
+  }
+
+  fatal(...args: unknown[]): void {
+    this.log('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.log('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.log('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.log('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.log('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.log('trace', args);
+  }
+  silent(): void {}
+
+  private log(method: LogMethod, args: unknown[]): void {
+    if (this.#child || this.isLevelEnabled(method)) (this.real()[method] as (...a: unknown[]) => void)(...args);
+  }
+
+  private real(): FastifyBaseLogger {
+    return (this.#child ??= this.parent.child(this.bindings, this.options));
+  }
+}
+
+/** Fastify's childLoggerFactory for the portal: a lazy child of a pino logger (any other logger: its own child). */
+export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  const values = (logger as { levels?: { values?: Record<string, number> } }).levels?.values;
+  return values ? new LazyChildLogger(logger, bindings, options, values) : logger.child(bindings, options);
 }

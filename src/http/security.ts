@@ -6,18 +6,23 @@
  *   Cache-Control no-store (assets override it with a long immutable cache; their names carry a content hash),
  *   HSTS only when the public URL is https, no CORS headers, X-Request-Id. The set is constant (the CSP has no
  *   nonces), so it is computed once at start-up and copied onto each reply in one onRequest hook; a route overrides a
- *   header with reply.header() in its handler (the logo's sandboxing CSP).
+ *   header with reply.header() in its handler (the logo's sandboxing CSP, the assets' cache).
  * - Every state-changing route (anything but GET / HEAD) gets, through an onRoute hook, so a new route cannot
  *   forget them:
  *   1. an Origin / Fetch-Metadata check before the body is read: Sec-Fetch-Site other than same-origin / none, or an
  *      Origin other than the public URL's origin → 403 CSRF, even with a valid token (SES-5); `Origin: null` passes
  *      only with `Sec-Fetch-Site: same-origin` (what browsers send for our own form POSTs under no-referrer);
  *   2. a Content-Type check: JSON under /api/, urlencoded forms elsewhere, 415 otherwise (VAL-1);
- *   3. the @fastify/csrf-protection token check (signed double-submit: the secret lives in an HttpOnly, signed,
- *      SameSite=Strict cookie; the token comes from the `_csrf` form field or the X-CSRF-Token header, never from the
- *      query string).
+ *   3. the CSRF token check (signed double-submit: the secret lives in an HttpOnly, signed, SameSite=Strict cookie;
+ *      the token comes from the `_csrf` form field or the X-CSRF-Token header, never from the query string).
+ * - CSRF tokens: `reply.generateCsrf()` and `app.csrfProtection` are @fastify/csrf-protection's interface, cookie
+ *   and construction (@fastify/csrf tokens: salt + SHA-256 of salt and secret; the secret cookie signed by
+ *   @fastify/cookie with COOKIE_SECRET), wired here (registerCsrf) so that a new secret is drawn from a pool of
+ *   CSPRNG bytes rather than from one crypto.randomBytes call each. A browser keeps its secret (a valid signed
+ *   cookie is reused) and gets a fresh token per page or GET /api/v1/csrf.
  */
-import csrfProtection from '@fastify/csrf-protection';
+import { randomFillSync } from 'node:crypto';
+import csrfTokens from '@fastify/csrf';
 import type {
   FastifyInstance,
   FastifyReply,
@@ -79,17 +84,16 @@ export function securityHeaders(cfg: Pick<ResolvedHttpConfig, 'secure'>): Readon
   });
 }
 
+/**
+ * One onRequest hook sets them all, with Cache-Control: no-store: a route with its own cache policy (the hashed
+ * assets) sets it in its handler, which runs later. Nothing sets X-Powered-By (Fastify does not; the tests check).
+ */
 export async function registerSecurityHeaders(app: FastifyInstance, cfg: ResolvedHttpConfig): Promise<void> {
-  const headers = securityHeaders(cfg);
+  const headers = Object.entries({ ...securityHeaders(cfg), 'cache-control': 'no-store' });
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers);
+    for (const [name, value] of headers) reply.header(name, value);
     reply.header('x-request-id', request.id);
     done();
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    reply.removeHeader('x-powered-by');
-    done(null, payload);
   });
 }
 
@@ -130,19 +134,85 @@ function asArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-/** Registers the CSRF plugin and the hook that protects every state-changing route declared after it. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The token check of every state-changing route (preValidation): 403 CSRF without a valid secret and token. */
+    csrfProtection(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
+  }
+  interface FastifyReply {
+    /** A fresh token for this browser's secret; sets the signed secret cookie first when there is no valid one. */
+    generateCsrf(): string;
+  }
+}
+
+/** The secret's length: @fastify/csrf's default (18 bytes, 24 base64url characters). */
+const SECRET_BYTES = 18;
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+/**
+ * A new CSRF secret: 18 bytes of a buffer refilled from the CSPRNG 4 KiB at a time, each byte used once. Hand-written
+ * (a few lines) because crypto.randomBytes has a fixed cost per call (about 7 µs here, OpenSSL's fork check
+ * included) that was most of a cookie-less GET /api/v1/csrf's crypto; crypto.randomUUID() buffers entropy the same
+ * way for the same reason.
+ */
+export function newCsrfSecret(): string {
+  if (poolOffset + SECRET_BYTES > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const secret = pool.toString('base64url', poolOffset, poolOffset + SECRET_BYTES);
+  pool.fill(0, poolOffset, poolOffset + SECRET_BYTES);
+  poolOffset += SECRET_BYTES;
+  return secret;
+}
+
+const NEW_SECRET = Symbol('csrf secret set by this reply');
+
+/** Only the form field or the header: a token in a query string would end up in logs and history. */
+function submittedToken(request: FastifyRequest): string {
+  const body = request.body as Record<string, unknown> | null | undefined;
+  const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
+  if (typeof fromBody === 'string') return fromBody;
+  const h = request.headers['x-csrf-token'];
+  return typeof h === 'string' ? h : '';
+}
+
+/**
+ * `reply.generateCsrf()`, `app.csrfProtection` and the hook that protects every state-changing route declared after
+ * it. Needs @fastify/cookie registered with COOKIE_SECRET (the secret cookie is signed).
+ */
 export async function registerCsrf(app: FastifyInstance, cfg: ResolvedHttpConfig): Promise<void> {
-  await app.register(csrfProtection, {
-    cookieKey: cfg.csrfCookie,
-    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: cfg.secure, signed: true },
-    // Only the form field or the header: a token in a query string would end up in logs and history.
-    getToken: (req: FastifyRequest) => {
-      const body = req.body as Record<string, unknown> | null | undefined;
-      const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
-      if (typeof fromBody === 'string') return fromBody;
-      const h = req.headers['x-csrf-token'];
-      return typeof h === 'string' ? h : '';
-    },
+  const tokens = csrfTokens();
+  const cookieName = cfg.csrfCookie;
+  // The cookie's attributes, serialised once by @fastify/cookie: "; Path=/; HttpOnly; SameSite=Strict" (+ Secure).
+  // A new secret's Set-Cookie line is `name=value` + these; the value (base64url secret, ".", base64 signature) has
+  // no character that needs encoding. Fastify appends a second Set-Cookie header, never replaces one.
+  const cookieAttributes = app
+    .serializeCookie(cookieName, '', { path: '/', sameSite: 'strict', httpOnly: true, secure: cfg.secure })
+    .slice(cookieName.length + 1);
+  /** The secret of this browser's signed cookie, or null (none, or not signed with our key). */
+  const secretOf = (request: FastifyRequest): string | null => {
+    const signed = request.cookies[cookieName];
+    return signed ? request.unsignCookie(signed).value : null;
+  };
+  // A secret minted during this request: a second generateCsrf() in the same reply reuses it.
+  app.decorateReply(NEW_SECRET, null);
+  app.decorateReply('generateCsrf', function generateCsrf(this: FastifyReply): string {
+    const reply = this as FastifyReply & { [NEW_SECRET]: string | null };
+    let secret = reply[NEW_SECRET] ?? secretOf(this.request);
+    if (!secret) {
+      secret = newCsrfSecret();
+      reply[NEW_SECRET] = secret;
+      this.header('set-cookie', `${cookieName}=${this.signCookie(secret)}${cookieAttributes}`);
+    }
+    return tokens.create(secret);
+  });
+  app.decorate('csrfProtection', function csrfProtection(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+    const secret = secretOf(request);
+    if (!secret) return done(new PortalError('CSRF', { detail: 'no csrf secret cookie' }));
+    if (!tokens.verify(secret, submittedToken(request))) return done(new PortalError('CSRF', { detail: 'invalid csrf token' }));
+    done();
   });
   const checkOrigin = originCheck(cfg);
   const json = contentTypeCheck('json');

@@ -43,9 +43,17 @@ function backTarget(cfg: ResolvedHttpConfig, request: FastifyRequest): string {
 }
 
 export function viewContext(cfg: ResolvedHttpConfig, request: FastifyRequest): ViewContext {
-  const lang = requestLanguage(cfg, request);
+  return viewContextFor(cfg, requestLanguage(cfg, request), backTarget(cfg, request), request.id);
+}
+
+/**
+ * The ViewContext for a language and a language-switch return page, without a request: what a page that depends on
+ * nothing else renders from (the landing page is rendered once per language this way). `requestId` is not rendered
+ * by any view; it is '' when there is no request.
+ */
+export function viewContextFor(cfg: ResolvedHttpConfig, lang: Language, backPath: string, requestId = ''): ViewContext {
   const href = (path: string) => cfg.basePath + path;
-  const back = encodeURIComponent(backTarget(cfg, request));
+  const back = encodeURIComponent(LANG_BACK_TARGETS.includes(backPath) ? backPath : PATHS.landing);
   const languages: LanguageLink[] = LANGUAGE_CODES.map((code) => ({
     code,
     name: CATALOGUES[code].languageName,
@@ -57,7 +65,7 @@ export function viewContext(cfg: ResolvedHttpConfig, request: FastifyRequest): V
     orgName: cfg.orgName,
     supportUrl: cfg.supportHref,
     href,
-    requestId: request.id,
+    requestId,
     t: CATALOGUES[lang],
     languages,
     logoHref: brand.logo ? href(`${PATHS.assets}/${brand.logo.file}`) : undefined,

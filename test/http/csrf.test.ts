@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
+import { newCsrfSecret } from '../../src/http/security.js';
 import { Browser, httpConfig, JsonClient, ORIGIN } from './helpers.js';
 import { STUB_HANDLE, StubRecovery } from './stub.js';
 
@@ -14,6 +15,12 @@ const stub = new StubRecovery();
 
 before(async () => {
   app = await buildApp({ recovery: stub, config: httpConfig() });
+  // A page that asks for two tokens (two forms) and sets another cookie: one secret, one Set-Cookie for it.
+  app.get('/test/two-tokens', async (_request, reply) => {
+    const a = reply.generateCsrf();
+    reply.setCookie('other', 'x', { path: '/' });
+    return { a, b: reply.generateCsrf() };
+  });
 });
 after(async () => {
   await app.close();
@@ -147,5 +154,63 @@ describe('HTML forms', () => {
     const res = await b.post('/recover', { username: 'alice' }, { 'sec-fetch-site': 'cross-site' });
     assert.equal(res.statusCode, 403);
     assert.match(res.body, /did not come from this site/);
+  });
+});
+
+describe('the secret cookie', () => {
+  const post = (cookie: string, token: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/recovery',
+      payload: JSON.stringify({ username: 'alice' }),
+      headers: { 'content-type': 'application/json', origin: ORIGIN, 'x-csrf-token': token, cookie },
+    });
+
+  test('is set once, then reused: every later token fits the same secret', async () => {
+    const first = await app.inject({ method: 'GET', url: '/api/v1/csrf' });
+    const setCookie = ([] as string[]).concat(first.headers['set-cookie'] ?? []);
+    assert.equal(setCookie.length, 1);
+    const cookie = setCookie[0]!.split(';')[0]!;
+    const again = await app.inject({ method: 'GET', url: '/api/v1/csrf', headers: { cookie } });
+    assert.equal(again.headers['set-cookie'], undefined, 'a valid secret cookie is kept');
+    const t1 = (first.json() as { csrfToken: string }).csrfToken;
+    const t2 = (again.json() as { csrfToken: string }).csrfToken;
+    assert.notEqual(t1, t2, 'a fresh token each time');
+    assert.equal((await post(cookie, t1)).statusCode, 200);
+    assert.equal((await post(cookie, t2)).statusCode, 200);
+  });
+
+  test('two tokens in one response share one new secret and one Set-Cookie, next to other cookies', async () => {
+    const res = await app.inject({ method: 'GET', url: '/test/two-tokens' });
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    assert.deepEqual(setCookie.map((c) => c.split('=')[0]).sort(), ['csrf', 'other']);
+    const cookie = setCookie.find((c) => c.startsWith('csrf='))!.split(';')[0]!;
+    const { a, b } = res.json() as { a: string; b: string };
+    assert.equal((await post(cookie, a)).statusCode, 200);
+    assert.equal((await post(cookie, b)).statusCode, 200);
+  });
+
+  test('a secret cookie not signed with our key is refused, even with a token made for that secret', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/csrf' });
+    const token = (res.json() as { csrfToken: string }).csrfToken;
+    const [name, value] = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0]!.split(';')[0]!.split('=') as [string, string];
+    const [secret, signature] = value.split('.') as [string, string];
+    assert.equal((await post(`${name}=${value}`, token)).statusCode, 200, 'control: the real cookie passes');
+    const other = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+    for (const forged of [secret, `${secret}.${other}`, `${secret}.`]) {
+      const refused = await post(`${name}=${forged}`, token);
+      assert.equal(refused.statusCode, 403, forged);
+      assert.equal(code(refused), 'CSRF');
+    }
+  });
+
+  test('new secrets: 18 random bytes in base64url, never repeated (across pool refills)', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const s = newCsrfSecret();
+      assert.match(s, /^[A-Za-z0-9_-]{24}$/);
+      seen.add(s);
+    }
+    assert.equal(seen.size, 2000);
   });
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { PortalError } from '../../src/core/errors.js';
+import { httpLogger, lazyChildLogger } from '../../src/http/logging.js';
 import { Browser, field, harness, JsonClient, LOGIN, NEW_PASSWORD, type Harness } from './helpers.js';
 
 let lines: string[];
@@ -107,4 +108,70 @@ test('PortalError details are logged as one info line with the code, without the
   assert.ok(rec, 'logged');
   assert.equal(rec.detail, 'okta 503 after 2 retries');
   assert.ok(!res.body.includes('okta 503'));
+});
+
+test('the per-request logger is created on its first enabled line, with the reqId, serializers and redaction', () => {
+  const out: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const parent = httpLogger(pino({ level: 'warn' }, sink));
+  let children = 0;
+  const child = parent.child.bind(parent);
+  parent.child = (...args: Parameters<typeof parent.child>) => {
+    children++;
+    return child(...args);
+  };
+
+  const log = lazyChildLogger(parent, { reqId: 'req-1' }, {});
+  assert.equal(log.level, 'warn');
+  log.info({ password: 'hunter22' }, 'not logged at warn');
+  log.debug('nor this');
+  assert.equal(children, 0, 'nothing logged, no child created');
+  assert.deepEqual(out, []);
+
+  log.warn({ password: 'hunter22', req: { method: 'GET', url: '/x?token=querysecret', headers: { cookie: 'c' } } }, 'logged');
+  log.error('logged too');
+  assert.equal(children, 1, 'one child, created once');
+  const [warn, error] = out.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(warn?.reqId, 'req-1');
+  assert.equal(warn?.password, '[redacted]');
+  assert.deepEqual(warn?.req, { method: 'GET', path: '/x' }, 'the transport serializers apply');
+  assert.equal(error?.reqId, 'req-1');
+
+  const quiet = lazyChildLogger(parent, { reqId: 'req-2' }, { level: 'silent' });
+  quiet.fatal('a silent route logs nothing');
+  assert.equal(quiet.level, 'silent');
+  assert.equal(out.length, 2);
+  const chatty = lazyChildLogger(parent, { reqId: 'req-3' }, { level: 'debug' });
+  chatty.debug('a route at debug logs its debug lines');
+  assert.equal((JSON.parse(out[2]!) as { reqId: string }).reqId, 'req-3');
+});
+
+test('at LOG_LEVEL=warn requests log nothing until one fails, and that line carries its request id', async () => {
+  const out: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const w = await harness({ logger: pino({ level: 'warn' }, sink) });
+  try {
+    assert.equal((await w.app.inject({ method: 'GET', url: '/' })).statusCode, 200);
+    const c = new JsonClient(w.app);
+    assert.equal((await c.call('POST', '/api/v1/recovery', { username: LOGIN })).statusCode, 200);
+    assert.deepEqual(out, []);
+    w.core.idp.failNext('findUser', new Error('socket hang up'));
+    const boom = await c.call('POST', '/api/v1/recovery', { username: LOGIN });
+    assert.equal(boom.statusCode, 500);
+    const failed = out.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.msg === 'request failed');
+    assert.ok(failed, 'the 500 is logged');
+    assert.equal(failed.reqId, boom.headers['x-request-id']);
+  } finally {
+    await w.close();
+  }
 });

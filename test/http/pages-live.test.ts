@@ -116,6 +116,11 @@ describe('language', () => {
     assert.equal(await lang({ 'accept-language': 'fr;q=0' }), 'en');
     assert.equal(await lang({ 'accept-language': 'fr', cookie: 'lang=en' }), 'en');
     assert.equal(await lang({ cookie: 'lang=fr' }), 'fr');
+    // Answers are remembered per header value and the landing page per language: asking again changes nothing.
+    assert.equal(await lang({ 'accept-language': 'de, en;q=0.5, fr;q=0.4' }), 'en');
+    assert.equal(await lang({ 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' }), 'fr');
+    assert.equal(await lang({ 'accept-language': `${'xx-long;q=0.9, '.repeat(30)}fr;q=0.5` }), 'fr', 'a long header');
+    assert.equal(await lang({}), 'en');
     const page = (await app.inject({ method: 'GET', url: '/recover', headers: { cookie: 'lang=fr' } })).body;
     assert.match(page, /Nom d’utilisateur ou e-mail/);
     assert.match(page, /<a href="\/lang\?to=en&amp;back=%2Frecover" lang="en" hreflang="en">English<\/a>/);

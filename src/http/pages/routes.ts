@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPortalError, type ErrorCode } from '../../core/errors.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import type { MethodOffer, RecoveryService, StatusResult } from '../../core/recovery/api.js';
-import { isLanguage, type Messages } from '../../views/i18n/index.js';
+import { isLanguage, type Language, type Messages } from '../../views/i18n/index.js';
 import { codePage } from '../../views/pages/code.js';
 import { donePage } from '../../views/pages/done.js';
 import { landingPage } from '../../views/pages/landing.js';
@@ -28,7 +28,7 @@ import { toWireError, type WireError } from '../errors.js';
 import { normaliseCode, requireHandle } from '../flow.js';
 import { PATHS } from '../paths.js';
 import { formSchemas } from '../schemas.js';
-import { LANG_BACK_TARGETS, LANG_COOKIE, viewContext } from '../view-context.js';
+import { LANG_BACK_TARGETS, LANG_COOKIE, requestLanguage, viewContext, viewContextFor } from '../view-context.js';
 import { brandingRoutes } from './branding.js';
 import { PAGE_PATHS } from './paths.js';
 import { pushEventsRoute } from './push-events.js';
@@ -121,7 +121,19 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   });
 
   // --- landing and start ---------------------------------------------------------------------------------------
-  app.get(PATHS.landing, async (request, reply) => html(reply, landingPage(ctxOf(request))));
+  // The landing page depends on the request only through its language (it has no form, no flow, nothing taken from
+  // the request), so each language's page is rendered once, on first use, from this app's configuration. A plain
+  // (not async) handler: no promise per request.
+  const landingByLang = new Map<Language, string>();
+  app.get(PATHS.landing, (request, reply) => {
+    const lang = requestLanguage(cfg, request);
+    let page = landingByLang.get(lang);
+    if (page === undefined) {
+      page = landingPage(viewContextFor(cfg, lang, PATHS.landing));
+      landingByLang.set(lang, page);
+    }
+    html(reply, page);
+  });
 
   app.get(PATHS.start, async (request, reply) =>
     html(reply, startPage(ctxOf(request), { csrfToken: reply.generateCsrf() })),

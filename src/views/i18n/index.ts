@@ -22,11 +22,29 @@ export function isLanguage(v: unknown): v is Language {
   return typeof v === 'string' && Object.hasOwn(CATALOGUES, v);
 }
 
+/**
+ * Answers for Accept-Language values seen recently: browsers send few distinct, short values, and parsing one costs
+ * about 2 µs, as much as the rest of choosing a page. The header is the client's, so the map is bounded (entries and
+ * key length) and cleared when full.
+ */
+const ACCEPT_CACHE_MAX = 256;
+const ACCEPT_CACHE_KEY_MAX = 200;
+const acceptCache = new Map<string, Language | null>();
+
 /** The best supported language in an Accept-Language header, or null. */
 export function fromAcceptLanguage(header: string | undefined): Language | null {
   if (!header) return null;
+  if (header.length > ACCEPT_CACHE_KEY_MAX) return parseAcceptLanguage(header.slice(0, 1000));
+  const known = acceptCache.get(header);
+  if (known !== undefined) return known;
+  const lang = parseAcceptLanguage(header);
+  if (acceptCache.size >= ACCEPT_CACHE_MAX) acceptCache.clear();
+  acceptCache.set(header, lang);
+  return lang;
+}
+
+function parseAcceptLanguage(header: string): Language | null {
   const wanted = header
-    .slice(0, 1000)
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
