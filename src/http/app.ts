@@ -18,7 +18,7 @@ import { apiRoutes } from './api/routes.js';
 import { assetRoutes } from './assets.js';
 import { resolveHttpConfig, type HttpConfig } from './config.js';
 import { installErrorHandlers } from './errors.js';
-import { httpLogger } from './logging.js';
+import { httpLogger, lazyChildLogger } from './logging.js';
 import { pageRoutes } from './pages/routes.js';
 import { registerCsrf, registerSecurityHeaders } from './security.js';
 
@@ -42,7 +42,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   const base = deps.logger === true ? pino() : deps.logger || undefined;
 
   const app = Fastify({
-    ...(base ? { loggerInstance: httpLogger(base) } : {}),
+    ...(base ? { loggerInstance: httpLogger(base), childLoggerFactory: lazyChildLogger } : {}),
     trustProxy: cfg.trustProxy.length > 0 ? [...cfg.trustProxy] : false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
