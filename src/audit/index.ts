@@ -7,8 +7,8 @@
  */
 import type { AuditEvent, AuditSink, Clock } from '../core/ports.js';
 import { MemoryStore } from '../store/memory.js';
-import { RedisStore } from '../store/redis.js';
-import { SqliteStore } from '../store/sqlite.js';
+import type { RedisStore } from '../store/redis.js';
+import type { SqliteStore } from '../store/sqlite.js';
 import type { ManagedStore } from '../store/types.js';
 import { MemoryAuditLog } from './memory.js';
 import { RedisAuditLog } from './redis.js';
@@ -29,10 +29,21 @@ export interface AuditLogOptions {
 
 export function createAuditLog(store: ManagedStore, opts: AuditLogOptions): AuditLog {
   const retentionMs = Math.max(1, opts.retentionDays) * DAY_MS;
-  if (store instanceof SqliteStore) return new SqliteAuditLog(store.db, opts.clock, retentionMs);
-  if (store instanceof RedisStore) return new RedisAuditLog(store.redis, store.keyPrefix, opts.clock, retentionMs);
+  // By kind and shape, not `instanceof SqliteStore / RedisStore`: importing those classes here would load
+  // better-sqlite3 and ioredis at start-up whatever STORE says (createStore imports only the configured one).
+  if (isSqliteStore(store)) return new SqliteAuditLog(store.db, opts.clock, retentionMs);
+  if (isRedisStore(store)) return new RedisAuditLog(store.redis, store.keyPrefix, opts.clock, retentionMs);
   if (store instanceof MemoryStore) return new MemoryAuditLog(opts.clock, retentionMs);
   throw new Error(`createAuditLog: no audit log for a ${store.kind} store`);
+}
+
+function isSqliteStore(store: ManagedStore): store is SqliteStore {
+  return store.kind === 'sqlite' && typeof (store as Partial<SqliteStore>).db?.prepare === 'function';
+}
+
+function isRedisStore(store: ManagedStore): store is RedisStore {
+  const s = store as Partial<RedisStore>;
+  return store.kind === 'redis' && typeof s.redis?.eval === 'function' && typeof s.keyPrefix === 'string';
 }
 
 /** The subset of a pino logger the sink uses. */

@@ -3,6 +3,9 @@
  * Rules: as in types.ts. Rows are only inserted and, past the retention period, deleted (at most once a minute,
  * on append, and whenever prune() is called); queries never return an expired row even before it is deleted.
  * Indexes serve the command's filters: by time, by login (case-insensitive) and by user id.
+ * Group commit: the events appended while the current event-loop turn runs are inserted together in one
+ * transaction just after it (setImmediate), and each append resolves (or fails) once its row is committed. Under
+ * load that is several events per commit, where each insert used to be a commit (and a WAL append) of its own.
  */
 import type Database from 'better-sqlite3';
 import type { AuditEvent, AuditOutcome, Clock, RecoveryMethod } from '../core/ports.js';
@@ -24,10 +27,18 @@ interface AuditRow {
   detail: string | null;
 }
 
+interface Pending {
+  event: AuditEvent;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 export class SqliteAuditLog implements AuditLog {
   private readonly insert;
+  private readonly insertAll;
   private readonly pruneStmt;
   private lastPrune = -Infinity;
+  private pending: Pending[] = [];
 
   constructor(
     private readonly db: Database.Database,
@@ -59,26 +70,40 @@ export class SqliteAuditLog implements AuditLog {
       'INSERT INTO audit (at, action, outcome, login, user_id, method, ip, request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.pruneStmt = db.prepare<[number]>('DELETE FROM audit WHERE at < ?');
+    this.insertAll = db.transaction((events: readonly AuditEvent[]) => {
+      for (const e of events) {
+        this.insert.run(e.at, e.action, e.outcome, e.login, e.userId, e.method, e.ip, e.requestId, e.detail ?? null);
+      }
+    });
   }
 
-  async append(event: AuditEvent): Promise<void> {
-    this.run('append', () => {
-      this.insert.run(
-        event.at,
-        event.action,
-        event.outcome,
-        event.login,
-        event.userId,
-        event.method,
-        event.ip,
-        event.requestId,
-        event.detail ?? null,
-      );
+  append(event: AuditEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.pending.push({ event, resolve, reject }) === 1) setImmediate(() => this.flush());
     });
-    if (this.clock.now() - this.lastPrune >= PRUNE_EVERY_MS) await this.prune();
+  }
+
+  /** Commits every pending event in one transaction, then settles their appends. */
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.run('append', () => this.insertAll.immediate(batch.map((p) => p.event)));
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    for (const p of batch) p.resolve();
+    if (this.clock.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    try {
+      this.pruneNow();
+    } catch {
+      // the events are stored; pruning is tried again on a later append or by prune()
+    }
   }
 
   async query(q: AuditQuery = {}): Promise<StoredAuditEvent[]> {
+    if (this.pending.length > 0) this.flush(); // a query sees every append made before it
     const where = ['at >= ?'];
     const params: (string | number)[] = [Math.max(q.since ?? 0, this.clock.now() - this.retentionMs)];
     if (q.login !== undefined) {
@@ -99,6 +124,10 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   async prune(): Promise<number> {
+    return this.pruneNow();
+  }
+
+  private pruneNow(): number {
     const now = this.clock.now();
     const changes = this.run('prune', () => this.pruneStmt.run(now - this.retentionMs).changes);
     this.lastPrune = now;

@@ -6,10 +6,23 @@
  */
 import { sha256 } from './crypto.js';
 import { PortalError } from './errors.js';
-import type { Clock, Store } from './ports.js';
+import type { Clock, CounterHit, CounterValue, Store } from './ports.js';
 import type { Window } from './recovery/policy.js';
 
 export type LimitBucket = 'login' | 'ip' | 'dest' | 'sends' | 'push' | 'push-block' | 'ott-ip';
+
+/** One attempt to count against a limit. */
+export interface LimitHit {
+  bucket: LimitBucket;
+  subject: string;
+  w: Window;
+}
+
+/** A plain counter (not a limit) counted after the limits, in the same round trip: e.g. a flow's code attempts. */
+export interface CounterAfter {
+  key: string;
+  windowMs: number;
+}
 
 export class Limiter {
   constructor(
@@ -19,13 +32,29 @@ export class Limiter {
 
   /** Counts one attempt; throws RATE_LIMITED when the window's budget is spent. */
   async hit(bucket: LimitBucket, subject: string, w: Window): Promise<void> {
-    const { count, resetAt } = await this.store.increment(limitKey(bucket, subject), w.windowSeconds * 1000);
-    if (count > w.max) {
-      throw new PortalError('RATE_LIMITED', {
-        retryAfterSeconds: Math.max(1, Math.ceil((resetAt - this.clock.now()) / 1000)),
-        detail: `limit ${bucket} exceeded`,
-      });
+    await this.hitEach([{ bucket, subject, w }]);
+  }
+
+  /**
+   * Counts one attempt against each limit in order, in one store round trip, exactly as `hit` one after the other
+   * would: the first limit whose budget is spent throws RATE_LIMITED and the limits after it are not counted.
+   * `after` is counted last, only when no limit refused; its value is returned (null without `after`).
+   */
+  async hitEach(limits: readonly LimitHit[], after?: CounterAfter): Promise<CounterValue | null> {
+    const hits: CounterHit[] = limits.map((l) => ({ key: limitKey(l.bucket, l.subject), windowMs: l.w.windowSeconds * 1000, max: l.w.max }));
+    if (after) hits.push({ key: after.key, windowMs: after.windowMs });
+    const counted = await this.store.incrementEach(hits);
+    for (const [i, l] of limits.entries()) {
+      const r = counted[i];
+      if (r === undefined) break; // not reached: the store stops only after a refusal, which throws below
+      if (r.count > l.w.max) {
+        throw new PortalError('RATE_LIMITED', {
+          retryAfterSeconds: Math.max(1, Math.ceil((r.resetAt - this.clock.now()) / 1000)),
+          detail: `limit ${l.bucket} exceeded`,
+        });
+      }
     }
+    return after ? (counted[limits.length] ?? null) : null;
   }
 
   /** Sets a block flag for `seconds` (e.g. pushes after a rejected push). */

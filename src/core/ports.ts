@@ -163,6 +163,31 @@ export interface Store {
   take<T>(key: string): Promise<T | null>;
   /** Atomically increments a counter in a fixed window that starts at the first increment. */
   increment(key: string, windowMs: number): Promise<{ count: number; resetAt: number }>;
+  /**
+   * Several `increment`s in one round trip, in order, each atomic as `increment` is. Stops after the first counter
+   * whose count exceeds its `max` (the later ones are not counted), so the result may be shorter than `hits`.
+   */
+  incrementEach(hits: readonly CounterHit[]): Promise<CounterValue[]>;
+  /** Several `set`s in one round trip, applied in order and together (a TTL of 0 or less deletes that key). */
+  setEach(writes: readonly StoreWrite[]): Promise<void>;
+}
+
+export interface CounterValue {
+  count: number;
+  resetAt: number;
+}
+
+export interface CounterHit {
+  key: string;
+  windowMs: number;
+  /** Stop after this counter when its count goes over max (absent: never stop here). */
+  max?: number;
+}
+
+export interface StoreWrite {
+  key: string;
+  value: unknown;
+  ttlMs: number;
 }
 
 export type AuditOutcome = 'success' | 'failure' | 'denied' | 'rate_limited' | 'error';

@@ -22,3 +22,11 @@ export function errorLabel(e: unknown): string {
   if (typeof code === 'string' && code !== '') return code;
   return e instanceof Error ? (e.message.split('\n')[0] ?? '').slice(0, 120) : 'unknown error';
 }
+
+/** A short reason for a failed Redis command: `not connected`, `timed out`, or the error's code. */
+export function redisReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : '';
+  if (msg.includes('enableOfflineQueue') || msg.includes('Connection is closed')) return 'not connected';
+  if (msg.includes('Command timed out')) return 'timed out';
+  return errorLabel(e);
+}

@@ -4,16 +4,20 @@
  * - Every key is `<prefix><key>`; values are JSON strings with a PX TTL, so Redis itself removes expired entries
  *   (TTLs run on Redis's clock; the injected Clock only turns a remaining TTL into an epoch `resetAt`).
  * - take is GETDEL (Redis ≥ 6.2) and increment a Lua script (INCR, PEXPIRE on the first hit, PTTL): both atomic
- *   across every instance. Counters are plain Redis integers, which read back as JSON numbers.
+ *   across every instance. Counters are plain Redis integers, which read back as JSON numbers. incrementEach and
+ *   setEach are one Lua script each (one command, one round trip, atomic), not one command per key.
  * - Failing fast instead of hanging: no offline queue (a command while disconnected fails at once), one retry
  *   per request, a connect timeout and a command timeout. ioredis keeps reconnecting in the background; ping()
  *   reports whether the store is usable now. Errors become StoreUnavailableError whose message names the
  *   operation and a short reason, never the URL (it may carry a password) nor a value.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Clock } from '../core/ports.js';
-import { StoreUnavailableError, errorLabel } from './errors.js';
+import type { Clock, CounterHit, CounterValue, StoreWrite } from '../core/ports.js';
+import { StoreUnavailableError, errorLabel, redisReason } from './errors.js';
 import type { ManagedStore } from './types.js';
+
+// redisReason lives in ./errors.js (the audit log uses it without loading ioredis); re-exported for callers here.
+export { redisReason } from './errors.js';
 
 export const DEFAULT_REDIS_KEY_PREFIX = 'okta-mfa-portal:';
 
@@ -26,6 +30,41 @@ if n == 1 or ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return {n, ttl}
+`;
+
+/**
+ * INCREMENT_LUA for each key in turn (ARGV: window and max per key, max -1 = none); stops after the first counter
+ * over its max. Returns {n1, pttl1, n2, pttl2, ...}.
+ */
+const INCREMENT_EACH_LUA = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local window = ARGV[2 * i - 1]
+  local n = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
+  if n == 1 or ttl < 0 then
+    redis.call('PEXPIRE', key, window)
+    ttl = tonumber(window)
+  end
+  out[#out + 1] = n
+  out[#out + 1] = ttl
+  local max = tonumber(ARGV[2 * i])
+  if max >= 0 and n > max then break end
+end
+return out
+`;
+
+/** SET ... PX for each key in turn (ARGV: JSON and PX per key); a PX of 0 deletes the key instead. */
+const SET_EACH_LUA = `
+for i, key in ipairs(KEYS) do
+  local px = tonumber(ARGV[2 * i])
+  if px > 0 then
+    redis.call('SET', key, ARGV[2 * i - 1], 'PX', px)
+  else
+    redis.call('DEL', key)
+  end
+end
+return #KEYS
 `;
 
 export interface RedisStoreOptions {
@@ -43,6 +82,8 @@ export interface RedisStoreOptions {
 
 type RedisWithIncrement = Redis & {
   portalIncrement(key: string, windowMs: number): Promise<[number, number]>;
+  portalIncrementEach(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
+  portalSetEach(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
 };
 
 /** Connects and waits until Redis is ready; throws StoreUnavailableError when it is not reachable in time. */
@@ -58,6 +99,8 @@ export async function connectRedisStore(opts: RedisStoreOptions): Promise<RedisS
   };
   const redis = new Redis(opts.url, options) as RedisWithIncrement;
   redis.defineCommand('portalIncrement', { numberOfKeys: 1, lua: INCREMENT_LUA });
+  redis.defineCommand('portalIncrementEach', { lua: INCREMENT_EACH_LUA });
+  redis.defineCommand('portalSetEach', { lua: SET_EACH_LUA });
   let lastError: unknown = null;
   const onError = (e: unknown) => {
     lastError = e;
@@ -135,12 +178,36 @@ export class RedisStore implements ManagedStore {
     return text === null ? null : (JSON.parse(text) as T);
   }
 
-  async increment(key: string, windowMs: number): Promise<{ count: number; resetAt: number }> {
+  async increment(key: string, windowMs: number): Promise<CounterValue> {
     const window = Math.max(1, Math.ceil(windowMs));
     const [count, pttl] = await this.run('increment', () =>
       (this.redis as RedisWithIncrement).portalIncrement(this.keyPrefix + key, window),
     );
     return { count: Number(count), resetAt: this.clock.now() + Number(pttl) };
+  }
+
+  async incrementEach(hits: readonly CounterHit[]): Promise<CounterValue[]> {
+    if (hits.length === 0) return [];
+    const keys = hits.map((h) => this.keyPrefix + h.key);
+    const args = hits.flatMap((h) => [Math.max(1, Math.ceil(h.windowMs)), h.max === undefined ? -1 : Math.max(0, Math.floor(h.max))]);
+    const flat = await this.run('increment', () => (this.redis as RedisWithIncrement).portalIncrementEach(keys.length, ...keys, ...args));
+    const now = this.clock.now();
+    const out: CounterValue[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ count: Number(flat[i]), resetAt: now + Number(flat[i + 1]) });
+    return out;
+  }
+
+  async setEach(writes: readonly StoreWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const w of writes) {
+      const json = JSON.stringify(w.value) as string | undefined;
+      const px = Math.ceil(w.ttlMs);
+      keys.push(this.keyPrefix + w.key);
+      args.push(json ?? '', json === undefined || !(px > 0) ? 0 : px);
+    }
+    await this.run('set', () => (this.redis as RedisWithIncrement).portalSetEach(keys.length, ...keys, ...args));
   }
 
   async ping(): Promise<boolean> {
@@ -176,13 +243,6 @@ export class RedisStore implements ManagedStore {
   }
 }
 
-/** A short reason for a failed Redis command: `not connected`, `timed out`, or the error's code. */
-export function redisReason(e: unknown): string {
-  const msg = e instanceof Error ? e.message : '';
-  if (msg.includes('enableOfflineQueue') || msg.includes('Connection is closed')) return 'not connected';
-  if (msg.includes('Command timed out')) return 'timed out';
-  return errorLabel(e);
-}
 
 /** Rejects with an Error whose code is `code` if `p` has not settled within `ms` (the timer is unref'd). */
 function withTimeout<T>(p: Promise<T>, ms: number, code: string): Promise<T> {

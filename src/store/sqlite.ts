@@ -8,16 +8,18 @@
  * - Table kv(key, value JSON text, expires_at epoch ms). Expiry uses the injected Clock: a row whose expires_at
  *   is not in the future does not exist for readers (lazy), and a periodic sweep on an unref'd timer deletes
  *   such rows (never keeps the process alive).
- * - take is one `DELETE ... RETURNING` statement and increment one IMMEDIATE transaction, so both are atomic
- *   even with several processes on the same file. better-sqlite3 is synchronous: each call runs to completion
- *   before any other JavaScript runs.
- * - Counters are kv rows whose value is a JSON integer; a fixed window starts at the first increment.
+ * - take is one `DELETE ... RETURNING` statement and increment one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING`
+ *   statement, so both are atomic even with several processes on the same file. incrementEach and setEach run
+ *   their statements in one IMMEDIATE transaction (one commit, one WAL append, instead of one per statement).
+ *   better-sqlite3 is synchronous: each call runs to completion before any other JavaScript runs.
+ * - Counters are kv rows whose value is a JSON integer (up to 15 digits; any other value, or an expired row, starts
+ *   a new window at 1); a fixed window starts at the first increment.
  * - Errors from SQLite become StoreUnavailableError (no value or key in the message).
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Clock } from '../core/ports.js';
+import type { Clock, CounterHit, CounterValue, StoreWrite } from '../core/ports.js';
 import { StoreUnavailableError, errorLabel } from './errors.js';
 import type { ManagedStore } from './types.js';
 
@@ -78,7 +80,8 @@ export class SqliteStore implements ManagedStore {
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private readonly stmt;
-  private readonly incrementTx;
+  private readonly incrementEachTx;
+  private readonly setEachTx;
 
   constructor(
     /** The open database; the SQLite audit log shares it. */
@@ -97,18 +100,29 @@ export class SqliteStore implements ManagedStore {
       delete: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
       take: db.prepare<[string], Row>('DELETE FROM kv WHERE key = ? RETURNING value, expires_at'),
       sweep: db.prepare<[number]>('DELETE FROM kv WHERE expires_at <= ?'),
+      // A live counter (an unexpired row holding 1 to 15 digits) goes up by one in its window; anything else
+      // becomes 1 in a new window. The SET expressions all read the row as it was before this statement.
+      increment: db.prepare<[{ key: string; now: number; resetAt: number }], Row>(`
+        INSERT INTO kv (key, value, expires_at) VALUES (@key, '1', @resetAt)
+        ON CONFLICT (key) DO UPDATE SET
+          value = CASE WHEN ${LIVE_COUNTER} THEN CAST(CAST(kv.value AS INTEGER) + 1 AS TEXT) ELSE '1' END,
+          expires_at = CASE WHEN ${LIVE_COUNTER} THEN kv.expires_at ELSE excluded.expires_at END
+        RETURNING value, expires_at`),
     };
-    this.incrementTx = db.transaction((key: string, windowMs: number, now: number): { count: number; resetAt: number } => {
-      const row = this.stmt.get.get(key);
-      const current = row && row.expires_at > now ? parseCounter(row.value) : null;
-      if (row && current !== null) {
-        const count = current + 1;
-        this.stmt.set.run(key, String(count), row.expires_at);
-        return { count, resetAt: row.expires_at };
+    this.incrementEachTx = db.transaction((hits: readonly CounterHit[], now: number): CounterValue[] => {
+      const out: CounterValue[] = [];
+      for (const h of hits) {
+        const r = this.incrementRow(h.key, h.windowMs, now);
+        out.push(r);
+        if (h.max !== undefined && r.count > h.max) break;
       }
-      const resetAt = now + Math.max(1, windowMs);
-      this.stmt.set.run(key, '1', resetAt);
-      return { count: 1, resetAt };
+      return out;
+    });
+    this.setEachTx = db.transaction((writes: readonly { key: string; json: string | undefined; ttlMs: number }[], now: number) => {
+      for (const w of writes) {
+        if (!(w.ttlMs > 0) || w.json === undefined) this.stmt.delete.run(w.key);
+        else this.stmt.set.run(w.key, w.json, now + w.ttlMs);
+      }
     });
     if (sweepIntervalMs > 0) {
       this.timer = setInterval(() => {
@@ -147,6 +161,11 @@ export class SqliteStore implements ManagedStore {
     this.run('delete', () => this.stmt.delete.run(key));
   }
 
+  async setEach(writes: readonly StoreWrite[]): Promise<void> {
+    const encoded = writes.map((w) => ({ key: w.key, json: JSON.stringify(w.value) as string | undefined, ttlMs: w.ttlMs }));
+    this.run('set', () => this.setEachTx.immediate(encoded, this.clock.now()));
+  }
+
   async take<T>(key: string): Promise<T | null> {
     return this.run('take', () => {
       const row = this.stmt.take.get(key);
@@ -155,8 +174,12 @@ export class SqliteStore implements ManagedStore {
     });
   }
 
-  async increment(key: string, windowMs: number): Promise<{ count: number; resetAt: number }> {
-    return this.run('increment', () => this.incrementTx.immediate(key, windowMs, this.clock.now()));
+  async increment(key: string, windowMs: number): Promise<CounterValue> {
+    return this.run('increment', () => this.incrementRow(key, windowMs, this.clock.now()));
+  }
+
+  async incrementEach(hits: readonly CounterHit[]): Promise<CounterValue[]> {
+    return this.run('increment', () => this.incrementEachTx.immediate(hits, this.clock.now()));
   }
 
   /** Deletes every expired row now; returns how many. */
@@ -182,6 +205,12 @@ export class SqliteStore implements ManagedStore {
     this.db.close();
   }
 
+  private incrementRow(key: string, windowMs: number, now: number): CounterValue {
+    const row = this.stmt.increment.get({ key, now, resetAt: now + Math.max(1, windowMs) });
+    if (!row) throw new Error('increment returned no row');
+    return { count: Number(row.value), resetAt: row.expires_at };
+  }
+
   private run<R>(op: string, fn: () => R): R {
     if (this.closed) throw new StoreUnavailableError(`sqlite store: ${op} after close`);
     try {
@@ -193,6 +222,5 @@ export class SqliteStore implements ManagedStore {
   }
 }
 
-function parseCounter(text: string): number | null {
-  return /^\d{1,15}$/.test(text) ? Number(text) : null;
-}
+/** SQL: the conflicting row is a counter whose window is still open (as /^\d{1,15}$/ on its text). */
+const LIVE_COUNTER = `kv.expires_at > @now AND length(kv.value) BETWEEN 1 AND 15 AND kv.value NOT GLOB '*[^0-9]*'`;

@@ -162,6 +162,63 @@ export function storeContract(subject: StoreUnderTest): void {
       });
     });
 
+    test('incrementEach: in order, in one call; stops after the first counter over its max', async () => {
+      await withStore(async ({ store, T, clock, slack }) => {
+        assert.deepEqual(await store.incrementEach([]), []);
+        const t0 = clock.now();
+        const hits = [
+          { key: 'rl:ip:10.0.0.1', windowMs: T, max: 2 },
+          { key: 'rl:login:jane', windowMs: 3 * T, max: 5 },
+          { key: 'flow-codes:f1', windowMs: T },
+        ];
+        const first = await store.incrementEach(hits);
+        assert.deepEqual(first.map((r) => r.count), [1, 1, 1]);
+        assert.ok(Math.abs(first[1]!.resetAt - (t0 + 3 * T)) <= slack, 'each counter has its own window');
+        assert.deepEqual((await store.incrementEach(hits)).map((r) => r.count), [2, 2, 2]);
+        const refused = await store.incrementEach(hits);
+        assert.deepEqual(refused.map((r) => r.count), [3], 'nothing after the counter that went over its max');
+        assert.ok(Math.abs(refused[0]!.resetAt - first[0]!.resetAt) <= slack, 'the window does not slide');
+        assert.equal(await store.get('rl:ip:10.0.0.1'), 3, 'the refused attempt itself is counted');
+        assert.equal(await store.get('rl:login:jane'), 2, 'later counters are not counted');
+        assert.equal(await store.get('flow-codes:f1'), 2);
+        assert.equal((await store.increment('flow-codes:f1', T)).count, 3, 'the same counters as increment');
+      });
+    });
+
+    test('incrementEach: 30 concurrent calls count every counter exactly', async () => {
+      await withStore(async ({ store, T }) => {
+        const hits = [
+          { key: 'rl:ip:10.0.0.9', windowMs: 10 * T, max: 1000 },
+          { key: 'rl:login:joe', windowMs: 10 * T },
+        ];
+        const all = await Promise.all(Array.from({ length: 30 }, () => store.incrementEach(hits)));
+        const expected = Array.from({ length: 30 }, (_, i) => i + 1);
+        for (const i of [0, 1]) assert.deepEqual(all.map((r) => r[i]!.count).sort((a, b) => a - b), expected);
+      });
+    });
+
+    test('setEach: several keys in one call, each with its own TTL; a TTL of 0 deletes', async () => {
+      await withStore(async ({ store, T, elapse }) => {
+        await store.setEach([]);
+        await store.set('ott:old', { flowId: 'f1' }, 10 * T);
+        const flow = { id: 'f1', state: 'verified', offered: [{ method: 'sms' }] };
+        await store.setEach([
+          { key: 'ott:old', value: null, ttlMs: 0 },
+          { key: 'ott:new', value: { flowId: 'f1' }, ttlMs: T },
+          { key: 'flow:f1', value: flow, ttlMs: 3 * T },
+          { key: 'pw-changed:00u1', value: 12345, ttlMs: 3 * T },
+        ]);
+        flow.state = 'changed after the call';
+        assert.equal(await store.get('ott:old'), null);
+        assert.deepEqual(await store.get('ott:new'), { flowId: 'f1' });
+        assert.deepEqual(await store.get('flow:f1'), { id: 'f1', state: 'verified', offered: [{ method: 'sms' }] });
+        assert.equal(await store.get('pw-changed:00u1'), 12345);
+        await elapse(1.5 * T);
+        assert.equal(await store.take('ott:new'), null, 'expired with its own TTL');
+        assert.equal((await store.get<{ state: string }>('flow:f1'))?.state, 'verified');
+      });
+    });
+
     test('nested JSON values round-trip, and stored values are copies', async () => {
       await withStore(async ({ store, T }) => {
         const flow = {
@@ -180,6 +237,18 @@ export function storeContract(subject: StoreUnderTest): void {
         assert.deepEqual(got, { ...flow, attempts: 0 });
         got!.user.factors.push({ id: 'x', method: 'push', phone: null });
         assert.equal((await store.get<typeof flow>('flow:f-1'))!.user.factors.length, 1);
+      });
+    });
+
+    test('values are stored as JSON on every backend: the same answer whatever STORE is', async () => {
+      await withStore(async ({ store, T }) => {
+        const at = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
+        await store.set('k', { at, gone: undefined, list: [undefined, 1], nan: Number.NaN }, T);
+        assert.deepEqual(await store.get('k'), { at: '2030-01-02T03:04:05.000Z', list: [null, 1], nan: null });
+        await store.set('nothing', undefined, T);
+        assert.equal(await store.get('nothing'), null, 'undefined stores nothing');
+        await store.set('n', Number.POSITIVE_INFINITY, T);
+        assert.equal(await store.get('n'), null);
       });
     });
 

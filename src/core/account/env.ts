@@ -31,8 +31,10 @@ export interface AccountEnv extends AccountDeps {
  * (unauthenticated, anyone can cause it) cannot spend the signed-in user's budget.
  */
 export async function countAttempt(env: AccountEnv, a: AccountContext, ctx: RequestContext = a.ctx): Promise<void> {
-  await env.limiter.hit('ip', `acct:${ctx.ip}`, env.policy.limits.perIp);
-  await env.limiter.hit('login', `acct:${a.userId}`, env.policy.limits.perLogin);
+  await env.limiter.hitEach([
+    { bucket: 'ip', subject: `acct:${ctx.ip}`, w: env.policy.limits.perIp },
+    { bucket: 'login', subject: `acct:${a.userId}`, w: env.policy.limits.perLogin },
+  ]);
 }
 
 /** Whole seconds until `at` (0 when past). */

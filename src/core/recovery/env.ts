@@ -2,7 +2,7 @@
  * What every step gets: the injected ports plus the core's own helpers (flow repo, limiter, timing equalizer),
  * and the audit note a step fills in so the service can write one audit event per call.
  */
-import type { Limiter } from '../limits.js';
+import type { LimitHit, Limiter } from '../limits.js';
 import { appendDetail, type AuditNote } from '../audited.js';
 import type {
   AuditSink,
@@ -44,8 +44,15 @@ export function noteFlow(note: AuditNote, flow: FlowRecord): void {
   if (flow.userId === null) note.detail = appendDetail(note.detail, 'decoy flow');
 }
 
-/** The per-login and per-IP budget shared by start, challenge and verify (RL-3). */
+/** The per-IP then per-login budget shared by start, challenge and verify (RL-3). */
+export function attemptLimits(env: StepEnv, loginKey: string, ctx: RequestContext): LimitHit[] {
+  return [
+    { bucket: 'ip', subject: ctx.ip, w: env.policy.limits.perIp },
+    { bucket: 'login', subject: loginKey, w: env.policy.limits.perLogin },
+  ];
+}
+
+/** Counts the attempt against the per-IP and per-login budgets (one store round trip). */
 export async function countAttempt(env: StepEnv, loginKey: string, ctx: RequestContext): Promise<void> {
-  await env.limiter.hit('ip', ctx.ip, env.policy.limits.perIp);
-  await env.limiter.hit('login', loginKey, env.policy.limits.perLogin);
+  await env.limiter.hitEach(attemptLimits(env, loginKey, ctx));
 }

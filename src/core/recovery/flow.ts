@@ -10,7 +10,7 @@
  */
 import { PortalError } from '../errors.js';
 import { parseHandle, secretMatches } from '../flow-handle.js';
-import type { Clock, RecoveryMethod, Store, UserStatus } from '../ports.js';
+import type { Clock, RecoveryMethod, Store, StoreWrite, UserStatus } from '../ports.js';
 import type { MethodOffer } from './api.js';
 import type { FlowState } from './machine.js';
 
@@ -93,13 +93,16 @@ export class FlowRepo {
     return parseHandle(handle)?.id ?? null;
   }
 
-  async save(flow: FlowRecord): Promise<void> {
+  /** Stores the flow, after `also` (other keys written with it: one round trip, applied together). */
+  async save(flow: FlowRecord, also: readonly StoreWrite[] = []): Promise<void> {
     const ttl = flow.expiresAt - this.clock.now();
     if (ttl <= 0) {
+      if (also.length > 0) await this.store.setEach(also);
       await this.remove(flow);
       return;
     }
-    await this.store.set(flowKey(flow.id), flow, ttl);
+    if (also.length === 0) await this.store.set(flowKey(flow.id), flow, ttl);
+    else await this.store.setEach([...also, { key: flowKey(flow.id), value: flow, ttlMs: ttl }]);
   }
 
   async remove(flow: FlowRecord): Promise<void> {

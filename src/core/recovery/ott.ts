@@ -2,10 +2,12 @@
  * The one-time token that opens the change-password step (OTT-1..5).
  * Rules: 32 random bytes (base64url, 43 chars) from the Random port; only sha256(ott) is stored: in the flow
  * (binding it to the flow) and as `ott:<hash>` → { flowId } with TTL min(ottTtlSeconds, the flow's remaining life).
- * Issuing a new ott deletes the previous key, so only the latest works. Redemption is `store.take` (atomic:
+ * Issuing a new ott deletes the previous key, so only the latest works: issueOtt returns those two writes and the
+ * caller stores them together with the flow (FlowRepo.save, one round trip). Redemption is `store.take` (atomic:
  * of two concurrent redemptions exactly one wins).
  */
 import { randomToken, safeEqual, sha256 } from '../crypto.js';
+import type { StoreWrite } from '../ports.js';
 import type { StepEnv } from './env.js';
 import { ottKey, type FlowRecord } from './flow.js';
 
@@ -15,17 +17,25 @@ export interface OttEntry {
 
 const OTT_RE = /^[A-Za-z0-9_-]{43}$/;
 
-/** Issues a fresh ott for `flow` (mutates the flow; the caller saves it). */
-export async function issueOtt(env: StepEnv, flow: FlowRecord): Promise<{ ott: string; expiresAt: number }> {
+export interface IssuedOtt {
+  ott: string;
+  expiresAt: number;
+  /** Delete the previous ott's key (if any), store the new one: pass to `env.flows.save(flow, writes)`. */
+  writes: StoreWrite[];
+}
+
+/** Issues a fresh ott for `flow` (mutates the flow; the caller saves it together with `writes`). */
+export function issueOtt(env: StepEnv, flow: FlowRecord): IssuedOtt {
   const now = env.clock.now();
-  if (flow.ottHash) await env.store.delete(ottKey(flow.ottHash));
+  const writes: StoreWrite[] = [];
+  if (flow.ottHash) writes.push({ key: ottKey(flow.ottHash), value: null, ttlMs: 0 });
   const ott = randomToken(env.random, 32);
   const hash = sha256(ott);
   const expiresAt = Math.min(now + env.policy.ottTtlSeconds * 1000, flow.expiresAt);
-  await env.store.set<OttEntry>(ottKey(hash), { flowId: flow.id }, expiresAt - now);
+  writes.push({ key: ottKey(hash), value: { flowId: flow.id } satisfies OttEntry, ttlMs: expiresAt - now });
   flow.ottHash = hash;
   flow.ottExpiresAt = expiresAt;
-  return { ott, expiresAt };
+  return { ott, expiresAt, writes };
 }
 
 /**

@@ -105,4 +105,23 @@ describe('limits', () => {
     for (let i = 0; i < 6; i++) await assert.rejects(attempt(), { code: 'INVALID_OTT' });
     await assert.rejects(attempt(), { code: 'RATE_LIMITED' });
   });
+
+  test('a refused budget spends nothing after it: not the login budget, not the flow\'s code attempts', async () => {
+    const t = createTestRecovery({ policy: limits({ perIp: { max: 2, windowSeconds: 600 } }) });
+    addFullUser(t.idp);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx('10.0.0.1') });
+    await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx('10.0.0.1') });
+    const calls = t.idp.count();
+    await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx('10.0.0.1') }), limited(600));
+    assert.equal(t.idp.count(), calls, 'no IdP call');
+    assert.equal(await t.store.get('rl:ip:10.0.0.1'), 3, 'the refused attempt counts against the IP');
+    assert.equal(await t.store.get('rl:login:alice@example.com'), 2, 'but not against the login');
+    assert.deepEqual(t.store.keys().filter((k) => k.startsWith('flow-codes:')), [], 'nor against the flow');
+    // From another address, the next code is the flow's first attempt.
+    await assert.rejects(t.service.verify({ handle, code: '000000', ctx: ctx('10.0.0.2') }), { code: 'INVALID_CODE' });
+    const codes = t.store.keys().filter((k) => k.startsWith('flow-codes:'));
+    assert.equal(codes.length, 1);
+    assert.equal(await t.store.get(codes[0]!), 1);
+    await t.service.verify({ handle, code: '123456', ctx: ctx('10.0.0.3') });
+  });
 });

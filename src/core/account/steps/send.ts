@@ -22,8 +22,10 @@ export async function guardedSend(
   if (until !== null && until > now) {
     throw new PortalError('RESEND_TOO_SOON', { retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) });
   }
-  await env.limiter.hit('dest', destination, env.policy.limits.perDestination);
-  await env.limiter.hit('sends', 'global', env.policy.limits.globalSends);
+  await env.limiter.hitEach([
+    { bucket: 'dest', subject: destination, w: env.policy.limits.perDestination },
+    { bucket: 'sends', subject: 'global', w: env.policy.limits.globalSends },
+  ]);
   try {
     await send();
   } catch (e) {

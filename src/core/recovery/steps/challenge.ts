@@ -98,8 +98,10 @@ async function sendCode(
   if (until !== null && until > now) {
     throw new PortalError('RESEND_TOO_SOON', { retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) });
   }
-  await env.limiter.hit('dest', destination, env.policy.limits.perDestination);
-  await env.limiter.hit('sends', 'global', env.policy.limits.globalSends);
+  await env.limiter.hitEach([
+    { bucket: 'dest', subject: destination, w: env.policy.limits.perDestination },
+    { bucket: 'sends', subject: 'global', w: env.policy.limits.globalSends },
+  ]);
 
   const cooldownMs = env.policy.resendCooldownSeconds * 1000;
   if (flow.userId !== null && flow.factorId !== null) {

@@ -87,10 +87,10 @@ export async function setPassword(
     }
   }
   flow.state = next(flow.state, 'password-set');
-  await env.store.set(changedKey(userId), env.clock.now(), env.policy.flowTtlSeconds * 1000);
+  const changed = { key: changedKey(userId), value: env.clock.now(), ttlMs: env.policy.flowTtlSeconds * 1000 };
   const login = flow.login;
   dropSecrets(flow);
-  await env.flows.save(flow);
+  await env.flows.save(flow, [changed]); // the marker first, then the completed flow, in one round trip
   try {
     await env.notifier.passwordChanged({ id: userId, login });
   } catch {
@@ -125,9 +125,10 @@ async function writePassword(env: StepEnv, flow: FlowRecord, userId: string, pas
   }
 }
 
-/** A completed flow keeps only what status() needs. */
+/** A completed flow keeps only what status() needs (it stays stored until its expiry: keep it small). */
 function dropSecrets(flow: FlowRecord): void {
   flow.factors = {};
+  flow.offered = []; // masked hints are personal data, and a completed flow offers nothing
   flow.factorId = null;
   flow.transactionId = null;
   flow.correctAnswer = null;

@@ -63,8 +63,8 @@ async function current(
       note.quiet = false;
       note.detail = appendDetail(note.detail, 'ott reissued');
       flow.state = next(flow.state, 'ott-reissued');
-      const { ott, expiresAt } = await issueOtt(env, flow);
-      await env.flows.save(flow);
+      const { ott, expiresAt, writes } = issueOtt(env, flow);
+      await env.flows.save(flow, writes);
       return { state: 'verified', ott, expiresAt };
     }
     case 'completed':
@@ -108,8 +108,8 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
       note.quiet = false;
       note.detail = appendDetail(note.detail, 'push approved');
       flow.state = next(flow.state, 'push-approved');
-      const { ott, expiresAt } = await issueOtt(env, flow);
-      await env.flows.save(flow);
+      const { ott, expiresAt, writes } = issueOtt(env, flow);
+      await env.flows.save(flow, writes);
       return { state: 'verified', ott, expiresAt };
     }
     case 'rejected': {

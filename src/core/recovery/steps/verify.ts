@@ -4,7 +4,8 @@
  * - Only in a code state (code-sent, code-ready); elsewhere WRONG_STEP (TOO_MANY_ATTEMPTS once locked).
  * - The code must be 6–8 digits after removing spaces, else INVALID_CODE without counting or calling the IdP.
  * - Counts against the per-IP and per-login budgets, then takes an attempt from the flow's atomic counter
- *   `flow-codes:<id>` BEFORE calling the IdP, so parallel guesses cannot exceed maxWrongCodesPerFlow (OOB-6).
+ *   `flow-codes:<id>` BEFORE calling the IdP, so parallel guesses cannot exceed maxWrongCodesPerFlow (OOB-6). The
+ *   three counters go in one store round trip; a refused budget leaves the flow's counter untouched.
  * - A wrong code → INVALID_CODE; the attempt that reaches the cap locks the flow → TOO_MANY_ATTEMPTS, and so does
  *   every later call. The IdP's FACTOR_LOCKED and IDP_UNAVAILABLE pass through (the attempt stays counted).
  * - Decoys and users without the method: pad for the usual verify latency, then a wrong code (never verified).
@@ -14,7 +15,7 @@ import { rotateHandle } from '../../flow-handle.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
 import type { VerifiedResult } from '../api.js';
-import { countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+import { attemptLimits, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next } from '../machine.js';
 import { issueOtt } from '../ott.js';
@@ -31,10 +32,12 @@ export async function verify(
   assertCan(flow.state, 'code-accepted');
   const code = typeof input.code === 'string' ? input.code.replace(/\s+/g, '') : '';
   if (!CODE_RE.test(code)) throw new PortalError('INVALID_CODE', { detail: 'malformed code' });
-  await countAttempt(env, flow.loginKey, input.ctx);
-
   const max = env.policy.maxWrongCodesPerFlow;
-  const { count } = await env.store.increment(`flow-codes:${flow.id}`, Math.max(1, flow.expiresAt - env.clock.now()));
+  const codes = await env.limiter.hitEach(attemptLimits(env, flow.loginKey, input.ctx), {
+    key: `flow-codes:${flow.id}`,
+    windowMs: Math.max(1, flow.expiresAt - env.clock.now()),
+  });
+  const count = codes?.count ?? max + 1; // always counted when no budget refused; fail closed otherwise
   if (count > max) {
     flow.wrongCodes = Math.max(flow.wrongCodes, max);
     flow.state = 'locked';
@@ -64,9 +67,9 @@ export async function verify(
   }
 
   flow.state = next(flow.state, 'code-accepted');
-  const issued = await issueOtt(env, flow);
+  const { ott, expiresAt, writes } = issueOtt(env, flow);
   const rotated = rotateHandle(env.random, flow.id);
   flow.secretHash = rotated.secretHash;
-  await env.flows.save(flow);
-  return { ...issued, handle: rotated.handle };
+  await env.flows.save(flow, writes);
+  return { ott, expiresAt, handle: rotated.handle };
 }
