@@ -8,8 +8,8 @@
  */
 import { ConfigError, loadConfig, type Config, type OidcConfig } from './config/index.js';
 import { createLogger, createPortal, type OktaTarget } from './portal.js';
-import { startEmulatorChild, type EmulatorChild } from './dev/emulator-process.js';
-import { registerDevOidcClient } from './dev/oidc-client.js';
+// The dev-mode helpers (./dev/*) are imported only when no Okta org is configured.
+import type { EmulatorChild } from './dev/emulator-process.js';
 
 function banner(config: Config, url: string, emulator: EmulatorChild | null): string {
   const lines = [`Okta MFA Portal listening on ${url}`, `  Public URL:  ${config.server.publicUrl}`];
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   if (config.okta.mode === 'org') {
     okta = { orgUrl: config.okta.orgUrl, auth: config.okta.auth };
   } else {
+    const { startEmulatorChild } = await import('./dev/emulator-process.js');
     emulator = await startEmulatorChild();
     okta = { orgUrl: emulator.url, auth: { kind: 'ssws', token: emulator.apiToken } };
   }
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   let oidc: OidcConfig | undefined;
   if (emulator && !config.oidc) {
     try {
+      const { registerDevOidcClient } = await import('./dev/oidc-client.js');
       oidc = await registerDevOidcClient(emulator.url, { publicUrl: config.server.publicUrl, ...config.oidcRequest });
     } catch (err) {
       console.error(`portal: cannot set up sign-in with the emulator (${(err as Error).message})`);

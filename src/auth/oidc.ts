@@ -14,7 +14,22 @@
  * - Failures become an OidcError with a short, safe reason and an OAuth error code at most: never a token, a code,
  *   a verifier or a secret.
  */
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
+
+// openid-client (with oauth4webapi and jose) is imported on the first sign-in, not at start-up: a portal without
+// OIDC never needs it, and one with OIDC needs it first for the discovery, which is lazy anyway.
+let loaded: typeof Oidc | null = null;
+let loading: Promise<typeof Oidc> | null = null;
+function loadOidc(): Promise<typeof Oidc> {
+  loading ??= import('openid-client').then(
+    (m) => (loaded = m),
+    (err: unknown) => {
+      loading = null; // try again next time
+      throw err;
+    },
+  );
+  return loading;
+}
 
 export interface OidcSettings {
   /** The issuer exactly as the provider spells it (no trailing slash), e.g. https://dev-1.okta.com/oauth2/default. */
@@ -28,7 +43,7 @@ export interface OidcSettings {
   /** Deadline of each call to the provider. */
   timeoutMs: number;
   /** Replaces fetch for the calls to the provider (tests only: they tamper with the provider's answers). */
-  fetch?: oidc.CustomFetch | undefined;
+  fetch?: Oidc.CustomFetch | undefined;
 }
 
 /** What the portal keeps server-side between the redirect to the provider and the callback. */
@@ -115,8 +130,9 @@ function messages(err: unknown): string {
 export function classify(err: unknown): OidcError {
   if (err instanceof OidcError) return err;
   const code = errorCode(err);
-  if (err instanceof oidc.AuthorizationResponseError) return new OidcError('denied', code);
-  if (err instanceof oidc.ResponseBodyError) {
+  // An openid-client error implies openid-client is loaded.
+  if (loaded && err instanceof loaded.AuthorizationResponseError) return new OidcError('denied', code);
+  if (loaded && err instanceof loaded.ResponseBodyError) {
     // The provider answered the token request with an OAuth error (invalid_grant, invalid_client ...).
     return new OidcError(err.status >= 500 ? 'unavailable' : 'invalid_grant', code);
   }
@@ -136,27 +152,30 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
   const insecure = issuerUrl.protocol === 'http:';
   if (insecure && !isLoopback(issuerUrl)) throw new Error('OIDC issuer: http:// is allowed only for loopback hosts');
   const timeout = Math.max(1, Math.ceil(settings.timeoutMs / 1000));
-  let configuration: Promise<oidc.Configuration> | null = null;
+  let configuration: Promise<Oidc.Configuration> | null = null;
 
-  const configure = (): Promise<oidc.Configuration> => {
-    if (!configuration) {
-      const execute: Array<(c: oidc.Configuration) => void> = [oidc.enableNonRepudiationChecks];
-      if (insecure) execute.push(oidc.allowInsecureRequests);
-      const metadata: Partial<oidc.ClientMetadata> = { redirect_uris: [settings.redirectUri], response_types: ['code'] };
-      if (settings.clientSecret !== null) metadata.client_secret = settings.clientSecret;
-      const auth = settings.clientSecret !== null ? oidc.ClientSecretBasic(settings.clientSecret) : oidc.None();
-      if (settings.fetch) {
-        const custom = settings.fetch;
-        execute.push((c) => {
-          c[oidc.customFetch] = custom;
-        });
-      }
-      const options: oidc.DiscoveryRequestOptions = { execute, timeout, ...(settings.fetch ? { [oidc.customFetch]: settings.fetch } : {}) };
-      configuration = oidc.discovery(issuerUrl, settings.clientId, metadata, auth, options).catch((err: unknown) => {
+  const discover = (oidc: typeof Oidc): Promise<Oidc.Configuration> => {
+    const execute: Array<(c: Oidc.Configuration) => void> = [oidc.enableNonRepudiationChecks];
+    if (insecure) execute.push(oidc.allowInsecureRequests);
+    const metadata: Partial<Oidc.ClientMetadata> = { redirect_uris: [settings.redirectUri], response_types: ['code'] };
+    if (settings.clientSecret !== null) metadata.client_secret = settings.clientSecret;
+    const auth = settings.clientSecret !== null ? oidc.ClientSecretBasic(settings.clientSecret) : oidc.None();
+    if (settings.fetch) {
+      const custom = settings.fetch;
+      execute.push((c) => {
+        c[oidc.customFetch] = custom;
+      });
+    }
+    const options: Oidc.DiscoveryRequestOptions = { execute, timeout, ...(settings.fetch ? { [oidc.customFetch]: settings.fetch } : {}) };
+    return oidc.discovery(issuerUrl, settings.clientId, metadata, auth, options);
+  };
+  const configure = (): Promise<Oidc.Configuration> => {
+    configuration ??= loadOidc()
+      .then(discover)
+      .catch((err: unknown) => {
         configuration = null; // try again next time
         throw new OidcError('unavailable', `discovery: ${errorCode(err)}`);
       });
-    }
     return configuration;
   };
 
@@ -165,6 +184,7 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
 
     async startSignIn() {
       const config = await configure();
+      const oidc = await loadOidc(); // loaded by configure()
       const codeVerifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
@@ -182,9 +202,10 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
 
     async finishSignIn(query, checks) {
       const config = await configure();
+      const oidc = await loadOidc();
       const current = new URL(settings.redirectUri);
       current.search = query;
-      let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+      let tokens: Awaited<ReturnType<typeof Oidc.authorizationCodeGrant>>;
       try {
         tokens = await oidc.authorizationCodeGrant(config, current, {
           pkceCodeVerifier: checks.codeVerifier,
@@ -210,12 +231,13 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
     },
 
     async endSessionUrl(idToken, postLogoutRedirectUri) {
-      let config: oidc.Configuration;
+      let config: Oidc.Configuration;
       try {
         config = await configure();
       } catch {
         return null;
       }
+      const oidc = await loadOidc();
       if (!config.serverMetadata().end_session_endpoint) return null;
       const params: Record<string, string> = { post_logout_redirect_uri: postLogoutRedirectUri, client_id: settings.clientId };
       if (idToken) params.id_token_hint = idToken;

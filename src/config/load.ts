@@ -7,8 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { RecoveryMethod } from '../core/ports.js';
 import type { Window } from '../core/recovery/policy.js';
 import { signingKeyOf } from '../okta/oauth.js';
@@ -267,9 +268,14 @@ function collectRaw(env: Env, readFile: (p: string) => string, problems: string[
   return raw;
 }
 
+// The YAML parser is loaded only when PORTAL_CONFIG names a file (most deployments use the environment alone), and
+// synchronously, as loadConfig is: createRequire gives yaml's CommonJS build, the one its package exports to Node.
+const loadModule = createRequire(import.meta.url);
+
 function readConfigFile(path: string, readFile: (p: string) => string, problems: string[]): Raw {
   let doc: unknown;
   try {
+    const { parse: parseYaml } = loadModule('yaml') as typeof Yaml;
     doc = parseYaml(readFile(path)); // YAML 1.2 is a superset of JSON: one parser for both.
   } catch (e) {
     problems.push(`${CONFIG_FILE_VAR}: cannot read ${path} as JSON or YAML (${errorLabel(e)})`);
