@@ -4,7 +4,7 @@
  * bench/results/latest.json, latest.md (also printed) and chart.svg (plus docs/benchmarks-chart.svg on a full run).
  * What each figure means and how to read it: docs/benchmarks.md.
  *
- * Settings (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_USERS (default 3000),
+ * Settings (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2), BENCH_USERS (default 8000),
  * BENCH_CONCURRENCY (default "16,64"), BENCH_CONNECTIONS (autocannon, default 50), BENCH_OKTA_LATENCY (ms, default 50),
  * BENCH_STARTS (start-up samples, default 5), BENCH_STORE (the main rounds' STORE, default memory), BENCH_STORES
  * (the stores compared with it, default "sqlite,redis"), BENCH_REDIS_URL (default redis://127.0.0.1:6379/11; keys are
@@ -48,7 +48,7 @@ const SMOKE = process.env.BENCH_SMOKE === '1';
 const S = {
   durationSec: num('BENCH_DURATION', SMOKE ? 1 : 10),
   warmupSec: num('BENCH_WARMUP', SMOKE ? 0.5 : 2),
-  users: Math.floor(num('BENCH_USERS', SMOKE ? 300 : 3000)),
+  users: Math.floor(num('BENCH_USERS', SMOKE ? 300 : 8000)),
   concurrency: (process.env.BENCH_CONCURRENCY || (SMOKE ? '4' : '16,64')).split(',').map((x) => Number(x.trim())),
   connections: Math.floor(num('BENCH_CONNECTIONS', SMOKE ? 10 : 50)),
   latencyMs: Math.floor(num('BENCH_OKTA_LATENCY', 50)),
@@ -367,7 +367,11 @@ async function main(): Promise<void> {
         );
       }
     }
-    const maxRate = Math.max(...rounds.filter((r) => r.oktaLatencyMs === 0).map((r) => r.recoveriesPerSec));
+    // "Maximum load" is measured under the same conditions as the half-load rounds (Okta +latency): with 50 ms per
+    // Okta call the portal's OKTA_MAX_CONCURRENCY caps it well below its no-latency maximum, and half of that higher
+    // figure can exceed what the latency rounds sustain at all (measured: 279/s asked of a set-up that tops out at
+    // 268/s), which measures a queue, not what the portal adds.
+    const maxRate = Math.max(...rounds.filter((r) => r.oktaLatencyMs === S.latencyMs).map((r) => r.recoveriesPerSec));
 
     let halfLoad: BenchResults['halfLoad'] = null;
     if (!SMOKE && maxRate > 0) {
