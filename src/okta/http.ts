@@ -22,8 +22,6 @@ export interface OktaHttpOptions {
   orgUrl: string;
   /** Prefix of the User-Agent of the portal's own calls. */
   userAgent: string;
-  /** Sockets kept per origin at most (the resilience layer caps calls in flight anyway). */
-  maxSockets?: number;
   /** HTTPS_PROXY: calls to an https org go through it (CONNECT tunnel, via https-proxy-agent, loaded only then). */
   proxyUrl?: string;
 }
@@ -99,13 +97,17 @@ export function apiErrorOf(res: OktaHttpResponse): OktaApiError {
   } catch {
     // an HTML page from a proxy, say
   }
-  return new OktaApiError(res.status, str(body.errorCode), str(body.errorSummary), body.errorCauses, res.headers);
+  // OAuth endpoints answer RFC 6749 errors ({ error: "invalid_client", ... }) instead of Okta's errorCode.
+  const oauthError = str(body.error);
+  const code = str(body.errorCode) ?? (oauthError !== undefined && /^[a-z_]{1,64}$/.test(oauthError) ? oauthError : undefined);
+  return new OktaApiError(res.status, code, str(body.errorSummary), body.errorCauses, res.headers);
 }
 
 export function createOktaHttp(opts: OktaHttpOptions): OktaHttp {
   const origin = new URL(opts.orgUrl);
   const secure = origin.protocol === 'https:';
-  const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, maxSockets: opts.maxSockets ?? Infinity };
+  // No socket cap here: the resilience layer (OKTA_MAX_CONCURRENCY) caps the calls in flight.
+  const agentOptions = { keepAlive: true, scheduling: 'lifo' as const };
   let agent: HttpAgent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   // The proxy agent is built on first use (an import is asynchronous); until then requests wait for it.
   let proxied: Promise<void> | undefined =

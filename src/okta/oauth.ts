@@ -9,7 +9,7 @@
  * - the token, the assertion and the key never reach a log line or an error message.
  */
 import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { OktaApiError, apiErrorOf, type OktaHttp } from './http.js';
+import { OktaApiError, type OktaHttp } from './http.js';
 
 export interface PrivateKeyAuth {
   clientId: string;
@@ -81,24 +81,8 @@ export function createTokenSource(http: OktaHttp, orgUrl: string, auth: PrivateK
       throw err;
     }
     report(res.status, Math.round(performance.now() - started));
-    if (res.status >= 400) {
-      const e = apiErrorOf(res);
-      // OAuth errors carry `error` (invalid_client, invalid_scope ...), not Okta's errorCode.
-      let code: string | undefined;
-      try {
-        const error = (JSON.parse(res.body.toString('utf8')) as { error?: unknown }).error;
-        if (typeof error === 'string' && /^[a-z_]{1,64}$/.test(error)) code = error;
-      } catch {
-        // not JSON
-      }
-      throw new OktaApiError(e.status, e.errorCode ?? code, e.errorSummary, e.errorCauses, e.headers);
-    }
-    let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
-    try {
-      body = JSON.parse(res.body.toString('utf8')) as typeof body;
-    } catch {
-      body = {};
-    }
+    const parsed = http.parse(res); // OktaApiError on >= 400, OktaTransportError on a body that is not JSON
+    const body = (parsed !== null && typeof parsed === 'object' ? parsed : {}) as { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
     if (typeof body.token_type === 'string' && body.token_type.toLowerCase() === 'dpop') {
       throw new OktaApiError(400, 'dpop_not_supported', undefined, undefined, {});
     }

@@ -24,7 +24,8 @@ import { appendDetail, countAttempt, secondsUntil, type AccountEnv, type AuditNo
 import { toView } from '../factors.js';
 import { assertEnrol, enrolNext, type EnrolEvent } from '../machine.js';
 import { freshEnrolment, type AccountRecord } from '../record.js';
-import { cleanCode, guardedSend } from './send.js';
+import { guardedSend } from '../../send-guard.js';
+import { cleanCode } from './send.js';
 import { requireStepUp } from './step-up.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;

@@ -19,7 +19,8 @@ import { appendDetail, countAttempt, type AccountEnv, type AuditNote } from '../
 import { owned, verifiable } from '../factors.js';
 import { assertStepUp, stepUpNext, type StepUpEvent } from '../machine.js';
 import { freshStepUp, type AccountRecord } from '../record.js';
-import { cleanCode, guardedSend } from './send.js';
+import { guardedSend } from '../../send-guard.js';
+import { cleanCode } from './send.js';
 
 export const codesKey = (sessionId: string): string => `account-codes:${sessionId}`;
 const pushSubject = (userId: string): string => `user:${userId}`;

@@ -15,9 +15,9 @@
  *   A decoy push gets a random number from the Random port and the usual push lifetime; it ends as 'expired'.
  * - Authenticator-app methods: no IdP call for anyone.
  */
-import { sha256 } from '../../crypto.js';
 import { rotateHandle } from '../../flow-handle.js';
-import { PortalError, isPortalError } from '../../errors.js';
+import { PortalError } from '../../errors.js';
+import { guardedSend } from '../../send-guard.js';
 import { RECOVERY_METHODS, type RecoveryMethod, type RequestContext } from '../../ports.js';
 import type { ChallengeKind, ChallengeResult } from '../api.js';
 import { countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
@@ -92,37 +92,12 @@ async function sendCode(
   destination: string,
   ctx: RequestContext,
 ): Promise<void> {
-  const cooldownKey = `resend:${method}:${sha256(destination)}`;
-  const until = await env.store.get<number>(cooldownKey);
-  const now = env.clock.now();
-  if (until !== null && until > now) {
-    throw new PortalError('RESEND_TOO_SOON', { retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) });
-  }
-  await env.limiter.hitEach([
-    { bucket: 'dest', subject: destination, w: env.policy.limits.perDestination },
-    { bucket: 'sends', subject: 'global', w: env.policy.limits.globalSends },
-  ]);
-
-  const cooldownMs = env.policy.resendCooldownSeconds * 1000;
-  if (flow.userId !== null && flow.factorId !== null) {
-    const userId = flow.userId;
-    const factorId = flow.factorId;
-    try {
-      await env.timing.measure('idp.sendChallenge', () => env.idp.sendChallenge(userId, factorId, ctx));
-    } catch (e) {
-      if (isPortalError(e) && e.code === 'RESEND_TOO_SOON') {
-        const wait = e.retryAfterSeconds ?? env.policy.resendCooldownSeconds;
-        await env.store.set(cooldownKey, env.clock.now() + wait * 1000, wait * 1000);
-        throw new PortalError('RESEND_TOO_SOON', { retryAfterSeconds: wait, detail: 'IdP refused the resend' });
-      }
-      throw e;
-    }
-  } else {
-    await env.timing.pad('idp.sendChallenge');
-  }
-  const sentAt = env.clock.now();
-  await env.store.set(cooldownKey, sentAt + cooldownMs, cooldownMs);
-  flow.resendAvailableAt[method] = sentAt + cooldownMs;
+  const { userId, factorId } = flow;
+  flow.resendAvailableAt[method] = await guardedSend(env, method, destination, () =>
+    userId !== null && factorId !== null
+      ? env.timing.measure('idp.sendChallenge', () => env.idp.sendChallenge(userId, factorId, ctx))
+      : env.timing.pad('idp.sendChallenge'),
+  );
 }
 
 async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext): Promise<ChallengeKind> {
