@@ -1,6 +1,7 @@
 /**
  * Login input rules for the start step (VAL-*).
- * Rules: a string; NFC-normalised and trimmed; 1..256 characters; no control characters; no whitespace, `/`, `\`,
+ * Rules: a string; NFC-normalised and trimmed; 1..256 characters; well-formed Unicode (no lone surrogate: it cannot
+ * be URL-encoded for Okta); no control characters; no whitespace, `/`, `\`,
  * `?` or `#` inside; not `me` (Okta's alias for the API token's own user). Anything else is BAD_REQUEST: that
  * reveals nothing about accounts, because it depends only on the input's shape.
  * The key form (for limits) is lower-cased, as Okta logins are case-insensitive.
@@ -13,7 +14,7 @@ export interface NormalisedLogin {
 }
 
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\s/\\?#\u2028\u2029\ufeff]/u;
+const FORBIDDEN = /[\p{Cs}\u0000-\u001f\u007f-\u009f\s/\\?#\u2028\u2029\ufeff]/u;
 
 export function normaliseLogin(input: unknown): NormalisedLogin {
   if (typeof input !== 'string') throw new PortalError('BAD_REQUEST', { message: 'Enter your username.' });

@@ -6,6 +6,7 @@
  * - Request ids are generated here (crypto.randomUUID), never taken from the request, and returned in X-Request-Id.
  * - Ajv runs strict: no type coercion, no silent removal of unknown properties, no defaults.
  * - Small bodies only (16 KiB): nothing in this API needs more.
+ * - Every string a client sends must be well-formed Unicode without control characters (input.ts), on every route.
  */
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
@@ -18,6 +19,7 @@ import { apiRoutes } from './api/routes.js';
 import { assetRoutes } from './assets.js';
 import { resolveHttpConfig, type HttpConfig } from './config.js';
 import { installErrorHandlers } from './errors.js';
+import { installInputGuard } from './input.js';
 import { httpLogger, lazyChildLogger } from './logging.js';
 import { pageRoutes } from './pages/routes.js';
 import { registerCsrf, registerSecurityHeaders } from './security.js';
@@ -52,6 +54,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandlers(app, cfg);
+  installInputGuard(app);
   deps.ops?.(app);
   await registerSecurityHeaders(app, cfg);
   await app.register(cookie, { secret: cfg.cookieSecret, hook: 'onRequest' });

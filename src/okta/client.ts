@@ -13,7 +13,7 @@
  */
 import { PortalError } from '../core/errors.js';
 import { header, readOktaFailure, retryAfterFromHeaders, toPortalError, type OktaOp } from './errors.js';
-import { createOktaHttp, type HttpMethod, type OktaHttpRequest, type OktaHttpResponse } from './http.js';
+import { createOktaHttp, OktaTransportError, type HttpMethod, type OktaHttpRequest, type OktaHttpResponse } from './http.js';
 import { createTokenSource, type TokenSource } from './oauth.js';
 import type { CallOutcome, OktaResilience, Permit } from './resilience.js';
 
@@ -64,8 +64,17 @@ export function normaliseOrgUrl(orgUrl: string): string {
   return orgUrl.trim().replace(/\/+$/, '');
 }
 
-/** Path segment: Okta ids, logins and transaction ids are always sent encoded. */
-export const seg = encodeURIComponent;
+// An unpaired UTF-16 surrogate (the u flag makes \p{Cs} match only those): encodeURIComponent throws on it.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Path segment: Okta ids, logins and transaction ids are always sent encoded. A string that cannot be encoded (a
+ * lone surrogate; the HTTP layer refuses those already) is the caller's BAD_REQUEST, never an Okta failure.
+ */
+export function seg(value: string): string {
+  if (LONE_SURROGATE.test(value)) throw new PortalError('BAD_REQUEST', { detail: 'okta path segment is not well-formed Unicode' });
+  return encodeURIComponent(value);
+}
 
 export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
   if (!Number.isInteger(opts.timeoutMs) || opts.timeoutMs <= 0) throw new Error('timeoutMs must be a positive integer');
@@ -113,8 +122,10 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
   async function run<T>(op: OktaOp, fn: (call: OktaCall) => Promise<T>, runOpts: { ifNotFound?: () => T } = {}): Promise<T> {
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        timedOut = true;
         reject(new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: no answer within ${opts.timeoutMs} ms` }));
         abort.abort();
       }, opts.timeoutMs);
@@ -143,7 +154,7 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
       return result;
     } catch (err) {
       if (err instanceof Refused) throw err.error; // not sent: already mapped and logged
-      permit?.record(outcomeOf(err, now()));
+      permit?.record(timedOut ? { kind: 'failed' } : outcomeOf(err, now()));
       if (runOpts.ifNotFound !== undefined && readOktaFailure(err)?.status === 404) return runOpts.ifNotFound();
       const mapped = toPortalError(op, err, now());
       opts.logger?.({ event: 'okta.error', op, code: mapped.code, detail: mapped.detail });
@@ -162,13 +173,18 @@ class Refused {
 }
 
 /**
- * What a failed call tells the breaker and the gate: no HTTP answer (our deadline, network) or a 5xx is a failure;
- * a 429 whose X-Rate-Limit-Remaining is 0 spent the bucket until X-Rate-Limit-Reset; any other answer shows Okta
- * is alive (wrong codes, policy refusals, 404 ...).
+ * What a failed call tells the breaker and the gate. Only Okta's own outcomes count: a transport failure (network
+ * error, connection reset, an oversized or unreadable answer) or a 5xx is a failure (so is our deadline, which
+ * run() records itself); a 429 whose X-Rate-Limit-Remaining is 0 spent the bucket until X-Rate-Limit-Reset; any
+ * other answer shows Okta is alive (wrong codes, policy refusals, 404 ...). Anything else was thrown by the portal
+ * itself (a request that could not be built, a bug in a mapper): it says nothing about Okta and must not let a
+ * client's input open the circuit, so it is reported as not sent.
  */
 export function outcomeOf(err: unknown, nowMs: number): CallOutcome {
+  if (err instanceof OktaTransportError) return err.kind === 'invalid-request' ? { kind: 'not-sent' } : { kind: 'failed' };
   const f = readOktaFailure(err);
-  if (f === null || f.status >= 500) return { kind: 'failed' };
+  if (f === null) return { kind: 'not-sent' };
+  if (f.status >= 500) return { kind: 'failed' };
   if (f.status === 429 && header(f.headers, 'x-rate-limit-remaining')?.trim() === '0') {
     const retryAfterSeconds = retryAfterFromHeaders(f.headers, nowMs);
     if (retryAfterSeconds !== undefined) return { kind: 'rate-limited', retryAfterSeconds };

@@ -179,7 +179,9 @@ export function toPortalError(op: OktaOp, err: unknown, nowMs: number): PortalEr
           ? `network error ${err.code ?? ''}`.trim()
           : err.kind === 'too-large'
             ? 'answer too large'
-            : `unreadable answer${err.code === undefined ? '' : ` (${err.code})`}`;
+            : err.kind === 'invalid-request'
+              ? `request not sent: ${err.code ?? 'invalid'}`
+              : `unreadable answer${err.code === undefined ? '' : ` (${err.code})`}`;
     return new PortalError('IDP_UNAVAILABLE', { detail: `okta ${op}: ${what}`.slice(0, 200) });
   }
   const e = (err ?? {}) as { name?: unknown; message?: unknown };

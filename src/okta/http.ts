@@ -67,7 +67,8 @@ export class OktaApiError extends Error {
 export class OktaTransportError extends Error {
   override readonly name = 'OktaTransportError';
   constructor(
-    readonly kind: 'aborted' | 'network' | 'too-large' | 'unreadable',
+    /** invalid-request: the request could not be built (never sent; not Okta's doing). */
+    readonly kind: 'aborted' | 'network' | 'too-large' | 'unreadable' | 'invalid-request',
     readonly code: string | undefined,
   ) {
     super(`Okta request failed: ${kind}${code === undefined ? '' : ` ${code}`}`);
@@ -122,7 +123,7 @@ export function createOktaHttp(opts: OktaHttpOptions): OktaHttp {
 
   function urlOf(req: OktaHttpRequest): URL {
     const url = new URL(req.path, origin);
-    if (url.origin !== origin.origin) throw new OktaTransportError('network', 'ERR_FOREIGN_ORIGIN');
+    if (url.origin !== origin.origin) throw new OktaTransportError('invalid-request', 'ERR_FOREIGN_ORIGIN');
     if (req.query) for (const [k, v] of Object.entries(req.query)) url.searchParams.set(k, v);
     return url;
   }
@@ -137,7 +138,7 @@ export function createOktaHttp(opts: OktaHttpOptions): OktaHttp {
       try {
         url = urlOf(req);
       } catch (err) {
-        reject(err instanceof OktaTransportError ? err : new OktaTransportError('network', 'ERR_INVALID_URL'));
+        reject(err instanceof OktaTransportError ? err : new OktaTransportError('invalid-request', 'ERR_INVALID_URL'));
         return;
       }
       const payload =

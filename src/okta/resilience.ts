@@ -4,7 +4,8 @@
  *   per-phone resend refusal), no call to the same bucket (see BUCKETS: Okta counts per endpoint) leaves the portal
  *   before `X-Rate-Limit-Reset`; callers get RATE_LIMITED with the remaining wait at once.
  * - Circuit breaker: `breakerFailures` consecutive failures (timeouts, network errors, 5xx; never a 4xx answer,
- *   which proves Okta is alive) open it; while open every call fails fast with IDP_UNAVAILABLE; after
+ *   which proves Okta is alive, and never an exception of the portal's own, such as a request that could not be
+ *   built from a client's input: client input must not move shared state) open it; while open every call fails fast with IDP_UNAVAILABLE; after
  *   `breakerCooldownMs` one probe call goes through (half-open): its success closes the circuit, its failure opens
  *   it again for another cool-down.
  * - Concurrency cap: at most `maxConcurrency` calls in flight; up to `maxQueue` more wait in FIFO order within the
@@ -66,7 +67,7 @@ export type CallOutcome =
   | { kind: 'answered' } // any HTTP answer below 500 (Okta is alive)
   | { kind: 'failed' } // timeout, network error, 5xx
   | { kind: 'rate-limited'; retryAfterSeconds: number } // 429 with the bucket spent
-  | { kind: 'not-sent' }; // gave up before sending (deadline while queued)
+  | { kind: 'not-sent' }; // gave up before sending (deadline while queued), or failed in the portal itself
 
 export interface Permit {
   /** Tells the breaker and the gate how the call ended (the first report counts). */
