@@ -160,7 +160,8 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       circuit: okta ? () => okta.circuit() : null,
       shuttingDown: () => shuttingDown,
       metrics,
-      serveMetrics: config.ops.metrics === null,
+      metricsOnMainPort: config.ops.metricsOnMainPort,
+      metricsToken: config.ops.metricsToken?.value ?? null,
     }),
     config: {
       publicUrl: config.server.publicUrl,
@@ -181,7 +182,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     },
   });
 
-  const metricsApp = config.ops.metrics ? createMetricsServer(metrics) : null;
+  const metricsApp = config.ops.metrics ? createMetricsServer(metrics, config.ops.metricsToken?.value ?? null) : null;
 
   return {
     app,

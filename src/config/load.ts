@@ -53,8 +53,15 @@ export interface Config {
   };
   /** Operations: metrics listener and shutdown (src/ops, main.ts). */
   ops: {
-    /** A separate listener for /metrics, or null to serve it on the main port. */
+    /** A separate listener for /metrics (METRICS_HOST defaults to 127.0.0.1), or null: see metricsOnMainPort. */
     metrics: { host: string; port: number } | null;
+    /**
+     * /metrics on the main port when there is no METRICS_PORT: 'off' (404, the default), 'token' (only with
+     * `Authorization: Bearer <METRICS_TOKEN>`) or 'public' (METRICS_PUBLIC=true: anyone, the operator's choice).
+     */
+    metricsOnMainPort: 'off' | 'token' | 'public';
+    /** METRICS_TOKEN (or the content of METRICS_TOKEN_FILE), required wherever /metrics is served; null = none. */
+    metricsToken: { value: string } | null;
     shutdownTimeoutSeconds: number;
   };
   /** Where state and audit events are kept (src/store, src/audit). */
@@ -180,6 +187,10 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT !== 0 && parsed.METRICS_PORT === parsed.PORT) {
     problems.push('METRICS_PORT: must differ from PORT (leave it unset to serve /metrics on the main port)');
   }
+  const metricsToken = resolveMetricsToken(parsed, readFile, problems);
+  if (parsed.METRICS_PUBLIC === true && parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT !== 0) {
+    problems.push('METRICS_PUBLIC: only for /metrics on the main port; with METRICS_PORT, restrict access with METRICS_HOST or METRICS_TOKEN');
+  }
   if (problems.length > 0 || okta === null || publicUrl === null || store === null) throw new ConfigError(problems);
 
   const s = parsed as Settings;
@@ -201,7 +212,12 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
 
   warnings.push(...storeWarnings(raw, store.value));
   if (raw.METRICS_HOST !== undefined && raw.METRICS_PORT === undefined) {
-    warnings.push('METRICS_HOST is set but METRICS_PORT is not: /metrics is served on the main port and METRICS_HOST is not used.');
+    warnings.push('METRICS_HOST is set but METRICS_PORT is not: METRICS_HOST is not used.');
+  }
+  if (s.METRICS_PUBLIC && metricsToken === null) {
+    warnings.push(
+      'METRICS_PUBLIC is true: anyone who reaches the main port can read /metrics (traffic, failure rates, per-operation Okta counters that can hint at which accounts exist). Prefer METRICS_PORT or METRICS_TOKEN.',
+    );
   }
 
   const config: Config = {
@@ -216,7 +232,9 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       breakerCooldownSeconds: s.OKTA_BREAKER_COOLDOWN_SECONDS,
     },
     ops: {
-      metrics: s.METRICS_PORT === 0 ? null : { host: s.METRICS_HOST ?? s.HOST, port: s.METRICS_PORT },
+      metrics: s.METRICS_PORT === 0 ? null : { host: s.METRICS_HOST ?? '127.0.0.1', port: s.METRICS_PORT },
+      metricsOnMainPort: s.METRICS_PORT !== 0 ? 'off' : metricsToken !== null ? 'token' : s.METRICS_PUBLIC ? 'public' : 'off',
+      metricsToken: metricsToken === null ? null : hideSecret({}, 'value', metricsToken),
       shutdownTimeoutSeconds: s.SHUTDOWN_TIMEOUT_SECONDS,
     },
     store: store.value,
@@ -375,6 +393,29 @@ function readPrivateKey(path: string, readFile: (p: string) => string, problems:
   }
   problems.push('OKTA_PRIVATE_KEY_FILE: the file does not contain a usable private key (a PEM or a private JWK; RSA, or EC on P-256, P-384 or P-521)');
   return null;
+}
+
+/** METRICS_TOKEN or the trimmed content of METRICS_TOKEN_FILE (a secret mounted as a file), not both. */
+function resolveMetricsToken(parsed: Partial<Settings>, readFile: (p: string) => string, problems: string[]): string | null {
+  if (parsed.METRICS_TOKEN !== undefined && parsed.METRICS_TOKEN_FILE !== undefined) {
+    problems.push('METRICS_TOKEN: set either METRICS_TOKEN or METRICS_TOKEN_FILE, not both');
+    return null;
+  }
+  if (parsed.METRICS_TOKEN !== undefined) return parsed.METRICS_TOKEN;
+  const path = parsed.METRICS_TOKEN_FILE;
+  if (path === undefined) return null;
+  let text: string;
+  try {
+    text = readFile(path).trim();
+  } catch (e) {
+    problems.push(`METRICS_TOKEN_FILE: cannot read ${path} (${errorLabel(e)})`);
+    return null;
+  }
+  if (!/^[\x21-\x7e]{16,1024}$/.test(text)) {
+    problems.push('METRICS_TOKEN_FILE: the file must hold 16 to 1024 visible characters with no spaces (e.g. openssl rand -hex 32)');
+    return null;
+  }
+  return text;
 }
 
 function readLogo(path: string, readBinaryFile: (p: string) => Uint8Array, problems: string[]): Logo | null {

@@ -192,6 +192,13 @@ export const settingsSchema = z.object({
   AUDIT_RETENTION_DAYS: int(1, 3650, 90),
 
   METRICS_PORT: int(1, 65535, 0),
+  METRICS_TOKEN: z
+    .string()
+    .transform((v) => v.trim())
+    .pipe(z.string().regex(/^[\x21-\x7e]{16,1024}$/, 'must be 16 to 1024 visible characters with no spaces (e.g. openssl rand -hex 32)'))
+    .optional(),
+  METRICS_TOKEN_FILE: z.string().max(4096, 'is too long').optional(),
+  METRICS_PUBLIC: bool(false),
   METRICS_HOST: z
     .string()
     .refine(isHostName, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')

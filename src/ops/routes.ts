@@ -5,10 +5,15 @@
  *   so an outage of either never makes an orchestrator restart healthy instances.
  * - GET /readyz: readiness. 200 when the store answers a ping, the Okta circuit is not open and the instance is not
  *   shutting down; else 503. The body names each check; it never calls Okta (the circuit's state is enough).
- * - GET /metrics: Prometheus text format, unless METRICS_PORT moves it to its own listener (createMetricsServer).
+ * - GET /metrics: Prometheus text format. Not public (issue 11: per-operation Okta counters move by one for a real
+ *   login only, an account oracle): served on its own listener with METRICS_PORT (bound to 127.0.0.1 unless
+ *   METRICS_HOST says otherwise; createMetricsServer); on the main port only with METRICS_TOKEN (a Bearer token,
+ *   compared in constant time; missing or wrong → 401) or when the operator opts in with METRICS_PUBLIC; else the
+ *   main port answers 404 as for any unknown path. With METRICS_TOKEN the METRICS_PORT listener requires it too.
  * These are GETs (no CSRF), carry no secret, and are kept out of the request log (logLevel silent).
  */
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CircuitState } from '../okta/index.js';
 import type { PortalMetrics } from './metrics.js';
 
@@ -44,8 +49,10 @@ export async function readiness(deps: ReadinessDeps): Promise<Readiness> {
 
 export interface OpsRouteDeps extends ReadinessDeps {
   metrics: PortalMetrics;
-  /** false when METRICS_PORT gives /metrics its own listener. */
-  serveMetrics: boolean;
+  /** /metrics on this (the main) port: 'off' = 404, 'token' = with the bearer token only, 'public' = anyone. */
+  metricsOnMainPort: 'off' | 'token' | 'public';
+  /** The bearer token /metrics requires, or null. */
+  metricsToken: string | null;
 }
 
 export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): void {
@@ -58,20 +65,35 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRouteDeps): voi
       .header('cache-control', 'no-store')
       .send({ status: r.ready ? 'ready' : 'unavailable', checks: r.checks, ...(r.ready ? {} : { failed: r.failed }) });
   });
-  if (deps.serveMetrics) app.get(OPS_PATHS.metrics, quiet, metricsHandler(deps.metrics));
+  if (deps.metricsOnMainPort === 'public') app.get(OPS_PATHS.metrics, quiet, metricsHandler(deps.metrics, null));
+  else if (deps.metricsOnMainPort === 'token' && deps.metricsToken !== null) {
+    app.get(OPS_PATHS.metrics, quiet, metricsHandler(deps.metrics, deps.metricsToken));
+  }
 }
 
-function metricsHandler(metrics: PortalMetrics) {
-  return async (_request: unknown, reply: FastifyReply) => {
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** True when the request carries `Authorization: Bearer <token>` (compared in constant time). */
+export function hasBearer(request: FastifyRequest, token: string): boolean {
+  const m = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+  return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
+}
+
+function metricsHandler(metrics: PortalMetrics, token: string | null) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+    if (token !== null && !hasBearer(request, token)) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').type('text/plain; charset=utf-8').send('unauthorized\n');
+    }
     const { contentType, body } = await metrics.render();
-    return reply.header('cache-control', 'no-store').type(contentType).send(body);
+    return reply.type(contentType).send(body);
   };
 }
 
 /** The separate /metrics listener (METRICS_PORT): nothing else is served there, and it logs nothing. */
-export function createMetricsServer(metrics: PortalMetrics): FastifyInstance {
+export function createMetricsServer(metrics: PortalMetrics, token: string | null = null): FastifyInstance {
   const app = Fastify({ logger: false, return503OnClosing: true });
-  app.get(OPS_PATHS.metrics, metricsHandler(metrics));
+  app.get(OPS_PATHS.metrics, metricsHandler(metrics, token));
   return app;
 }
 

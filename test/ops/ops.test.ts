@@ -15,13 +15,16 @@ after(async () => {
 });
 
 async function portal(env: Record<string, string> = {}): Promise<InProcessPortal> {
-  const p = await startInProcess(org, { ...ROOMY_LIMITS, ...env });
+  const p = await startInProcess(org, { ...ROOMY_LIMITS, METRICS_TOKEN, ...env });
   portals.push(p);
   return p;
 }
 
+/** The bearer token the metrics tests configure (METRICS_TOKEN): /metrics is never public (test/security). */
+const METRICS_TOKEN = 'ops-test-metrics-token-0123456789';
+
 async function get(url: string): Promise<{ status: number; text: string; json: Record<string, unknown> | null; type: string }> {
-  const res = await fetch(url);
+  const res = await fetch(url, url.endsWith('/metrics') ? { headers: { authorization: `Bearer ${METRICS_TOKEN}` } } : {});
   const text = await res.text();
   let json: Record<string, unknown> | null = null;
   try {
@@ -102,7 +105,7 @@ describe('liveness and readiness', () => {
 
 describe('/metrics', () => {
   test('counts requests by route pattern, recovery steps, Okta calls and limits hit; no secret or raw URL in it', async () => {
-    const p = await portal({ MAX_WRONG_CODES_PER_FLOW: '2' });
+    const p = await portal({ MAX_WRONG_CODES_PER_FLOW: '2', METRICS_TOKEN });
     await org.reset();
     const c = new ApiClient(p.url);
     assert.equal((await c.start(TOTP_USER)).status, 200);
@@ -154,7 +157,7 @@ describe('/metrics', () => {
   test('METRICS_PORT serves /metrics on its own listener (bound to METRICS_HOST) and not on the main port', async () => {
     const { freePort } = await import('../resilience/support.js');
     const port = await freePort();
-    const p = await portal({ METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' });
+    const p = await portal({ METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1', METRICS_TOKEN });
     assert.equal(p.metricsUrl, `http://127.0.0.1:${port}`);
     await get(`${p.url}/healthz`);
     const m = await get(`${p.metricsUrl}/metrics`);

@@ -8,7 +8,7 @@ let org: Org;
 let p: InProcessPortal;
 before(async () => {
   org = await startOrg();
-  p = await startInProcess(org, ROOMY_LIMITS);
+  p = await startInProcess(org, { ...ROOMY_LIMITS, METRICS_PUBLIC: 'true' }); // /metrics read below (never public in production)
 });
 after(async () => {
   await p?.close();
