@@ -97,6 +97,8 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
           else log.warn(line, `okta circuit ${to}`);
         },
         onReject: (op, reason) => metrics.oktaRejected(op, reason),
+        rateLimitReserve: r.rateLimitReservePercent / 100,
+        onReserveRefusal: (bucket) => metrics.reserveRefused(bucket),
       });
   if (okta) metrics.watchOkta(okta);
 

@@ -50,6 +50,8 @@ export interface Config {
     maxQueue: number;
     breakerFailures: number;
     breakerCooldownSeconds: number;
+    /** Percentage of an Okta rate-limit bucket kept back: below it, new flows are refused (0 = off). */
+    rateLimitReservePercent: number;
   };
   /** Operations: metrics listener and shutdown (src/ops, main.ts). */
   ops: {
@@ -230,6 +232,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       maxQueue: s.OKTA_MAX_QUEUE,
       breakerFailures: s.OKTA_BREAKER_FAILURES,
       breakerCooldownSeconds: s.OKTA_BREAKER_COOLDOWN_SECONDS,
+      rateLimitReservePercent: s.OKTA_RATE_LIMIT_RESERVE_PERCENT,
     },
     ops: {
       metrics: s.METRICS_PORT === 0 ? null : { host: s.METRICS_HOST ?? '127.0.0.1', port: s.METRICS_PORT },

@@ -158,6 +158,7 @@ export const settingsSchema = z.object({
   OKTA_MAX_QUEUE: int(0, 10000, 100),
   OKTA_BREAKER_FAILURES: int(1, 1000, 5),
   OKTA_BREAKER_COOLDOWN_SECONDS: int(1, 3600, 30),
+  OKTA_RATE_LIMIT_RESERVE_PERCENT: int(0, 90, 10),
 
   RECOVERY_METHODS: custom<RecoveryMethod[]>(methodList, [...RECOVERY_METHODS]),
   SHOW_ENROLLED_METHODS: bool(false),

@@ -9,13 +9,14 @@
  *   HTTP request is aborted and the caller gets IDP_UNAVAILABLE.
  * - Every HTTP request is reported to `onCall(op, status | 'error', ms)` (the token request as `oauthToken`).
  * - With `resilience` (resilience.ts), each operation is admitted by it first (rate-limit gate, circuit breaker,
- *   concurrency cap; waiting for a slot counts against the same deadline) and its outcome is reported back.
+ *   concurrency cap; waiting for a slot counts against the same deadline) and its outcome is reported back, with
+ *   every answer's X-Rate-Limit-* headers (the rate-limit reserve for new flows).
  */
 import { PortalError } from '../core/errors.js';
 import { header, readOktaFailure, retryAfterFromHeaders, toPortalError, type OktaOp } from './errors.js';
 import { createOktaHttp, OktaTransportError, type HttpMethod, type OktaHttpRequest, type OktaHttpResponse } from './http.js';
 import { createTokenSource, type TokenSource } from './oauth.js';
-import type { CallOutcome, OktaResilience, Permit } from './resilience.js';
+import type { CallOutcome, OktaResilience, Permit, RateLimitObservation } from './resilience.js';
 
 export type OktaAuthOptions =
   | { kind: 'ssws'; token: string }
@@ -56,6 +57,8 @@ export interface OktaRunner {
    * `ifNotFound` turns an Okta 404 into a value instead of an error.
    */
   run<T>(op: OktaOp, fn: (call: OktaCall) => Promise<T>, opts?: { ifNotFound?: () => T }): Promise<T>;
+  /** Throws RATE_LIMITED when a bucket a recovery needs is down to its reserve (see resilience.ts); else nothing. */
+  admitNewFlow(): void;
   now: () => number;
   orgUrl: string;
 }
@@ -97,6 +100,8 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
       try {
         const res = await http.send({ ...req, headers: { ...req.headers, authorization }, signal });
         report(op, res.status, Math.round(performance.now() - started));
+        const seen = rateLimitOf(res.headers, now());
+        if (seen !== null) opts.resilience?.observeRateLimit(op, seen);
         if (res.status === 401 && token !== undefined) tokens?.invalidate(token);
         return res;
       } catch (err) {
@@ -164,7 +169,32 @@ export function createOktaRunner(opts: OktaClientOptions): OktaRunner {
     }
   }
 
-  return { run, now, orgUrl };
+  function admitNewFlow(): void {
+    try {
+      opts.resilience?.admitNewFlow();
+    } catch (err) {
+      const refused = toPortalError('listUsers', err, now());
+      opts.logger?.({ event: 'okta.error', op: 'listUsers', code: refused.code, detail: refused.detail });
+      throw refused;
+    }
+  }
+
+  return { run, admitNewFlow, now, orgUrl };
+}
+
+/** X-Rate-Limit-Limit / -Remaining / -Reset of an answer (each once, as integers), or null. */
+export function rateLimitOf(headers: unknown, nowMs: number): RateLimitObservation | null {
+  const num = (name: string): number | undefined => {
+    const v = header(headers, name)?.trim();
+    return v !== undefined && /^\d{1,12}$/.test(v) ? Number(v) : undefined;
+  };
+  const limit = num('x-rate-limit-limit');
+  const remaining = num('x-rate-limit-remaining');
+  const reset = num('x-rate-limit-reset');
+  if (limit === undefined || remaining === undefined || reset === undefined) return null;
+  const dateMs = Date.parse(header(headers, 'date') ?? '');
+  const base = Number.isFinite(dateMs) ? dateMs : nowMs;
+  return { limit, remaining, resetInMs: Math.min(Math.max(reset * 1000 - base, 0), 3600_000) };
 }
 
 /** A call the resilience layer did not let through (carries the PortalError to throw). */

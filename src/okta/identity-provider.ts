@@ -1,8 +1,13 @@
 /**
  * IdentityProvider over Okta's Users and Factors APIs (plain REST calls through client.ts).
  * Rules:
- * - findUser makes an exact lookup only (see mappers.isAcceptableLogin / toIdpUser); a 404 is null, and for
- *   email-like input one `profile.email eq` search that must return exactly one user.
+ * - findUser makes exactly ONE Okta round trip whatever the answer (issue 11, item 3: an unknown email used to cost
+ *   a 404 and then a search, a real one a single lookup, which told them apart in one request): email-like input
+ *   is one search `profile.login eq "x" or profile.email eq "x"` (the user whose login is x, else the only user
+ *   whose email is x; several and none of them with that login = no user); any other input is one
+ *   `GET /users/{login}` (404 = no user). Both are exact (see mappers.isAcceptableLogin / toIdpUser).
+ * - findUser starts every new flow, so it is where a flow is refused while Okta's rate limit is down to the
+ *   reserve (RATE_LIMITED with Retry-After, before any Okta call; for any login, so it tells nothing).
  * - Challenges (SMS / voice / push) forward the end user's IP and User-Agent; pushes ask for number matching.
  * - Passwords are set with strict=true (history and minimum age), never through PUT.
  * - A push poll whose transaction Okta no longer knows (404) is reported as timed out.
@@ -27,6 +32,8 @@ import {
 export type OktaIdentityProviderOptions = OktaClientOptions;
 
 const MAX_FACTORS = 200;
+/** Users read from a login-or-email search: a login is unique, so more only means an email shared by several. */
+const SEARCH_LIMIT = 10;
 /** Okta Verify pushes expire after five minutes; used only if Okta omits expiresAt. */
 const DEFAULT_PUSH_LIFETIME_MS = 5 * 60 * 1000;
 
@@ -73,22 +80,29 @@ export function identityProviderOver(runner: OktaRunner): IdentityProvider {
   const user = (id: string): string => `/api/v1/users/${seg(id)}`;
   const factor = (userId: string, factorId: string): string => `${user(userId)}/factors/${seg(factorId)}`;
 
-  async function findByEmail(email: string): Promise<IdpUser | null> {
+  /** One search for the login or the email: the login's owner first, else the only user with that email. */
+  async function findByLoginOrEmail(value: string): Promise<IdpUser | null> {
     return run('listUsers', async (c) => {
-      const found = await c.json('GET', '/api/v1/users', { query: { search: `profile.email eq ${quoteSearch(email)}`, limit: '2' } });
-      return Array.isArray(found) && found.length === 1 ? toIdpUser(found[0], email) : null;
+      const q = quoteSearch(value);
+      const found = await c.json('GET', '/api/v1/users', { query: { search: `profile.login eq ${q} or profile.email eq ${q}`, limit: String(SEARCH_LIMIT) } });
+      const list = Array.isArray(found) ? found : [];
+      const wanted = value.toLowerCase();
+      const byLogin = list.find((u) => String(obj(obj(u).profile).login ?? '').toLowerCase() === wanted);
+      if (byLogin !== undefined) return toIdpUser(byLogin, value);
+      return list.length === 1 ? toIdpUser(list[0], value) : null;
     });
   }
 
   return {
     async findUser(login) {
+      // The first Okta call of a new flow: refused while a bucket the flow needs is down to the reserve (checked
+      // before the login's shape, so the answer does not depend on it).
+      runner.admitNewFlow();
       if (!isAcceptableLogin(login)) return null;
-      // undefined = Okta has no such user (404); null = a user, but not exactly the one asked for.
-      const found = await run('getUser', async (c): Promise<IdpUser | null | undefined> => toIdpUser(await c.json('GET', user(login)), login), {
-        ifNotFound: () => undefined,
+      if (login.includes('@')) return findByLoginOrEmail(login);
+      return run('getUser', async (c): Promise<IdpUser | null> => toIdpUser(await c.json('GET', user(login)), login), {
+        ifNotFound: () => null,
       });
-      if (found !== undefined) return found;
-      return login.includes('@') ? findByEmail(login) : null;
     },
 
     async listFactors(userId) {

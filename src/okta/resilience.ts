@@ -14,6 +14,9 @@
  *   stops waiting, so abandoned requests still count against Okta's concurrency.
  *   A call that gets its slot after `latestStart` (too little of its deadline left) is not sent at all: a request
  *   abandoned midway would be wasted, and for a password write its outcome would be unknown.
+ * - Rate-limit reserve: every answer's X-Rate-Limit-Limit / -Remaining / -Reset is noted per bucket; when a bucket
+ *   a recovery needs is below `rateLimitReserve` of its limit (before its reset), admitNewFlow refuses NEW flows
+ *   with RATE_LIMITED until the reset, so flows under way and the org's other Okta apps keep the last calls.
  * Hand-written rather than opossum: opossum trips on an error percentage over a rolling window and brings its own
  * timeouts, fallbacks and event bus; the rules above (N consecutive failures, Okta-specific classification, one
  * probe) are about 150 lines and need none of that.
@@ -47,6 +50,34 @@ export const BUCKETS: Readonly<Record<OktaOp, string>> = {
 
 export type RejectReason = 'rate-limited' | 'circuit-open' | 'queue-full' | 'queue-timeout';
 
+/** The operations of one password recovery: a new flow needs room in each of their buckets. */
+export const RECOVERY_OPS: readonly OktaOp[] = [
+  'getUser',
+  'listUsers',
+  'listFactors',
+  'sendChallenge',
+  'verifyPasscode',
+  'startPush',
+  'pollPush',
+  'setPassword',
+];
+
+/** What Okta's X-Rate-Limit-* headers said about one bucket in its latest answer. */
+export interface RateLimitObservation {
+  limit: number;
+  remaining: number;
+  /** Milliseconds until X-Rate-Limit-Reset, measured against the answer's Date header. */
+  resetInMs: number;
+}
+
+export interface BucketState {
+  bucket: string;
+  limit: number;
+  remaining: number;
+  /** Epoch ms (the portal's clock). */
+  resetAt: number;
+}
+
 export interface ResilienceOptions {
   /** Consecutive failures that open the circuit. */
   breakerFailures: number;
@@ -60,6 +91,13 @@ export interface ResilienceOptions {
   now?: () => number;
   onCircuitChange?: (from: CircuitState, to: CircuitState) => void;
   onReject?: (op: OktaOp, reason: RejectReason) => void;
+  /**
+   * Share of a bucket kept for flows already under way and the org's other Okta apps (0..0.9; 0 = none): when a
+   * bucket a recovery needs has fewer calls left than this share of its limit, admitNewFlow refuses.
+   */
+  rateLimitReserve?: number;
+  /** A new flow was refused because `bucket` is down to its reserve. */
+  onReserveRefusal?: (bucket: string) => void;
 }
 
 /** How a call that reached Okta (or tried to) ended, for the breaker and the gate. */
@@ -88,6 +126,15 @@ export interface OktaResilience {
    * (performance.now() time) is given back and the call refused.
    */
   enter(op: OktaOp, deadline: Promise<never>, latestStart?: number): Promise<Permit>;
+  /** Notes what an Okta answer's X-Rate-Limit-* headers said about `op`'s bucket. */
+  observeRateLimit(op: OktaOp, seen: RateLimitObservation): void;
+  /**
+   * Throws RATE_LIMITED (Retry-After until the bucket's reset) when a bucket of `ops` is below the reserve: the
+   * first Okta call of a NEW flow asks this, so the org's last calls go to flows under way and other apps.
+   */
+  admitNewFlow(ops?: readonly OktaOp[]): void;
+  /** The latest state of every bucket seen (for the metrics). */
+  buckets(): BucketState[];
 }
 
 interface Waiter {
@@ -103,10 +150,14 @@ export function createOktaResilience(opts: ResilienceOptions): OktaResilience {
   ] as const) {
     if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min}`);
   }
+  const reserve = opts.rateLimitReserve ?? 0;
+  if (!(reserve >= 0 && reserve <= 0.9)) throw new Error('rateLimitReserve must be between 0 and 0.9');
   const now = opts.now ?? Date.now;
 
   // Rate-limit gate: bucket → epoch ms before which nothing is sent.
   const blockedUntil = new Map<string, number>();
+  // Rate-limit reserve: bucket → what its latest answer said.
+  const seenBuckets = new Map<string, BucketState>();
 
   // Breaker.
   let state: 'closed' | 'open' = 'closed';
@@ -250,6 +301,33 @@ export function createOktaResilience(opts: ResilienceOptions): OktaResilience {
     return permit;
   }
 
+  function observeRateLimit(op: OktaOp, seen: RateLimitObservation): void {
+    const { limit, remaining, resetInMs } = seen;
+    if (![limit, remaining, resetInMs].every(Number.isFinite) || limit <= 0 || remaining < 0) return;
+    const bucket = BUCKETS[op];
+    const resetAt = now() + Math.max(0, resetInMs);
+    const prev = seenBuckets.get(bucket);
+    // Answers can arrive out of order: within one window the smaller remaining is the later state.
+    if (prev && prev.resetAt > now() && Math.abs(prev.resetAt - resetAt) < 1000 && prev.remaining < remaining) return;
+    seenBuckets.set(bucket, { bucket, limit, remaining, resetAt });
+  }
+
+  function admitNewFlow(ops: readonly OktaOp[] = RECOVERY_OPS): void {
+    if (reserve === 0) return;
+    const t = now();
+    for (const bucket of new Set(ops.map((op) => BUCKETS[op]))) {
+      const b = seenBuckets.get(bucket);
+      if (!b || b.resetAt <= t) continue; // never seen, or its window has reset since
+      if (b.remaining < Math.ceil(b.limit * reserve)) {
+        opts.onReserveRefusal?.(bucket);
+        throw new PortalError('RATE_LIMITED', {
+          detail: `okta ${bucket}: ${b.remaining} of ${b.limit} calls left, below the reserve; no new flow before X-Rate-Limit-Reset`,
+          retryAfterSeconds: Math.max(1, Math.ceil((b.resetAt - t) / 1000)),
+        });
+      }
+    }
+  }
+
   return {
     circuit: () => {
       report();
@@ -258,5 +336,8 @@ export function createOktaResilience(opts: ResilienceOptions): OktaResilience {
     inFlight: () => active,
     queued: () => waiting.length,
     enter,
+    observeRateLimit,
+    admitNewFlow,
+    buckets: () => [...seenBuckets.values()].map((b) => ({ ...b })),
   };
 }

@@ -16,6 +16,8 @@
  *   portal_okta_circuit_state                                   gauge 0 closed, 1 half-open, 2 open
  *   portal_okta_circuit_transitions_total{to}                   counter
  *   portal_okta_in_flight / portal_okta_queued                  gauges
+ *   portal_okta_rate_limit_remaining{bucket} / _limit{bucket}   gauges (Okta's X-Rate-Limit-* per bucket, latest answer)
+ *   portal_okta_rate_limit_reserve_refusals_total{bucket}       counter (new flows refused: bucket down to the reserve)
  *   plus prom-client's default process metrics (portal_process_*, portal_nodejs_*)
  */
 import type { FastifyInstance } from 'fastify';
@@ -30,6 +32,8 @@ export interface OktaGaugeSource {
   circuit(): CircuitState;
   inFlight(): number;
   queued(): number;
+  /** Okta's rate-limit buckets as their latest answers described them. */
+  buckets(): readonly { bucket: string; limit: number; remaining: number }[];
 }
 
 export interface PortalMetrics {
@@ -40,6 +44,8 @@ export interface PortalMetrics {
   oktaCall(op: string, status: number | 'error', ms: number): void;
   oktaRejected(op: string, reason: RejectReason): void;
   circuitChanged(to: CircuitState): void;
+  /** A new flow refused because an Okta rate-limit bucket is down to the reserve. */
+  reserveRefused(bucket: string): void;
   /** Reads the circuit and in-flight gauges from here at scrape time. */
   watchOkta(source: OktaGaugeSource): void;
   /** Wraps an audit sink: each recovery event is counted, then passed on. */
@@ -126,6 +132,35 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): PortalMe
     },
   });
 
+  new Gauge({
+    name: 'portal_okta_rate_limit_remaining',
+    help: "Calls left in an Okta rate-limit bucket, from its latest answer's X-Rate-Limit-Remaining.",
+    labelNames: ['bucket'] as const,
+    registers: [registry],
+    collect() {
+      if (!source) return;
+      this.reset();
+      for (const b of source.buckets()) this.set({ bucket: b.bucket }, b.remaining);
+    },
+  });
+  new Gauge({
+    name: 'portal_okta_rate_limit_limit',
+    help: "An Okta rate-limit bucket's size, from its latest answer's X-Rate-Limit-Limit.",
+    labelNames: ['bucket'] as const,
+    registers: [registry],
+    collect() {
+      if (!source) return;
+      this.reset();
+      for (const b of source.buckets()) this.set({ bucket: b.bucket }, b.limit);
+    },
+  });
+  const reserveRefusals = new Counter({
+    name: 'portal_okta_rate_limit_reserve_refusals_total',
+    help: 'New flows refused with RATE_LIMITED because an Okta rate-limit bucket was down to the reserve.',
+    labelNames: ['bucket'] as const,
+    registers: [registry],
+  });
+
   const limitCodes: ReadonlySet<string> = new Set(LIMIT_CODES);
 
   return {
@@ -147,6 +182,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): PortalMe
     },
     circuitChanged(to) {
       circuitTransitions.inc({ to });
+    },
+    reserveRefused(bucket) {
+      reserveRefusals.inc({ bucket });
     },
     watchOkta(s) {
       source = s;

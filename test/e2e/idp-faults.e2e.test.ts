@@ -23,6 +23,8 @@ import {
 
 const TIMEOUT_MS = 300;
 const USERS = '/api/v1/users/*';
+/** The lookup of an email-like login: one user search (issue 11, item 3). */
+const LOOKUP = '/api/v1/users';
 const VERIFY = '/api/v1/users/*/factors/*/verify';
 let stack: Stack;
 
@@ -57,7 +59,7 @@ describe('Okta answers 429', () => {
   test('on the lookup → 429 RATE_LIMITED with Retry-After from X-Rate-Limit-Reset; nothing is sent before the reset', async () => {
     const portal = await stack.portalWith({ ...ROOMY_LIMITS, OKTA_TIMEOUT_MS: String(TIMEOUT_MS) });
     try {
-      await stack.fault({ path: USERS, method: 'GET', rateLimitResetSeconds: 2, count: 1 });
+      await stack.fault({ path: LOOKUP, method: 'GET', rateLimitResetSeconds: 2, count: 1 });
       const b = stack.browser(portal);
       const limited = await b.api('POST', '/api/v1/recovery', { username: 'google.user@example.com' });
       assertError(limited, 429, 'RATE_LIMITED');
@@ -122,7 +124,7 @@ describe('Okta answers 5xx', () => {
 
 describe('Okta answers slowly', () => {
   test(`beyond OKTA_TIMEOUT_MS=${TIMEOUT_MS} → IDP_UNAVAILABLE within about the timeout`, async () => {
-    await stack.fault({ path: USERS, method: 'GET', latencyMs: 2000, count: 1 });
+    await stack.fault({ path: LOOKUP, method: 'GET', latencyMs: 2000, count: 1 });
     const b = stack.browser();
     const slow = await b.api('POST', '/api/v1/recovery', { username: 'google.user@example.com' });
     assertError(slow, 503, 'IDP_UNAVAILABLE');

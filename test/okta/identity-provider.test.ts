@@ -38,7 +38,7 @@ async function totp(factorId: string): Promise<string> {
 }
 
 describe('findUser', () => {
-  test('an exact login (any case) maps to an IdpUser in one call', async () => {
+  test('an exact login (any case) maps to an IdpUser in one call (email-like: one login-or-email search)', async () => {
     const user = await org.idp.findUser('Jane.Doe@Example.com');
     assert.ok(user);
     assert.equal(user.id, JANE);
@@ -47,7 +47,7 @@ describe('findUser', () => {
     assert.ok(user.passwordChanged !== null && !Number.isNaN(Date.parse(user.passwordChanged)));
     assert.deepEqual(
       org.calls.map((c) => [c.op, c.status]),
-      [['getUser', 200]],
+      [['listUsers', 200]],
     );
     assert.ok(org.calls.every((c) => typeof c.ms === 'number' && c.ms >= 0));
   });
@@ -58,16 +58,24 @@ describe('findUser', () => {
     assert.equal(await org.idp.findUser('ghost@example.com'), null);
   });
 
-  test('an email that is not a login is found by one exact email search', async () => {
+  test('an email that is not a login is found by the same single search (one round trip, issue 11 item 3)', async () => {
     const user = await org.idp.findUser('jane@example.org');
     assert.equal(user?.id, JANE);
     const reqs = await org.requests();
     assert.deepEqual(
       reqs.map((r) => `${r.method} ${r.path} ${r.status}`),
-      ['GET /api/v1/users/jane%40example.org 404', 'GET /api/v1/users 200'],
+      ['GET /api/v1/users 200'],
     );
-    assert.equal(reqs[1]?.query.search, 'profile.email eq "jane@example.org"');
-    assert.equal(reqs[1]?.query.limit, '2');
+    assert.equal(reqs[0]?.query.search, 'profile.login eq "jane@example.org" or profile.email eq "jane@example.org"');
+    assert.equal(reqs[0]?.query.limit, '10');
+  });
+
+  test('a login that is not email-like is one GET /users/{login}', async () => {
+    assert.equal(await org.idp.findUser('nosuchlogin'), null);
+    assert.deepEqual(
+      (await org.requests()).map((r) => `${r.method} ${r.path} ${r.status}`),
+      ['GET /api/v1/users/nosuchlogin 404'],
+    );
   });
 
   test('an email shared by two users is not a match', async () => {

@@ -37,7 +37,9 @@ before(async () => {
       const s: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
       seen.push(s);
       const r = script(s);
-      const text = r.raw ?? (r.body === undefined ? '' : JSON.stringify(r.body));
+      // A user search (how findUser looks up email-like input) answers a list: the scripted user in one.
+      const body = s.url.startsWith('/api/v1/users?') && r.body !== null && typeof r.body === 'object' && !Array.isArray(r.body) && 'profile' in r.body ? [r.body] : r.body;
+      const text = r.raw ?? (body === undefined ? '' : JSON.stringify(body));
       res.writeHead(r.status, { 'content-type': r.raw === undefined ? 'application/json' : 'text/html', ...r.headers });
       res.end(text);
     });
@@ -72,7 +74,7 @@ describe('requests', () => {
   test('no doubled slash from a trailing-slash org URL; SSWS token and portal User-Agent', async () => {
     script = () => ({ status: 200, body: USER });
     assert.equal((await idp().findUser('jane@example.com'))?.id, '00u1');
-    assert.equal(seen[0]?.url, '/api/v1/users/jane%40example.com');
+    assert.equal(seen[0]?.url, '/api/v1/users?search=profile.login+eq+%22jane%40example.com%22+or+profile.email+eq+%22jane%40example.com%22&limit=10');
     assert.equal(seen[0]?.headers.authorization, 'SSWS wire-test-token-1234');
     assert.match(seen[0]?.headers['user-agent'] ?? '', /^portal-wire-test /);
   });
@@ -228,7 +230,7 @@ describe('OAuth 2.0 service app (PrivateKey mode)', () => {
     assert.equal(payload?.iss, '0oaSvc');
     assert.equal(payload?.aud, `${base}/oauth2/v1/token`);
     assert.equal(get?.headers.authorization, 'Bearer at-123');
-    assert.deepEqual(ops, ['oauthToken:200', 'getUser:200']);
+    assert.deepEqual(ops, ['oauthToken:200', 'listUsers:200']);
   });
 });
 

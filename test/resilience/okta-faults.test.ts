@@ -70,7 +70,7 @@ describe('429 with X-Rate-Limit-Reset is honoured', () => {
     const r = rig();
     const id = await userId(r.idp, TOTP_USER);
     await org.control('requests', { method: 'DELETE' });
-    await org.fault({ path: '/api/v1/users/*', method: 'GET', rateLimitResetSeconds: 30, count: 1 });
+    await org.fault({ path: '/api/v1/users', method: 'GET', rateLimitResetSeconds: 30, count: 1 });
 
     const first = await failure(r.idp.findUser(TOTP_USER));
     assert.equal(first.code, 'RATE_LIMITED');
@@ -83,9 +83,9 @@ describe('429 with X-Rate-Limit-Reset is honoured', () => {
       assert.equal(again.code, 'RATE_LIMITED');
       assert.ok(again.retryAfterSeconds! > 0 && again.retryAfterSeconds! <= first.retryAfterSeconds!);
     }
-    assert.equal((await failure(r.idp.passwordChangedSince(id, null))).code, 'RATE_LIMITED', 'same endpoint, same bucket');
+    assert.equal((await failure(r.idp.findUser(SMS_USER))).code, 'RATE_LIMITED', 'same endpoint (the user search), same bucket');
     assert.equal((await org.calls()).length, 1, 'nothing reached Okta before the reset');
-    assert.deepEqual(r.rejects, Array(4).fill('getUser:rate-limited'));
+    assert.deepEqual(r.rejects, Array(4).fill('listUsers:rate-limited'));
 
     // Another endpoint (factors) is a separate bucket.
     assert.ok((await r.idp.listFactors(id)).length > 0);
@@ -158,8 +158,8 @@ describe('circuit breaker', () => {
     }
     assert.equal(r.res.circuit(), 'closed');
 
-    await org.fault({ path: '/api/v1/users/*', method: 'GET', latencyMs: 1000, count: 1 });
-    await org.fault({ path: '/api/v1/users/*', method: 'GET', drop: 'before', count: 1 });
+    await org.fault({ path: '/api/v1/users', method: 'GET', latencyMs: 1000, count: 1 });
+    await org.fault({ path: '/api/v1/users', method: 'GET', drop: 'before', count: 1 });
     assert.equal((await failure(r.idp.findUser(TOTP_USER))).code, 'IDP_UNAVAILABLE');
     assert.equal(r.res.circuit(), 'closed');
     assert.equal((await failure(r.idp.findUser(TOTP_USER))).code, 'IDP_UNAVAILABLE');
@@ -170,7 +170,7 @@ describe('circuit breaker', () => {
 describe('concurrency cap', () => {
   test('never more than maxConcurrency calls in flight; the queue is bounded and the excess is shed at once', async () => {
     const r = rig({ maxConcurrency: 2, maxQueue: 2 });
-    await org.fault({ path: '/api/v1/users/*', method: 'GET', latencyMs: 250 });
+    await org.fault({ path: '/api/v1/users', method: 'GET', latencyMs: 250 });
     let maxInFlight = 0;
     const sampler = setInterval(() => (maxInFlight = Math.max(maxInFlight, r.res.inFlight())), 5);
     const t0 = performance.now();
@@ -182,7 +182,7 @@ describe('concurrency cap', () => {
     assert.equal(ok.length, 4);
     assert.equal(shed.length, 2);
     for (const s of shed) assert.equal((s.reason as PortalError).code, 'IDP_UNAVAILABLE');
-    assert.deepEqual(r.rejects, ['getUser:queue-full', 'getUser:queue-full']);
+    assert.deepEqual(r.rejects, ['listUsers:queue-full', 'listUsers:queue-full']);
     assert.equal(maxInFlight, 2);
     assert.ok(elapsed >= 480, `two waves of 250 ms, took ${Math.round(elapsed)} ms`);
     assert.equal((await org.calls()).length, 4, 'shed calls never reached Okta');
@@ -190,17 +190,17 @@ describe('concurrency cap', () => {
 
   test('a call that gets its slot with too little of its deadline left is not sent', async () => {
     const r = rig({ maxConcurrency: 1, maxQueue: 5 }, 1000);
-    await org.fault({ path: '/api/v1/users/*', method: 'GET', latencyMs: 400, count: 1 });
-    await org.fault({ path: '/api/v1/users/*', method: 'GET', latencyMs: 1400, count: 1 });
+    await org.fault({ path: '/api/v1/users', method: 'GET', latencyMs: 400, count: 1 });
+    await org.fault({ path: '/api/v1/users', method: 'GET', latencyMs: 1400, count: 1 });
     const results = await Promise.allSettled([r.idp.findUser(TOTP_USER), r.idp.findUser(TOTP_USER), r.idp.findUser(TOTP_USER)]);
     assert.equal(results[0]!.status, 'fulfilled', 'answered after 400 ms');
     assert.equal(results[1]!.status, 'rejected', 'sent at ~400 ms, abandoned at its deadline (1000 ms)');
     assert.equal(results[2]!.status, 'rejected', 'its slot came at ~1000 ms: past three quarters of its deadline');
-    assert.deepEqual(r.rejects, ['getUser:queue-timeout']);
+    assert.deepEqual(r.rejects, ['listUsers:queue-timeout']);
     // The emulator does not log a request whose client went away, so the adapter's own count is the proof; the
     // abandoned request is reported when the SDK's per-request timeout cuts it (400 + 1000 ms).
     await new Promise((res) => setTimeout(res, 600));
-    assert.deepEqual(r.sent, [{ op: 'getUser', status: 200 }, { op: 'getUser', status: 'error' }], 'the third call was never sent');
+    assert.deepEqual(r.sent, [{ op: 'listUsers', status: 200 }, { op: 'listUsers', status: 'error' }], 'the third call was never sent');
     assert.equal(r.res.inFlight(), 0);
     assert.equal(r.res.queued(), 0);
   });

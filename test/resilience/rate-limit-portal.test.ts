@@ -16,7 +16,7 @@ after(async () => {
 });
 
 test('a spent Okta rate limit: 429 RATE_LIMITED with Retry-After, and no call to Okta before the reset', async () => {
-  await org.fault({ path: '/api/v1/users/*', method: 'GET', rateLimitResetSeconds: 40, count: 1 });
+  await org.fault({ path: '/api/v1/users', method: 'GET', rateLimitResetSeconds: 40, count: 1 });
   const c = new ApiClient(p.url);
   const first = await c.start(TOTP_USER);
   assert.equal(first.status, 429);
@@ -33,7 +33,8 @@ test('a spent Okta rate limit: 429 RATE_LIMITED with Retry-After, and no call to
   }
   assert.equal((await org.calls()).length, 1, 'nothing was sent before the reset');
   const metrics = await (await fetch(`${p.url}/metrics`)).text();
-  assert.match(metrics, /portal_okta_rejected_total\{operation="getUser",reason="rate-limited"\} 3/);
+  // After the 429 (X-Rate-Limit-Remaining 0) the new flows are refused by the rate-limit reserve, before the gate.
+  assert.match(metrics, /portal_okta_rate_limit_reserve_refusals_total\{bucket="GET \/api\/v1\/users"\} 3/);
   assert.match(metrics, /portal_limits_hit_total\{code="RATE_LIMITED"\} 4/);
   assert.match(metrics, /portal_okta_circuit_state 0/);
   assert.equal((await fetch(`${p.url}/readyz`)).status, 200, 'a rate limit is not an outage');
