@@ -165,8 +165,14 @@ async function viaOkta(user: LoadUser, password: string): Promise<void> {
   // One "step" = the Okta calls the portal makes in that step, back to back.
   await timed('start', async () => {
     const t = performance.now();
-    const u = check('start', await call('GET', `/api/v1/users/${encodeURIComponent(user.login)}`));
-    userId = String(u.id);
+    // The portal's lookup of an email-like login: one search for the login or the email (issue 11, item 3).
+    const q = `"${user.login}"`;
+    const search = `/api/v1/users?search=${encodeURIComponent(`profile.login eq ${q} or profile.email eq ${q}`)}&limit=10`;
+    const found = check('start', await call('GET', search)) as unknown;
+    const u = (Array.isArray(found) ? found : []).find((x: { profile?: { login?: string } }) => x.profile?.login === user.login) as
+      | { id?: unknown }
+      | undefined;
+    userId = String(u?.id);
     const list = await call('GET', `/api/v1/users/${userId}/factors`);
     if (list.status !== 200) check('start', list);
     const factors = (list.body ?? []) as unknown as { id: string; factorType: string }[];
