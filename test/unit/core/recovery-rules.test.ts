@@ -115,7 +115,8 @@ describe('codes', () => {
   });
 
   test('parallel guesses never exceed the cap', async () => {
-    const t = createTestRecovery({ policy: { maxWrongCodesPerFlow: 5 } });
+    // The flow's own cap, with the user's IdP code budget out of the way (it has its own tests).
+    const t = createTestRecovery({ policy: { maxWrongCodesPerFlow: 5, factorLockout: { threshold: 100, windowSeconds: 86_400 } } });
     addFullUser(t.idp);
     const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
     await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
@@ -138,13 +139,13 @@ describe('codes', () => {
     await t.service.verify({ handle, code: '12 34 56', ctx: ctx() });
   });
 
-  test('FACTOR_LOCKED and IDP_UNAVAILABLE from the IdP pass through', async () => {
+  test('FACTOR_LOCKED answers as a decoy would (a wrong code); IDP_UNAVAILABLE passes through', async () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
     const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
     await t.service.challenge({ handle, method: 'okta-verify-code', ctx: ctx() });
     t.idp.failNext('verifyPasscode', new PortalError('FACTOR_LOCKED'));
-    await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx() }), { code: 'FACTOR_LOCKED' });
+    await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx() }), { code: 'INVALID_CODE' });
     t.idp.failNext('verifyPasscode', new PortalError('IDP_UNAVAILABLE'));
     await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx() }), { code: 'IDP_UNAVAILABLE' });
     assert.equal(t.audit.last()?.outcome, 'error');
