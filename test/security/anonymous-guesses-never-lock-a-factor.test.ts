@@ -2,7 +2,7 @@
  * Property (issue 11, item 2): anonymous visitors cannot lock a user's factor at Okta.
  * Okta locks a factor after 5 wrong codes in a row (E0000069) until an administrator unlocks it, for every Okta app.
  * The portal keeps one budget per Okta user of codes that reach Okta, one short of that threshold, shared by every
- * flow, portal instance (one store) and spelling of the login (login, other case, Okta's login shortname), parallel
+ * flow, portal instance (one store) and spelling of the login (login, other case, email), parallel
  * guesses included. Once spent, guesses are refused without calling Okta, answered exactly as for an unknown login;
  * a factor already locked at Okta answers the same way. A signed-in step-up shares the same budget.
  * End to end against the emulator (its factor lockout is Okta's: 5), plus the core for the step-up.
@@ -20,16 +20,17 @@ import type { RunningPortal } from '../helpers/portal.js';
 import { FakeClock, FakeIdp, FakeNotifier, MemoryAudit, SeededRandom, followHandles, testPolicy } from '../helpers/fakes.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { ROOMY_LIMITS, Stack, errorCode, type Answer, type Browser } from '../e2e/support.js';
+import { DANA_EMAIL, DANA_LOGIN, SECURITY_SEED } from './seed.js';
 
-const VICTIM = 'google.user@example.com';
-const SPELLINGS = [VICTIM, 'Google.User@Example.COM', 'google.user']; // login, other case, Okta's login shortname
+const VICTIM = DANA_LOGIN;
+const SPELLINGS = [VICTIM, 'Dana@Corp.Example.COM', DANA_EMAIL]; // login, other case, email
 const dir = mkdtempSync(join(tmpdir(), 'portal-lockout-'));
 const env = { ...ROOMY_LIMITS, STORE: 'sqlite', DATA_DIR: dir, RESEND_COOLDOWN_SECONDS: '0' };
 let stack: Stack;
 let second: RunningPortal;
 
 before(async () => {
-  stack = await Stack.start(env);
+  stack = await Stack.start(env, SECURITY_SEED);
   second = await stack.portalWith(env); // a second instance on the same store
 });
 after(async () => {

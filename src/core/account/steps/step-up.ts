@@ -15,7 +15,7 @@
  * - Success → `verified` for stepUpTtlSeconds; sensitive actions check it with requireStepUp.
  */
 import { codesSpent, verifyWithinBudget, type CodeCheck } from '../../code-guard.js';
-import { PortalError } from '../../errors.js';
+import { PortalError, isPortalError } from '../../errors.js';
 import type { IdpFactorDetail, PushResult } from '../../ports.js';
 import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, PUSH_MAX_LIFETIME_MS } from '../../recovery/steps/challenge.js';
 import type { AccountContext, StepUpStartResult, StepUpStatusResult } from '../api.js';
@@ -66,7 +66,17 @@ export async function stepUpStart(
   let result: StepUpStartResult;
   if (method === 'sms' || method === 'call') {
     const phone = factor.phoneNumber ?? `factor:${factor.id}`;
-    await guardedSend(env, method, phone, () => env.idp.sendChallenge(a.userId, factor.id, a.ctx));
+    try {
+      await guardedSend(env, { method, requester: phone, phone, send: () => env.idp.sendChallenge(a.userId, factor.id, a.ctx) });
+    } catch (e) {
+      // The answer was lost after the IdP may have sent the code: the step-up takes the code that arrived (item 12).
+      if (isPortalError(e) && e.code === 'IDP_UNAVAILABLE') {
+        s.state = stepUpNext(rec.stepUp.state, event);
+        rec.stepUp = s;
+        await env.records.save(rec);
+      }
+      throw e;
+    }
     result = { kind: 'code-sent', resendAfterSeconds: env.policy.resendCooldownSeconds };
   } else if (method === 'push') {
     await env.limiter.checkBlock('push-block', pushSubject(a.userId));
