@@ -221,11 +221,15 @@ function accountHttp(
   deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink },
 ): AccountHttpOptions {
   const r = config.recovery;
+  // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
+  const recoveryPolicy = toRecoveryPolicy(config);
   const policy = defaultAccountPolicy({
     methods: [...r.methods],
     totpIssuer: config.branding.orgName,
     resendCooldownSeconds: r.resendCooldownSeconds,
     pushPollIntervalSeconds: r.pushPollIntervalSeconds,
+    limits: recoveryPolicy.limits,
+    ...(recoveryPolicy.factorLockout ? { factorLockout: recoveryPolicy.factorLockout } : {}),
   });
   return {
     oidc: createOidcClient({

@@ -77,6 +77,8 @@ export interface Config {
     resendCooldownSeconds: number;
     pushPollIntervalSeconds: number;
     maxWrongCodesPerFlow: number;
+    /** The org's factor lockout: Okta locks a factor after `threshold` wrong codes; the portal stops one short. */
+    factorLockout: { threshold: number; windowSeconds: number };
     revokeSessionsDefault: boolean;
     limits: {
       perLogin: Window;
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       resendCooldownSeconds: s.RESEND_COOLDOWN_SECONDS,
       pushPollIntervalSeconds: s.PUSH_POLL_INTERVAL_SECONDS,
       maxWrongCodesPerFlow: s.MAX_WRONG_CODES_PER_FLOW,
+      factorLockout: { threshold: s.OKTA_FACTOR_LOCKOUT_THRESHOLD, windowSeconds: s.OKTA_FACTOR_LOCKOUT_WINDOW_SECONDS },
       revokeSessionsDefault: s.REVOKE_SESSIONS_DEFAULT,
       limits: {
         perLogin: s.LIMIT_PER_LOGIN,

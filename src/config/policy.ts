@@ -17,6 +17,7 @@ export function toRecoveryPolicy(config: Config): RecoveryPolicy {
     resendCooldownSeconds: r.resendCooldownSeconds,
     pushPollIntervalSeconds: r.pushPollIntervalSeconds,
     maxWrongCodesPerFlow: r.maxWrongCodesPerFlow,
+    factorLockout: { threshold: r.factorLockout.threshold, windowSeconds: r.factorLockout.windowSeconds },
     limits: {
       perLogin: copy(r.limits.perLogin),
       perIp: copy(r.limits.perIp),

@@ -5,7 +5,7 @@
  */
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
-  INVALID_CODE: { status: 400, message: 'That code is not valid. Check it and try again.' },
+  INVALID_CODE: { status: 400, message: 'That code is not valid. Check it and try again, or choose another method.' },
   INVALID_OTT: { status: 400, message: 'This password-change link is not valid or has already been used.' },
   PASSWORD_MISMATCH: { status: 400, message: 'The two passwords do not match.' },
   PASSWORD_POLICY: { status: 400, message: 'The password does not meet the password policy.' },

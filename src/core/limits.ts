@@ -3,6 +3,9 @@
  * Rules: every attempt counts (also the refused ones, so hammering does not reset anything); the attempt that
  * goes over `max` and every later one in the window get RATE_LIMITED with retryAfterSeconds (≥ 1) until the
  * window ends. Keys: `rl:<bucket>:<subject>`; subjects that are personal data (phone numbers) are hashed.
+ * Refundable counters (a flow's code attempts, a user's wrong codes at the IdP): an attempt is taken before the IdP is
+ * asked (so parallel attempts cannot pass a cap) and given back when the IdP did not judge it; refunds are a second
+ * counter `<key>:refund:<resetAt>`, bound to the counter's window so they never outlive it.
  */
 import { sha256 } from './crypto.js';
 import { PortalError } from './errors.js';
@@ -22,6 +25,8 @@ export interface LimitHit {
 export interface CounterAfter {
   key: string;
   windowMs: number;
+  /** Stop counting the counters after this one when its count goes over max. */
+  max?: number;
 }
 
 export class Limiter {
@@ -38,11 +43,12 @@ export class Limiter {
   /**
    * Counts one attempt against each limit in order, in one store round trip, exactly as `hit` one after the other
    * would: the first limit whose budget is spent throws RATE_LIMITED and the limits after it are not counted.
-   * `after` is counted last, only when no limit refused; its value is returned (null without `after`).
+   * `after` is counted last, in order, only when no limit refused; their values are returned (fewer when one went
+   * over its own `max`).
    */
-  async hitEach(limits: readonly LimitHit[], after?: CounterAfter): Promise<CounterValue | null> {
+  async hitEach(limits: readonly LimitHit[], after: readonly CounterAfter[] = []): Promise<CounterValue[]> {
     const hits: CounterHit[] = limits.map((l) => ({ key: limitKey(l.bucket, l.subject), windowMs: l.w.windowSeconds * 1000, max: l.w.max }));
-    if (after) hits.push({ key: after.key, windowMs: after.windowMs });
+    for (const a of after) hits.push(a.max === undefined ? { key: a.key, windowMs: a.windowMs } : a);
     const counted = await this.store.incrementEach(hits);
     for (const [i, l] of limits.entries()) {
       const r = counted[i];
@@ -54,7 +60,19 @@ export class Limiter {
         });
       }
     }
-    return after ? (counted[limits.length] ?? null) : null;
+    return counted.slice(limits.length);
+  }
+
+  /** The counter's count net of its refunds (reads the refunds only when `atLeast` is reached: the usual case costs nothing). */
+  async netCount(key: string, value: CounterValue, atLeast: number): Promise<number> {
+    if (value.count < atLeast) return value.count;
+    const refunds = await this.store.get<number>(refundKey(key, value));
+    return value.count - (typeof refunds === 'number' ? refunds : 0);
+  }
+
+  /** Gives back one attempt taken from a refundable counter (its window ends with the counter's). */
+  async refund(key: string, value: CounterValue): Promise<void> {
+    await this.store.increment(refundKey(key, value), Math.max(1, value.resetAt - this.clock.now()));
   }
 
   /** Sets a block flag for `seconds` (e.g. pushes after a rejected push). */
@@ -73,6 +91,10 @@ export class Limiter {
       });
     }
   }
+}
+
+export function refundKey(key: string, value: CounterValue): string {
+  return `${key}:refund:${value.resetAt}`;
 }
 
 export function limitKey(bucket: LimitBucket, subject: string): string {

@@ -425,6 +425,7 @@ describe('toRecoveryPolicy', () => {
       resendCooldownSeconds: 30,
       pushPollIntervalSeconds: 3,
       maxWrongCodesPerFlow: 5,
+      factorLockout: { threshold: 5, windowSeconds: 86_400 },
       limits: {
         perLogin: { max: 10, windowSeconds: 900 },
         perIp: { max: 30, windowSeconds: 900 },

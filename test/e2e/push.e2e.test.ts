@@ -8,7 +8,7 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NEW_PASSWORD, ROOMY_LIMITS, Stack, assertError, retryAfter, setPasswordBody, waitForStatus } from './support.js';
+import { NEW_PASSWORD, ROOMY_LIMITS, Stack, assertError, setPasswordBody, waitForStatus } from './support.js';
 
 const LOGIN = 'multi.user@example.com'; // push + sms + Google Authenticator
 const ENV = { ...ROOMY_LIMITS, PUSH_POLL_INTERVAL_SECONDS: '1' };
@@ -59,13 +59,17 @@ describe('push outcomes', () => {
     assert.equal('ott' in st, false);
     assertError(await b.api('POST', '/api/v1/recovery/password', setPasswordBody('Q'.repeat(43))), 409, 'WRONG_STEP');
 
-    // PUSH-5: no new push to this user during the cooling period, from this flow or a fresh one.
+    // PUSH-5: no new push to this user during the cooling period, from this flow or a fresh one. The block is
+    // silent (a decoy never gets one, issue 11 item 4): the answer is a waiting push, but none reaches Okta.
+    const pushes = async () =>
+      (await stack.oktaCalls()).filter((c) => c.method === 'POST' && /\/factors\/[^/]+\/verify$/.test(c.path)).length;
+    const before = await pushes();
     const again = await b.api('POST', '/api/v1/recovery/challenge', { method: 'push' });
-    assertError(again, 429, 'RATE_LIMITED');
-    assert.ok(retryAfter(again) > 60);
+    assert.equal(again.status, 200, again.text);
     const other = stack.browser(portal);
     await other.api('POST', '/api/v1/recovery', { username: LOGIN });
-    assertError(await other.api('POST', '/api/v1/recovery/challenge', { method: 'push' }), 429, 'RATE_LIMITED');
+    assert.equal((await other.api('POST', '/api/v1/recovery/challenge', { method: 'push' })).status, 200);
+    assert.equal(await pushes(), before, 'no push reached Okta during the cooling period');
 
     await finishWithSms(b);
   });

@@ -8,7 +8,7 @@
  * Test-only code; only 127.0.0.1 is contacted. Nothing here logs a code, password or token.
  */
 import assert from 'node:assert/strict';
-import { startEmulator, type RunningEmulator } from '../../emulator/src/server.js';
+import { startEmulator, type RunningEmulator, type SeedOrg } from '../../emulator/src/server.js';
 import { startPortal, type RunningPortal } from '../helpers/portal.js';
 import { E2E_SEED, NEW_PASSWORD } from './seed.js';
 
@@ -55,8 +55,8 @@ export class Stack {
     readonly portal: RunningPortal,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<Stack> {
-    const emu = await startEmulator({ port: 0, seed: E2E_SEED });
+  static async start(env: Record<string, string> = {}, seed: SeedOrg = E2E_SEED): Promise<Stack> {
+    const emu = await startEmulator({ port: 0, seed });
     try {
       return new Stack(emu, await startPortal(emu, env));
     } catch (e) {

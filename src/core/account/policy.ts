@@ -2,6 +2,7 @@
  * Account policy: the limits, lifetimes and switches of the signed-in "My security methods" pages.
  * Values come from the configuration; `defaultAccountPolicy` holds the documented defaults.
  */
+import type { FactorLockoutPolicy } from '../code-guard.js';
 import type { RecoveryMethod } from '../ports.js';
 import type { RecoveryPolicy } from '../recovery/policy.js';
 
@@ -24,8 +25,14 @@ export interface AccountPolicy {
   lockSeconds: number;
   /** No push for the user this long after a push the user rejected (PUSH-5); shared with recovery. */
   pushRejectedCooldownSeconds: number;
-  /** The same budgets as recovery (keyed by user id and `acct:` IP, so recovery traffic cannot spend them). */
+  /**
+   * The operator's budgets, the same as recovery's (LIMIT_*): sends per destination, sends in total and pushes per
+   * user share recovery's counters; attempts per user and per IP are keyed `acct:` so recovery traffic cannot
+   * spend them.
+   */
   limits: RecoveryPolicy['limits'];
+  /** The org's factor lockout, shared with recovery (../code-guard.ts); Okta's default when not set. */
+  factorLockout?: FactorLockoutPolicy;
 }
 
 export function defaultAccountPolicy(overrides: Partial<AccountPolicy> = {}): AccountPolicy {

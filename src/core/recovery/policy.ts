@@ -2,6 +2,7 @@
  * Recovery policy: every limit, lifetime and switch the recovery flow obeys. Values come from the
  * validated configuration (src/config); defaults live there, not here.
  */
+import type { FactorLockoutPolicy } from '../code-guard.js';
 import type { RecoveryMethod } from '../ports.js';
 
 export interface Window {
@@ -29,6 +30,11 @@ export interface RecoveryPolicy {
   pushRejectedCooldownSeconds?: number;
   /** Wrong codes per flow before the flow is closed. */
   maxWrongCodesPerFlow: number;
+  /**
+   * The org's factor lockout: at most threshold − 1 codes per user reach the IdP per window, across every flow and
+   * step-up (../code-guard.ts). Optional for backward compatibility; Okta's default (5) when not set.
+   */
+  factorLockout?: FactorLockoutPolicy;
   limits: {
     /** start / challenge / verify attempts per login. */
     perLogin: Window;

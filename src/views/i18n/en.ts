@@ -276,7 +276,7 @@ export const en = {
   },
   errors: {
     BAD_REQUEST: 'The request is not valid.',
-    INVALID_CODE: 'That code is not valid. Check it and try again.',
+    INVALID_CODE: 'That code is not valid. Check it and try again, or choose another method.',
     INVALID_OTT: 'This password-change form is no longer valid. Try again.',
     PASSWORD_MISMATCH: 'The two passwords do not match.',
     PASSWORD_POLICY: 'The password does not meet the password policy.',

@@ -267,7 +267,7 @@ export const fr: Messages = {
   },
   errors: {
     BAD_REQUEST: 'La demande n’est pas valide.',
-    INVALID_CODE: 'Ce code n’est pas valide. Vérifiez-le et réessayez.',
+    INVALID_CODE: 'Ce code n’est pas valide. Vérifiez-le et réessayez, ou choisissez une autre méthode.',
     INVALID_OTT: 'Ce formulaire de changement de mot de passe n’est plus valide. Réessayez.',
     PASSWORD_MISMATCH: 'Les deux mots de passe ne correspondent pas.',
     PASSWORD_POLICY: 'Le mot de passe ne respecte pas la politique de mots de passe.',

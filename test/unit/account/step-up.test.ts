@@ -154,8 +154,11 @@ describe('satisfying step-up', () => {
 });
 
 describe('wrong-code cap', () => {
+  // These test the session's own cap, with the user's IdP code budget out of the way (it has its own tests).
+  const roomy = { factorLockout: { threshold: 100, windowSeconds: 86_400 } };
+
   test('the attempt reaching maxWrongCodes locks step-up; nothing more reaches the IdP until the lock ends', async () => {
-    const { t, a } = setup();
+    const { t, a } = setup(roomy);
     await t.service.stepUpStart(a, 'ostAlice');
     for (let i = 1; i <= 4; i++) await rejects(t.service.stepUpVerify(a, '000000'), 'INVALID_CODE');
     await rejects(t.service.stepUpVerify(a, '000000'), 'TOO_MANY_ATTEMPTS');
@@ -172,7 +175,7 @@ describe('wrong-code cap', () => {
   });
 
   test('parallel guesses cannot pass the cap', async () => {
-    const { t, a } = setup();
+    const { t, a } = setup(roomy);
     await t.service.stepUpStart(a, 'ostAlice');
     const results = await Promise.allSettled(Array.from({ length: 12 }, () => t.service.stepUpVerify(a, '000000')));
     assert.ok(results.every((r) => r.status === 'rejected'));
@@ -180,7 +183,7 @@ describe('wrong-code cap', () => {
   });
 
   test('a success clears the count: a later step-up in the session has the full budget again', async () => {
-    const { t, a } = setup();
+    const { t, a } = setup(roomy);
     await t.service.stepUpStart(a, 'ostAlice');
     for (let i = 0; i < 4; i++) await rejects(t.service.stepUpVerify(a, '000000'), 'INVALID_CODE');
     await t.service.stepUpVerify(a, '123456');

@@ -17,17 +17,18 @@ describe('push', () => {
     assert.equal(t.audit.last()?.outcome, 'denied');
     assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'rejected' });
     assert.equal(t.idp.count('pollPush'), 1);
-    await assert.rejects(t.service.challenge({ handle, method: 'push', ctx: ctx() }), (e: PortalError) => {
-      assert.equal(e.code, 'RATE_LIMITED');
-      assert.equal(e.retryAfterSeconds, 600);
-      return true;
-    });
+    // The block is silent (issue 11, item 4: a decoy never gets it): the push looks sent, but none reaches the IdP.
+    const pushes = t.idp.count('startPush');
+    const again = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    assert.equal(again.kind, 'push-waiting');
     const other = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
-    await assert.rejects(t.service.challenge({ handle: other.handle, method: 'push', ctx: ctx() }), { code: 'RATE_LIMITED' });
+    await t.service.challenge({ handle: other.handle, method: 'push', ctx: ctx() });
+    assert.equal(t.idp.count('startPush'), pushes, 'no push during the cooling period');
     await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
     await t.service.verify({ handle, code: '123456', ctx: ctx() });
     t.clock.advance(600_000);
     await t.service.challenge({ handle: other.handle, method: 'push', ctx: ctx() });
+    assert.equal(t.idp.count('startPush'), pushes + 1, 'pushes again after the cooling period');
   });
 
   test('IdP timeout → "expired"; the user may push again', async () => {

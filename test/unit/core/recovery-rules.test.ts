@@ -115,7 +115,8 @@ describe('codes', () => {
   });
 
   test('parallel guesses never exceed the cap', async () => {
-    const t = createTestRecovery({ policy: { maxWrongCodesPerFlow: 5 } });
+    // The flow's own cap, with the user's IdP code budget out of the way (it has its own tests).
+    const t = createTestRecovery({ policy: { maxWrongCodesPerFlow: 5, factorLockout: { threshold: 100, windowSeconds: 86_400 } } });
     addFullUser(t.idp);
     const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
     await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
@@ -138,13 +139,13 @@ describe('codes', () => {
     await t.service.verify({ handle, code: '12 34 56', ctx: ctx() });
   });
 
-  test('FACTOR_LOCKED and IDP_UNAVAILABLE from the IdP pass through', async () => {
+  test('FACTOR_LOCKED answers as a decoy would (a wrong code); IDP_UNAVAILABLE passes through', async () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
     const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
     await t.service.challenge({ handle, method: 'okta-verify-code', ctx: ctx() });
     t.idp.failNext('verifyPasscode', new PortalError('FACTOR_LOCKED'));
-    await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx() }), { code: 'FACTOR_LOCKED' });
+    await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx() }), { code: 'INVALID_CODE' });
     t.idp.failNext('verifyPasscode', new PortalError('IDP_UNAVAILABLE'));
     await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx() }), { code: 'IDP_UNAVAILABLE' });
     assert.equal(t.audit.last()?.outcome, 'error');
@@ -163,7 +164,7 @@ describe('codes', () => {
       return true;
     });
     assert.deepEqual(await t.service.status({ handle: a.handle, ctx: ctx() }), { state: 'code-sent', method: 'sms', resendAfterSeconds: 20 });
-    // A second flow for the same user hits the same window (Okta's is per phone number).
+    // A second flow for the same login hits the same window.
     const b = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
     await assert.rejects(t.service.challenge({ handle: b.handle, method: 'sms', ctx: ctx() }), { code: 'RESEND_TOO_SOON' });
     // Voice has its own window.
@@ -171,15 +172,16 @@ describe('codes', () => {
     t.clock.advance(20_000);
     await t.service.challenge({ handle: a.handle, method: 'sms', ctx: ctx() });
     assert.equal(t.idp.count('sendChallenge'), 3);
-    // The IdP's own refusal.
+    // The IdP's own refusal is answered as a send (a decoy never gets one), with the usual cooldown after it.
     t.clock.advance(30_000);
     t.idp.failNext('sendChallenge', new PortalError('RESEND_TOO_SOON', { retryAfterSeconds: 17 }));
+    const hidden = await t.service.challenge({ handle: a.handle, method: 'sms', ctx: ctx() });
+    assert.equal(hidden.kind, 'code-sent');
     await assert.rejects(t.service.challenge({ handle: a.handle, method: 'sms', ctx: ctx() }), (e: PortalError) => {
       assert.equal(e.code, 'RESEND_TOO_SOON');
-      assert.equal(e.retryAfterSeconds, 17);
+      assert.equal(e.retryAfterSeconds, 30);
       return true;
     });
-    await assert.rejects(t.service.challenge({ handle: a.handle, method: 'sms', ctx: ctx() }), { code: 'RESEND_TOO_SOON' });
     assert.equal(t.idp.count('sendChallenge'), 4);
   });
 

@@ -74,11 +74,17 @@ export async function enrolStart(
     const m = method as 'sms' | 'call';
     let factorId = '';
     let normalised = phone;
-    e.resendAvailableAt = await guardedSend(env, m, phone, async () => {
-      const p = await env.idp.enrollFactor(a.userId, m, { phoneNumber: phone });
-      factorId = p.factorId;
-      if (p.method === 'sms' || p.method === 'call') normalised = p.phoneNumber;
+    const sent = await guardedSend(env, {
+      method: m,
+      requester: phone,
+      phone,
+      send: async () => {
+        const p = await env.idp.enrollFactor(a.userId, m, { phoneNumber: phone });
+        factorId = p.factorId;
+        if (p.method === 'sms' || p.method === 'call') normalised = p.phoneNumber;
+      },
     });
+    e.resendAvailableAt = sent.next;
     e.factorId = factorId;
     e.phoneNumber = normalised;
     result = { kind: 'code-sent', method: m, resendAfterSeconds: env.policy.resendCooldownSeconds, hint: maskPhone(normalised) };
@@ -163,7 +169,9 @@ export async function enrolResend(
   await countAttempt(env, a);
   const factorId = e.factorId;
   const phone = e.phoneNumber;
-  e.resendAvailableAt = await guardedSend(env, m, phone, () => env.idp.resendEnrollment(a.userId, factorId, m, phone));
+  e.resendAvailableAt = (
+    await guardedSend(env, { method: m, requester: phone, phone, send: () => env.idp.resendEnrollment(a.userId, factorId, m, phone) })
+  ).next;
   e.state = enrolNext(e.state, 'resent');
   note.detail = appendDetail(note.detail, 'activation code resent');
   await env.records.save(rec);

@@ -7,10 +7,14 @@
  *   send budgets (send.ts); pushes obey recovery's per-user push budget and the block after a rejected push.
  * - Codes: an attempt is taken from the session's atomic counter `account-codes:<sessionId>` (window lockSeconds)
  *   BEFORE the IdP is asked, so parallel guesses cannot pass maxWrongCodes; the attempt that reaches the cap locks
- *   step-up for this session until the window ends (TOO_MANY_ATTEMPTS). A success clears the counter.
+ *   step-up for this session until the window ends (TOO_MANY_ATTEMPTS). A success clears the counter. Only codes the
+ *   IdP judged count (an IdP failure gives the attempt back).
+ * - Every code also spends the user's IdP code budget, shared with recovery (../../code-guard.ts): once spent, or
+ *   when the IdP reports the factor locked, FACTOR_LOCKED ("choose another method") without asking the IdP.
  * - Push: polled at most once per pushPollIntervalSeconds; the push lives at most 5 minutes (PUSH-4).
  * - Success → `verified` for stepUpTtlSeconds; sensitive actions check it with requireStepUp.
  */
+import { codesSpent, verifyWithinBudget, type CodeCheck } from '../../code-guard.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import type { IdpFactorDetail, PushResult } from '../../ports.js';
 import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, PUSH_MAX_LIFETIME_MS } from '../../recovery/steps/challenge.js';
@@ -62,7 +66,17 @@ export async function stepUpStart(
   let result: StepUpStartResult;
   if (method === 'sms' || method === 'call') {
     const phone = factor.phoneNumber ?? `factor:${factor.id}`;
-    await guardedSend(env, method, phone, () => env.idp.sendChallenge(a.userId, factor.id, a.ctx));
+    try {
+      await guardedSend(env, { method, requester: phone, phone, send: () => env.idp.sendChallenge(a.userId, factor.id, a.ctx) });
+    } catch (e) {
+      // The answer was lost after the IdP may have sent the code: the step-up takes the code that arrived (item 12).
+      if (isPortalError(e) && e.code === 'IDP_UNAVAILABLE') {
+        s.state = stepUpNext(rec.stepUp.state, event);
+        rec.stepUp = s;
+        await env.records.save(rec);
+      }
+      throw e;
+    }
     result = { kind: 'code-sent', resendAfterSeconds: env.policy.resendCooldownSeconds };
   } else if (method === 'push') {
     await env.limiter.checkBlock('push-block', pushSubject(a.userId));
@@ -97,7 +111,10 @@ export async function stepUpVerify(
   await countAttempt(env, a);
 
   const max = env.policy.maxWrongCodes;
-  const { count, resetAt } = await env.store.increment(codesKey(a.sessionId), env.policy.lockSeconds * 1000);
+  const key = codesKey(a.sessionId);
+  const taken = await env.store.increment(key, env.policy.lockSeconds * 1000);
+  const { resetAt } = taken;
+  const count = await env.limiter.netCount(key, taken, max);
   if (count > max) {
     s.state = 'locked';
     s.wrongCodes = max;
@@ -105,20 +122,27 @@ export async function stepUpVerify(
     await env.records.save(rec);
     throw new PortalError('TOO_MANY_ATTEMPTS', { detail: 'attempt cap reached' });
   }
-  if (s.factorId === null) throw new PortalError('WRONG_STEP', { detail: 'no factor chosen' });
+  const factorId = s.factorId;
+  if (factorId === null) throw new PortalError('WRONG_STEP', { detail: 'no factor chosen' });
+  let outcome: CodeCheck;
   try {
-    await env.idp.verifyPasscode(a.userId, s.factorId, code, a.ctx);
+    outcome = await verifyWithinBudget(env, a.userId, undefined, () => env.idp.verifyPasscode(a.userId, factorId, code, a.ctx));
   } catch (e) {
-    if (isPortalError(e) && e.code === 'INVALID_CODE') {
-      s.wrongCodes = count;
-      const capReached = count >= max;
-      s.state = stepUpNext(s.state, 'code-rejected', { wrongCodeCapReached: capReached });
-      if (capReached) s.lockedUntil = resetAt;
-      await env.records.save(rec);
-      if (capReached) throw new PortalError('TOO_MANY_ATTEMPTS', { detail: `wrong code ${count}/${max}; step-up locked` });
-      throw new PortalError('INVALID_CODE', { detail: `wrong code ${count}/${max}` });
-    }
+    await env.limiter.refund(key, taken); // the IdP did not judge the code: it does not count
     throw e;
+  }
+  if (outcome === 'refused' || outcome === 'locked') {
+    if (outcome === 'refused') await env.limiter.refund(key, taken);
+    throw codesSpent(outcome === 'refused' ? 'IdP code budget spent: not sent to the IdP' : 'factor locked at the IdP');
+  }
+  if (outcome === 'rejected') {
+    s.wrongCodes = count;
+    const capReached = count >= max;
+    s.state = stepUpNext(s.state, 'code-rejected', { wrongCodeCapReached: capReached });
+    if (capReached) s.lockedUntil = resetAt;
+    await env.records.save(rec);
+    if (capReached) throw new PortalError('TOO_MANY_ATTEMPTS', { detail: `wrong code ${count}/${max}; step-up locked` });
+    throw new PortalError('INVALID_CODE', { detail: `wrong code ${count}/${max}` });
   }
   await env.store.delete(codesKey(a.sessionId));
   s.state = stepUpNext(s.state, 'code-accepted');

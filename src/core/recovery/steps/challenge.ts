@@ -6,21 +6,26 @@
  *   METHOD_NOT_AVAILABLE. Allowed from `started` and every challenged state (machine.ts); choosing resets the
  *   per-method state, the wrong-code count stays.
  * - Counts against the per-IP and per-login budgets.
- * - SMS/voice: one send per destination and method per resendCooldownSeconds, tracked in the store (shared by all
- *   flows, like Okta's own window) → RESEND_TOO_SOON with retryAfterSeconds; the IdP's own 429 for a resend maps
- *   to the same. Then the per-destination and global send budgets (toll fraud, OOB-8, ATK-3) → RATE_LIMITED.
- * - Push: a block after a rejected push (PUSH-5), then the per-user push budget (PUSH-1); number matching.
- * - Decoys (no user) and users without the method get exactly the real answer, the same limits (keyed by login
- *   instead of phone number / user id) and a pad of the usual IdP latency, without any IdP call (RST-3).
- *   A decoy push gets a random number from the Random port and the usual push lifetime; it ends as 'expired'.
+ * - What the caller sees never depends on who is behind the login (issue 11, item 4): the visible budgets and the
+ *   resend cooldown are keyed by login for real users and decoys alike; the budgets of the real phone number and
+ *   user are counted too, silently (../../send-guard.ts): once spent, nothing is sent and the answer is the same.
+ * - SMS/voice: one send per login and method per resendCooldownSeconds (shared by all flows of the login) →
+ *   RESEND_TOO_SOON with retryAfterSeconds; the IdP's own resend refusal is answered as a send. Then the
+ *   per-destination and global send budgets (toll fraud, OOB-8, ATK-3) → RATE_LIMITED. A lost answer to a send
+ *   (IDP_UNAVAILABLE: the IdP may have sent) still moves the flow to code-sent, so the code that arrived is taken.
+ * - Push: the per-login push budget (visible), then silently the block after a rejected push (PUSH-5) and the
+ *   per-user push budget (PUSH-1); number matching.
+ * - Decoys (no user) and users without the method get exactly the real answer, the same limits and a pad of the
+ *   usual IdP latency, without any IdP call (RST-3). A decoy push gets a random number from the Random port and the
+ *   usual push lifetime; it ends as 'expired'.
  * - Authenticator-app methods: no IdP call for anyone.
  */
 import { rotateHandle } from '../../flow-handle.js';
-import { PortalError } from '../../errors.js';
+import { PortalError, isPortalError } from '../../errors.js';
 import { guardedSend } from '../../send-guard.js';
 import { RECOVERY_METHODS, type RecoveryMethod, type RequestContext } from '../../ports.js';
 import type { ChallengeKind, ChallengeResult } from '../api.js';
-import { countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+import { appendDetail, countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next, type FlowEvent } from '../machine.js';
 
@@ -61,11 +66,20 @@ export async function challenge(
 
   let result: ChallengeKind;
   if (method === 'sms' || method === 'call') {
-    const destination = factor?.phoneNumber ?? `login:${flow.loginKey}`;
-    await sendCode(env, flow, method, destination, input.ctx);
+    try {
+      await sendCode(env, flow, method, factor?.phoneNumber ?? null, input.ctx, note);
+    } catch (e) {
+      // The answer was lost after the IdP may have sent the code (timeout, dropped connection): the flow takes the
+      // code that arrived; asking again is a resend (issue 11, item 12). The error still tells the user.
+      if (isPortalError(e) && e.code === 'IDP_UNAVAILABLE') {
+        flow.state = next(flow.state, event);
+        await env.flows.save(flow);
+      }
+      throw e;
+    }
     result = { kind: 'code-sent', method, resendAfterSeconds: env.policy.resendCooldownSeconds };
   } else if (method === 'push') {
-    result = await sendPush(env, flow, input.ctx);
+    result = await sendPush(env, flow, input.ctx, note);
   } else {
     result = { kind: 'code-ready', method };
   }
@@ -89,27 +103,51 @@ async function sendCode(
   env: StepEnv,
   flow: FlowRecord,
   method: 'sms' | 'call',
-  destination: string,
+  phone: string | null,
   ctx: RequestContext,
+  note: AuditNote,
 ): Promise<void> {
   const { userId, factorId } = flow;
-  flow.resendAvailableAt[method] = await guardedSend(env, method, destination, () =>
-    userId !== null && factorId !== null
-      ? env.timing.measure('idp.sendChallenge', () => env.idp.sendChallenge(userId, factorId, ctx))
-      : env.timing.pad('idp.sendChallenge'),
-  );
+  const out = await guardedSend(env, {
+    method,
+    requester: `login:${flow.loginKey}`,
+    phone: userId !== null && factorId !== null ? phone : null,
+    send: () => env.timing.measure('idp.sendChallenge', () => env.idp.sendChallenge(userId ?? '', factorId ?? '', ctx)),
+    skip: () => env.timing.pad('idp.sendChallenge'),
+    hideIdpRefusal: true,
+  });
+  flow.resendAvailableAt[method] = out.next;
+  if (phone !== null && !out.sent) note.detail = appendDetail(note.detail, 'not sent (IdP resend window or the number\'s budget)');
 }
 
-async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext): Promise<ChallengeKind> {
+/**
+ * Whether the user's own push budget and the block after a rejected push allow a real push. Counted silently: a
+ * refusal makes this push a decoy's (no IdP call, ends as expired), so the answers stay the login's own.
+ */
+async function userMayBePushed(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<boolean> {
+  if (flow.userId === null || flow.factorId === null) return false;
   const subject = pushSubject(flow);
-  await env.limiter.checkBlock('push-block', subject);
-  await env.limiter.hit('push', subject, env.policy.limits.pushPerUser);
+  try {
+    await env.limiter.checkBlock('push-block', subject);
+    await env.limiter.hit('push', subject, env.policy.limits.pushPerUser);
+    return true;
+  } catch (e) {
+    if (!isPortalError(e) || e.code !== 'RATE_LIMITED') throw e;
+    note.detail = appendDetail(note.detail, `push not sent (${e.detail ?? 'user push budget'})`);
+    return false;
+  }
+}
+
+async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext, note: AuditNote): Promise<ChallengeKind> {
+  // What the caller sees is keyed by login for everyone (issue 11, item 4); the user's own budget is silent.
+  await env.limiter.hit('push', `login:${flow.loginKey}`, env.policy.limits.pushPerUser);
+  const real = await userMayBePushed(env, flow, note);
 
   let correctAnswer: number | null;
   let idpExpiresAt: number;
   // Expiry is learnt and replayed relative to the request's arrival, so a decoy's value matches a real one.
   const arrival = env.clock.now();
-  if (flow.userId !== null && flow.factorId !== null) {
+  if (real && flow.userId !== null && flow.factorId !== null) {
     const userId = flow.userId;
     const factorId = flow.factorId;
     const started = await env.timing.measure('idp.startPush', () => env.idp.startPush(userId, factorId, ctx));

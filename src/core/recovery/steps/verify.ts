@@ -4,18 +4,24 @@
  * - Only in a code state (code-sent, code-ready); elsewhere WRONG_STEP (TOO_MANY_ATTEMPTS once locked).
  * - The code must be 6–8 digits after removing spaces, else INVALID_CODE without counting or calling the IdP.
  * - Counts against the per-IP and per-login budgets, then takes an attempt from the flow's atomic counter
- *   `flow-codes:<id>` BEFORE calling the IdP, so parallel guesses cannot exceed maxWrongCodesPerFlow (OOB-6). The
- *   three counters go in one store round trip; a refused budget leaves the flow's counter untouched.
+ *   `flow-codes:<id>` and one from the user's IdP code budget (../../code-guard.ts) BEFORE calling the IdP, so
+ *   parallel guesses cannot exceed maxWrongCodesPerFlow (OOB-6) nor reach Okta's factor lockout. The counters go
+ *   in one store round trip; a refused budget leaves the later counters untouched. Decoys count a budget keyed by
+ *   login, so both do the same store work.
+ * - Only codes the IdP judged count: when the IdP fails (unavailable, timeout, breaker open, rate limited) the
+ *   flow's attempt is given back and the error passes through (issue 11, item 5).
  * - A wrong code → INVALID_CODE; the attempt that reaches the cap locks the flow → TOO_MANY_ATTEMPTS, and so does
- *   every later call. The IdP's FACTOR_LOCKED and IDP_UNAVAILABLE pass through (the attempt stays counted).
- * - Decoys and users without the method: pad for the usual verify latency, then a wrong code (never verified).
+ *   every later call.
+ * - Decoys, users without the method, users whose IdP code budget is spent (no IdP call) and factors the IdP
+ *   reports locked (FACTOR_LOCKED) all get exactly a decoy's answer: the usual verify latency, then a wrong code.
  * - Success → verified, and an ott is issued (ott.ts); the flow handle's secret is rotated (SES-1).
  */
 import { rotateHandle } from '../../flow-handle.js';
-import { PortalError, isPortalError } from '../../errors.js';
+import { idpCodesCounter, verifyWithinBudget, type CodeCheck } from '../../code-guard.js';
+import { PortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
 import type { VerifiedResult } from '../api.js';
-import { attemptLimits, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+import { appendDetail, attemptLimits, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next } from '../machine.js';
 import { issueOtt } from '../ott.js';
@@ -33,11 +39,14 @@ export async function verify(
   const code = typeof input.code === 'string' ? input.code.replace(/\s+/g, '') : '';
   if (!CODE_RE.test(code)) throw new PortalError('INVALID_CODE', { detail: 'malformed code' });
   const max = env.policy.maxWrongCodesPerFlow;
-  const codes = await env.limiter.hitEach(attemptLimits(env, flow.loginKey, input.ctx), {
-    key: `flow-codes:${flow.id}`,
-    windowMs: Math.max(1, flow.expiresAt - env.clock.now()),
-  });
-  const count = codes?.count ?? max + 1; // always counted when no budget refused; fail closed otherwise
+  const flowCodes = { key: `flow-codes:${flow.id}`, windowMs: Math.max(1, flow.expiresAt - env.clock.now()), max };
+  const budgetSubject = flow.userId !== null && flow.factorId !== null ? flow.userId : `login:${flow.loginKey}`;
+  const [taken, idpTaken] = await env.limiter.hitEach(attemptLimits(env, flow.loginKey, input.ctx), [
+    flowCodes,
+    idpCodesCounter(env, budgetSubject),
+  ]);
+  // Always counted when no budget refused; fail closed otherwise.
+  const count = taken ? await env.limiter.netCount(flowCodes.key, taken, max) : max + 1;
   if (count > max) {
     flow.wrongCodes = Math.max(flow.wrongCodes, max);
     flow.state = 'locked';
@@ -45,25 +54,37 @@ export async function verify(
     throw new PortalError('TOO_MANY_ATTEMPTS', { detail: 'attempt cap reached' });
   }
 
+  let outcome: CodeCheck = 'rejected';
   try {
     if (flow.userId !== null && flow.factorId !== null) {
       const userId = flow.userId;
       const factorId = flow.factorId;
-      await env.timing.measure('idp.verifyPasscode', () => env.idp.verifyPasscode(userId, factorId, code, input.ctx));
+      outcome = await verifyWithinBudget(env, userId, idpTaken, () =>
+        env.timing.measure('idp.verifyPasscode', () => env.idp.verifyPasscode(userId, factorId, code, input.ctx)),
+      );
+      if (outcome === 'refused') {
+        note.detail = appendDetail(note.detail, 'IdP code budget spent: not sent to the IdP');
+        await env.timing.pad('idp.verifyPasscode');
+      } else if (outcome === 'locked') {
+        note.detail = appendDetail(note.detail, 'factor locked at the IdP');
+      }
     } else {
       await env.timing.pad('idp.verifyPasscode');
-      throw new PortalError('INVALID_CODE', { detail: 'no factor behind this flow' });
     }
   } catch (e) {
-    if (isPortalError(e) && e.code === 'INVALID_CODE') {
-      flow.wrongCodes = count;
-      const capReached = count >= max;
-      flow.state = next(flow.state, 'code-rejected', { wrongCodeCapReached: capReached });
-      await env.flows.save(flow);
-      if (capReached) throw new PortalError('TOO_MANY_ATTEMPTS', { detail: `wrong code ${count}/${max}; flow locked` });
-      throw new PortalError('INVALID_CODE', { detail: `wrong code ${count}/${max}${e.detail ? `; ${e.detail}` : ''}` });
-    }
+    // The IdP did not judge the code: the attempt does not count against the flow.
+    if (taken) await env.limiter.refund(flowCodes.key, taken);
     throw e;
+  }
+
+  if (outcome !== 'accepted') {
+    if (flow.factorId === null) note.detail = appendDetail(note.detail, 'no factor behind this flow');
+    flow.wrongCodes = count;
+    const capReached = count >= max;
+    flow.state = next(flow.state, 'code-rejected', { wrongCodeCapReached: capReached });
+    await env.flows.save(flow);
+    if (capReached) throw new PortalError('TOO_MANY_ATTEMPTS', { detail: `wrong code ${count}/${max}; flow locked` });
+    throw new PortalError('INVALID_CODE', { detail: `wrong code ${count}/${max}` });
   }
 
   flow.state = next(flow.state, 'code-accepted');
