@@ -6,7 +6,7 @@
  * is one (so they carry its reqId), else to the portal's logger.
  */
 import type { FastifyInstance } from 'fastify';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
 import { createAccountService, createRecoveryService, cryptoRandom, defaultAccountPolicy, systemClock } from './core/index.js';
 import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
@@ -18,6 +18,9 @@ import {
   createOktaAccountIdentityProvider,
   createOktaIdentityProvider,
   createOktaResilience,
+  checkOktaCredential,
+  createCredentialMonitor,
+  describeRefusal,
   type OktaIdentityProviderOptions,
   type OktaResilience,
 } from './okta/index.js';
@@ -33,7 +36,9 @@ import {
   type PortalMetrics,
 } from './ops/index.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 export interface OktaTarget {
   orgUrl: string;
@@ -51,6 +56,11 @@ export interface PortalOptions {
   accountIdp?: AccountIdentityProvider;
   /** Sign-in with Okta in place of config.oidc (main.ts passes the emulator's in dev mode). */
   oidc?: OidcConfig;
+  /**
+   * Check the Okta credential at start and then periodically, for readiness (main.ts turns it on for a real org;
+   * off by default so that tests' Okta call counts stay exact).
+   */
+  credentialCheck?: { intervalMs: number; retryMs: number };
 }
 
 export interface Portal {
@@ -69,10 +79,43 @@ export interface Portal {
   close(): Promise<void>;
 }
 
-/** The portal's JSON logger (stdout unless `destination` is given: tests capture it that way). */
+/**
+ * The portal's JSON logger (stdout unless `destination` is given: tests capture it that way). Each line carries an
+ * ISO 8601 time, the level's name ("info", not 30) and the portal's version, for log pipelines that are not pino-aware.
+ */
 export function createLogger(config: Config, destination?: DestinationStream): Logger {
-  const options = { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
-  return destination ? pino(options, destination) : pino(options);
+  const options = {
+    level: config.logLevel,
+    redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    base: { pid: process.pid, version: VERSION },
+  };
+  return pino(options, destination ?? stdoutDestination().stream);
+}
+
+/**
+ * Standard output for the log, written asynchronously: a log reader that stops reading (a full pipe) or goes away
+ * (EPIPE) never blocks the event loop, so probes keep answering and SIGTERM still stops the process. Lines beyond
+ * 16 MiB waiting to be written are dropped. `drain(ms)` waits at most `ms` for the queue to be written, then makes
+ * sure no exit-time flush can block (pino flushes its destinations synchronously when the process exits).
+ */
+export function stdoutDestination(): { stream: DestinationStream; drain(ms: number): Promise<void> } {
+  const stream = pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 });
+  stream.on('error', () => undefined);
+  return {
+    stream,
+    drain: async (ms) => {
+      // sonic-boom has no public "pending bytes": its _len and _writing fields say whether anything is left.
+      const state = stream as unknown as { _len?: number; _writing?: boolean };
+      const until = Date.now() + ms;
+      while ((state._len ?? 0) > 0 || state._writing === true) {
+        if (Date.now() >= until) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      stream.flushSync = () => undefined;
+    },
+  };
 }
 
 export async function createPortal(config: Config, opts: PortalOptions): Promise<Portal> {
@@ -112,6 +155,31 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     onCall: (op, status, ms) => metrics.oktaCall(op, status, ms),
     ...(okta ? { resilience: okta } : {}),
   };
+  const credential =
+    opts.credentialCheck && !opts.idp
+      ? createCredentialMonitor({
+          ...opts.credentialCheck,
+          check: () =>
+            checkOktaCredential({
+              orgUrl: opts.okta.orgUrl,
+              auth: opts.okta.auth,
+              timeoutMs: config.oktaTimeoutMs,
+              userAgent: oktaOptions.userAgent,
+              ...(config.oktaProxy ? { proxyUrl: config.oktaProxy.url } : {}),
+            }),
+          onResult: (r, previous) => {
+            if (r.state === 'refused') log.error({ oktaCredential: { state: r.state, status: r.status } }, describeRefusal(r, opts.okta.auth.kind));
+            else if (r.state !== previous.state) log.info({ oktaCredential: { state: r.state } }, `okta credential ${r.state}`);
+          },
+        })
+      : null;
+  if (credential) {
+    const onCall = oktaOptions.onCall;
+    oktaOptions.onCall = (op, status, ms) => {
+      onCall?.(op, status, ms);
+      if (status === 401) credential.suspect();
+    };
+  }
   const idp = opts.idp ?? createOktaIdentityProvider(oktaOptions);
 
   // Audit events go to the log as structured lines (`audit: true`, with the request's reqId) and to the store's
@@ -160,6 +228,8 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     ops: opsPlugin({
       store,
       circuit: okta ? () => okta.circuit() : null,
+      credential: credential ? () => credential.state().state : null,
+      proxyWarning: config.server.trustProxy.length === 0 ? (message) => logger.warn(message) : null,
       shuttingDown: () => shuttingDown,
       metrics,
       metricsOnMainPort: config.ops.metricsOnMainPort,
@@ -174,6 +244,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       methods: config.recovery.methods,
       revokeSessionsDefault: config.recovery.revokeSessionsDefault,
       flowTtlSeconds: config.recovery.flowTtlSeconds,
+      demo: config.okta.mode === 'emulator',
       pages: {
         logo: config.branding.logo,
         accentColor: config.branding.accentColor,
@@ -198,6 +269,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     },
     async close() {
       shuttingDown = true;
+      credential?.stop();
       try {
         await app.close();
       } finally {

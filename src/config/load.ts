@@ -6,9 +6,9 @@
  * (okta.yaml, OKTA_CLIENT_*) are not consulted; the adapter is given everything explicitly.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve as resolvePath } from 'node:path';
+import { join as joinPath, resolve as resolvePath } from 'node:path';
 import type * as Yaml from 'yaml';
 import type { RecoveryMethod } from '../core/ports.js';
 import type { Window } from '../core/recovery/policy.js';
@@ -92,6 +92,8 @@ export interface Config {
     secret: string;
     /** True when COOKIE_SECRET was unset and a per-process secret was generated. */
     generated: boolean;
+    /** Where the secret came from: the setting, DATA_DIR/cookie-secret (SQLite default), or this process only. */
+    source: 'setting' | 'data-dir' | 'process';
   };
   logLevel: Settings['LOG_LEVEL'];
   branding: {
@@ -149,6 +151,11 @@ export interface LoadOptions {
   readFile?: (path: string) => string;
   /** Reads a file's bytes (LOGO_FILE); injectable for tests. */
   readBinaryFile?: (path: string) => Uint8Array;
+  /**
+   * With the SQLite store and no COOKIE_SECRET, read (or on first start create, mode 0600) DATA_DIR/cookie-secret
+   * so flows survive a restart. Off by default (tests and tools never write); the portal's entry point turns it on.
+   */
+  keepCookieSecret?: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -159,10 +166,24 @@ const LIST_SEPARATOR: Partial<Record<SettingName, string>> = { PASSWORD_REQUIREM
 
 const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY_FILE'] as const;
 
+/**
+ * Secrets that can also be given as a file (NAME_FILE=/run/secrets/...), as container secrets are mounted. The
+ * private key is always a file (OKTA_PRIVATE_KEY_FILE). SMTP_URL counts once the schema has it.
+ */
+export const SECRET_FILE_SETTINGS = ['OKTA_API_TOKEN', 'COOKIE_SECRET', 'OIDC_CLIENT_SECRET', 'REDIS_URL', 'SMTP_URL', 'HTTPS_PROXY'] as const;
+
+/** Settings that say "a real org is meant": with any of them, the demo org never starts. */
+const NON_DEMO_PREFIXES = ['OKTA_', 'OIDC_', 'SMTP_'];
+const DEMO_NEUTRAL = new Set<string>(['OKTA_TIMEOUT_MS', 'OIDC_REDIRECT_PATH', 'OIDC_SCOPES']);
+
+/** The file DATA_DIR keeps the generated cookie secret in (SQLite store, no COOKIE_SECRET). */
+export const COOKIE_SECRET_FILE_NAME = 'cookie-secret';
+
 export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Config {
   const readFile = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
   const problems: string[] = [];
   const raw = collectRaw(env, readFile, problems);
+  const unknown = unknownSettingHints(env);
 
   // Parse field by field so that every bad setting is reported, not just the first.
   const parsed: Partial<Settings> = {};
@@ -173,7 +194,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     else problems.push(`${name}: ${r.error.issues[0]?.message ?? 'is not valid'}`);
   }
 
-  const okta = resolveOkta(raw, parsed, readFile, problems);
+  const okta = resolveOkta(raw, parsed, readFile, problems, env);
   const publicUrl = resolvePublicUrl(raw, parsed, problems);
   const store = resolveStore(raw, parsed, problems);
   const logo = parsed.LOGO_FILE === undefined ? null : readLogo(parsed.LOGO_FILE, opts.readBinaryFile ?? readFileSync, problems);
@@ -195,12 +216,24 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   if (parsed.METRICS_PUBLIC === true && parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT !== 0) {
     problems.push('METRICS_PUBLIC: only for /metrics on the main port; with METRICS_PORT, restrict access with METRICS_HOST or METRICS_TOKEN');
   }
+  if (store !== null && store.value.kind === 'redis' && raw.COOKIE_SECRET === undefined) {
+    problems.push('COOKIE_SECRET: required with STORE=redis (every instance must sign cookies with the same secret; e.g. openssl rand -base64 32)');
+  }
+  // A misspelt name is the likeliest cause of a missing setting: say so beside the problems.
+  if (problems.length > 0) problems.push(...unknown);
   if (problems.length > 0 || okta === null || publicUrl === null || store === null) throw new ConfigError(problems);
 
   const s = parsed as Settings;
-  const warnings: string[] = [];
-  const cookieSecret = s.COOKIE_SECRET ?? randomBytes(32).toString('base64url');
-  if (s.COOKIE_SECRET === undefined) {
+  const warnings: string[] = [...unknown];
+  let cookieSecret = s.COOKIE_SECRET;
+  let cookieSource: Config['cookie']['source'] = 'setting';
+  if (cookieSecret === undefined && store.value.kind === 'sqlite' && opts.keepCookieSecret === true) {
+    cookieSecret = keptCookieSecret(store.value.dataDir); // throws ConfigError naming DATA_DIR
+    cookieSource = 'data-dir';
+  }
+  if (cookieSecret === undefined) {
+    cookieSecret = randomBytes(32).toString('base64url');
+    cookieSource = 'process';
     warnings.push(
       'COOKIE_SECRET is not set: a random secret was generated for this process, so flows in progress do not survive a restart and several instances cannot share them.',
     );
@@ -262,7 +295,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
         pushPerUser: s.LIMIT_PUSH_PER_USER,
       },
     },
-    cookie: hideSecret({ generated: s.COOKIE_SECRET === undefined }, 'secret', cookieSecret),
+    cookie: hideSecret({ generated: cookieSource !== 'setting', source: cookieSource }, 'secret', cookieSecret),
     logLevel: s.LOG_LEVEL,
     branding: {
       orgName: s.ORG_NAME,
@@ -280,7 +313,10 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   return deepFreeze(config);
 }
 
-/** Merges the optional config file with the environment (environment wins); blank values are unset. */
+/**
+ * Merges the optional config file with the environment (environment wins); blank values are unset. A secret may
+ * come from NAME_FILE instead (the file's text without its trailing line break); setting both is a mistake.
+ */
 function collectRaw(env: Env, readFile: (p: string) => string, problems: string[]): Raw {
   const raw: Raw = {};
   const file = nonBlank(env[CONFIG_FILE_VAR]);
@@ -289,7 +325,85 @@ function collectRaw(env: Env, readFile: (p: string) => string, problems: string[
     const v = nonBlank(env[name]);
     if (v !== undefined) raw[name] = v;
   }
+  for (const name of SECRET_FILE_SETTINGS) {
+    if (!(SETTING_NAMES as readonly string[]).includes(name)) continue;
+    const fileVar = `${name}_FILE`;
+    const path = nonBlank(env[fileVar]);
+    if (path === undefined) continue;
+    if (nonBlank(env[name]) !== undefined) {
+      problems.push(`${fileVar}: set either ${name} or ${fileVar}, not both`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFile(path);
+    } catch (e) {
+      problems.push(`${fileVar}: cannot read ${path.slice(0, 200)} (${errorLabel(e)})`);
+      continue;
+    }
+    const value = nonBlank(text.replace(/\r?\n$/, ''));
+    if (value === undefined) problems.push(`${fileVar}: ${path.slice(0, 200)} is empty`);
+    else raw[name as SettingName] = value;
+  }
   return raw;
+}
+
+/** Kubernetes' service links (NAME_PORT=tcp://..., NAME_SERVICE_HOST): not settings, never worth a warning. */
+const SERVICE_LINK = /_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
+
+/**
+ * Environment variables that look like the portal's but are not (a misspelling, another tool's name such as the
+ * Okta SDK's OKTA_CLIENT_TOKEN): one line each, naming the closest setting. Only names are shown, never values.
+ */
+export function unknownSettingHints(env: Env): string[] {
+  const known = new Set<string>([...SETTING_NAMES, CONFIG_FILE_VAR, ...SECRET_FILE_SETTINGS.map((n) => `${n}_FILE`)]);
+  const out: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (known.has(name) || !/^[A-Z][A-Z0-9_]{1,80}$/.test(name) || SERVICE_LINK.test(name)) continue;
+    let best = '';
+    let bestDistance = Infinity;
+    for (const candidate of known) {
+      const d = editDistance(name, candidate);
+      if (d < bestDistance) [best, bestDistance] = [candidate, d];
+    }
+    const ours = NON_DEMO_PREFIXES.some((p) => name.startsWith(p)) || name.startsWith('PORTAL_');
+    const close = bestDistance <= (name.length >= 8 ? 2 : 1);
+    if (ours || close) out.push(`${name}: not a setting of the portal, ignored; did you mean ${best}?`);
+  }
+  return out;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** Reads DATA_DIR/cookie-secret, creating it (0600, in a 0700 directory) with 32 random bytes on first start. */
+function keptCookieSecret(dataDir: string): string {
+  const file = joinPath(dataDir, COOKIE_SECRET_FILE_NAME);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const secret = readFileSync(file, 'utf8').trim();
+    if (!/^[\x21-\x7e]{32,1024}$/.test(secret)) {
+      throw new ConfigError([`DATA_DIR: ${file} does not hold a usable cookie secret (delete it to generate a new one, or set COOKIE_SECRET)`]);
+    }
+    return secret;
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError([`DATA_DIR: cannot keep the cookie secret in ${file} (${errorLabel(e)}); set COOKIE_SECRET or make DATA_DIR writable`]);
+  }
 }
 
 // The YAML parser is loaded only when PORTAL_CONFIG names a file (most deployments use the environment alone), and
@@ -330,19 +444,42 @@ function readConfigFile(path: string, readFile: (p: string) => string, problems:
   return out;
 }
 
+/** Why this configuration is not the demo (null: it is): a setting that means a real deployment. */
+function notDemoReason(raw: Raw, parsed: Partial<Settings>, env: Env): string | null {
+  const names = new Set<string>([...(Object.keys(raw) as string[]), ...Object.keys(env).filter((k) => nonBlank(env[k]) !== undefined)]);
+  const real = [...names]
+    .filter((n) => NON_DEMO_PREFIXES.some((p) => n.startsWith(p)) && !DEMO_NEUTRAL.has(n))
+    .sort();
+  if (real.length > 0) return `${real.slice(0, 3).join(', ')} ${real.length === 1 ? 'is' : 'are'} set`;
+  if (raw.PUBLIC_URL !== undefined) {
+    if (parsed.PUBLIC_URL === undefined) return null; // PUBLIC_URL's own problem is reported
+    const url = new URL(parsed.PUBLIC_URL);
+    if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return 'PUBLIC_URL is not http:// on a loopback address';
+  }
+  return null;
+}
+
 function resolveOkta(
   raw: Raw,
   parsed: Partial<Settings>,
   readFile: (p: string) => string,
   problems: string[],
+  env: Env,
 ): Config['okta'] | null {
   const hasToken = raw.OKTA_API_TOKEN !== undefined;
   const pkSet = PRIVATE_KEY_SETTINGS.filter((n) => raw[n] !== undefined);
 
   if (raw.OKTA_ORG_URL === undefined) {
     const stray = [...(hasToken ? ['OKTA_API_TOKEN'] : []), ...pkSet];
-    if (stray.length === 0) return { mode: 'emulator' };
-    problems.push(`OKTA_ORG_URL: required because ${stray.join(', ')} is set (without OKTA_ORG_URL the portal uses the built-in emulator)`);
+    if (stray.length > 0) {
+      problems.push(`OKTA_ORG_URL: required because ${stray.join(', ')} is set (without OKTA_ORG_URL the portal uses the built-in emulator)`);
+      return null;
+    }
+    const reason = notDemoReason(raw, parsed, env);
+    if (reason === null) return { mode: 'emulator' };
+    problems.push(
+      `OKTA_ORG_URL: required because ${reason} (the built-in demo org runs only when no Okta, OIDC or SMTP setting is set and PUBLIC_URL is http:// on loopback)`,
+    );
     return null;
   }
   if (parsed.OKTA_ORG_URL === undefined) return null; // already reported

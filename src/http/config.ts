@@ -27,6 +27,8 @@ export interface HttpConfig {
   pages?: PageOptions | undefined;
   /** Sign-in with Okta is wired (buildApp sets it from its `account` dependency): the landing page links to it. */
   signIn?: boolean | undefined;
+  /** The portal runs against the built-in emulator's demo org: every page says so in a banner. */
+  demo?: boolean | undefined;
 }
 
 export interface ResolvedHttpConfig extends HttpConfig {

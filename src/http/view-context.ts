@@ -71,5 +71,6 @@ export function viewContextFor(cfg: ResolvedHttpConfig, lang: Language, backPath
     logoHref: brand.logo ? href(`${PATHS.assets}/${brand.logo.file}`) : undefined,
     themeHref: brand.theme ? href(`${PATHS.assets}/${brand.theme.file}`) : undefined,
     signInHref: cfg.signIn ? href(AUTH_PATHS.signIn) : undefined,
+    demo: cfg.demo === true,
   };
 }

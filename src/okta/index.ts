@@ -10,3 +10,4 @@ export {
   type RejectReason,
   type ResilienceOptions,
 } from './resilience.js';
+export { checkOktaCredential, createCredentialMonitor, describeRefusal, type CredentialMonitor, type CredentialResult } from './credential.js';

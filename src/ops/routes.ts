@@ -3,8 +3,9 @@
  * talk to the instance directly):
  * - GET /healthz: liveness. 200 {"status":"ok"} as long as the process serves HTTP; never calls Okta or the store,
  *   so an outage of either never makes an orchestrator restart healthy instances.
- * - GET /readyz: readiness. 200 when the store answers a ping, the Okta circuit is not open and the instance is not
- *   shutting down; else 503. The body names each check; it never calls Okta (the circuit's state is enough).
+ * - GET /readyz: readiness. 200 when the store answers a ping, the Okta circuit is not open, Okta has not refused the
+ *   credential (the cached answer of src/okta/credential.ts) and the instance is not shutting down; else 503. The
+ *   body names each check; it never calls Okta.
  * - GET /metrics: Prometheus text format. Not public (issue 11: per-operation Okta counters move by one for a real
  *   login only, an account oracle): served on its own listener with METRICS_PORT (bound to 127.0.0.1 unless
  *   METRICS_HOST says otherwise; createMetricsServer); on the main port only with METRICS_TOKEN (a Bearer token,
@@ -26,11 +27,21 @@ export interface ReadinessDeps {
   /** The Okta circuit, or null when no breaker is in use (a test IdP). */
   circuit: (() => CircuitState) | null;
   shuttingDown(): boolean;
+  /** The cached verdict on the Okta credential (absent: not checked, e.g. tests and the demo). */
+  credential?: (() => CredentialCheckState) | null;
 }
+
+export type CredentialCheckState = 'accepted' | 'refused' | 'unknown' | 'unchecked';
 
 export interface Readiness {
   ready: boolean;
-  checks: { store: 'up' | 'down'; okta: CircuitState | 'not-used'; shutdown: 'no' | 'draining' };
+  checks: {
+    store: 'up' | 'down';
+    okta: CircuitState | 'not-used';
+    /** Present when the credential is checked (a real org). */
+    oktaCredential?: CredentialCheckState;
+    shutdown: 'no' | 'draining';
+  };
   /** The checks that failed. */
   failed: string[];
 }
@@ -39,10 +50,12 @@ export async function readiness(deps: ReadinessDeps): Promise<Readiness> {
   const shutdown = deps.shuttingDown() ? 'draining' : 'no';
   const okta = deps.circuit ? deps.circuit() : 'not-used';
   const storeUp = await withTimeout(deps.store.ping(), PING_TIMEOUT_MS);
-  const checks: Readiness['checks'] = { store: storeUp ? 'up' : 'down', okta, shutdown };
+  const oktaCredential = deps.credential ? deps.credential() : undefined;
+  const checks: Readiness['checks'] = { store: storeUp ? 'up' : 'down', okta, ...(oktaCredential ? { oktaCredential } : {}), shutdown };
   const failed: string[] = [];
   if (!storeUp) failed.push('store');
   if (okta === 'open') failed.push('okta');
+  if (oktaCredential === 'refused') failed.push('oktaCredential');
   if (shutdown === 'draining') failed.push('shutdown');
   return { ready: failed.length === 0, checks, failed };
 }

@@ -35,6 +35,8 @@ export interface ViewContext {
   themeHref?: string | undefined;
   /** GET /auth/signin when sign-in with Okta is configured (the landing page's "Sign in"), else absent. */
   signInHref?: string | undefined;
+  /** Demo mode (the emulator's demo org): a banner on every page says it is not a real org. */
+  demo?: boolean | undefined;
 }
 
 export interface Page {
@@ -78,6 +80,7 @@ ${scripts}
 </head>
 <body>
 <a class="skip" href="#main">${t.skipToContent}</a>
+${ctx.demo ? html`<p class="demo-banner" role="note"><strong>${t.demoBanner.label}</strong> ${t.demoBanner.text}</p>` : ''}
 <header class="site-header"><div class="brand">${ctx.logoHref ? html`<img class="logo" src="${ctx.logoHref}" alt="">` : ''}<p class="org">${ctx.orgName}</p></div>
 ${languageSwitch(ctx)}</header>
 <main id="main" tabindex="-1">

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { ConfigError, loadConfig, toRecoveryPolicy, SETTING_NAMES, CONFIG_FILE_VAR, type Config } from '../../src/config/index.js';
+import { ConfigError, loadConfig, toRecoveryPolicy, SETTING_NAMES, CONFIG_FILE_VAR, SECRET_FILE_SETTINGS, type Config } from '../../src/config/index.js';
 
 const TOKEN = '00abcDEF_ghiJKL-mnoPQRstuVWxyz0123456789';
 const RSA_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -245,8 +245,9 @@ describe('loadConfig validation messages', () => {
 
 describe('public URL and listening address', () => {
   test('PUBLIC_URL is normalised and must be https except on loopback', () => {
-    assert.equal(load({ PUBLIC_URL: 'https://recover.example.com/' }).server.publicUrl, 'https://recover.example.com');
-    assert.equal(load({ PUBLIC_URL: 'https://example.com/recover/' }).server.publicUrl, 'https://example.com/recover');
+    const org = { OKTA_ORG_URL: 'https://dev-123456.okta.com', OKTA_API_TOKEN: TOKEN };
+    assert.equal(load({ ...org, PUBLIC_URL: 'https://recover.example.com/' }).server.publicUrl, 'https://recover.example.com');
+    assert.equal(load({ ...org, PUBLIC_URL: 'https://example.com/recover/' }).server.publicUrl, 'https://example.com/recover');
     assert.equal(load({ PUBLIC_URL: 'http://localhost:8080' }).server.publicUrl, 'http://localhost:8080');
     assert.deepEqual(problems({ PUBLIC_URL: 'http://recover.example.com' }), [
       'PUBLIC_URL: must be an https:// URL (http:// is allowed only for loopback hosts)',
@@ -261,9 +262,10 @@ describe('public URL and listening address', () => {
     assert.deepEqual(problems({ HOST: '0.0.0.0' }), [
       'PUBLIC_URL: required when HOST is not a loopback address (links are built from it, never from the Host header)',
     ]);
-    const c = load({ HOST: '0.0.0.0', PUBLIC_URL: 'https://recover.example.com' });
+    const c = load({ HOST: '0.0.0.0', PUBLIC_URL: 'https://recover.example.com', OKTA_ORG_URL: 'https://dev-123456.okta.com', OKTA_API_TOKEN: TOKEN });
     assert.equal(c.server.host, '0.0.0.0');
-    assert.ok(c.warnings.some((w) => w.startsWith('OKTA_ORG_URL is not set')), 'the emulator demo on a public address is flagged');
+    const demo = load({ HOST: '0.0.0.0', PUBLIC_URL: 'http://127.0.0.1:3000' });
+    assert.ok(demo.warnings.some((w) => w.startsWith('OKTA_ORG_URL is not set')), 'the emulator demo on a public address is flagged');
     assert.equal(load({ HOST: '::1', PORT: '8443' }).server.publicUrl, 'http://[::1]:8443');
     assert.deepEqual(problems({ HOST: 'bad host!' }), ['HOST: must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0']);
   });
@@ -446,7 +448,10 @@ describe('docs/configuration.md stays in sync with the schema', () => {
     const rows = new Set([...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
     const missing = [...SETTING_NAMES, CONFIG_FILE_VAR].filter((n) => !rows.has(n));
     assert.deepEqual(missing, [], 'settings missing from docs/configuration.md');
-    const stale = [...rows].filter((n) => n !== CONFIG_FILE_VAR && !(SETTING_NAMES as string[]).includes(n!));
+    const fileVariants = SECRET_FILE_SETTINGS.map((n) => `${n}_FILE`);
+    const missingFiles = SECRET_FILE_SETTINGS.filter((n) => (SETTING_NAMES as string[]).includes(n) && !rows.has(`${n}_FILE`));
+    assert.deepEqual(missingFiles, [], 'NAME_FILE variants missing from docs/configuration.md');
+    const stale = [...rows].filter((n) => n !== CONFIG_FILE_VAR && !fileVariants.includes(n!) && !(SETTING_NAMES as string[]).includes(n!));
     assert.deepEqual(stale, [], 'documented settings the schema does not define');
   });
 

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 
+const CS = 'test-cookie-secret-that-is-long-enough-0123456789';
+
 function problems(env: Record<string, string>): readonly string[] {
   try {
     loadConfig(env, { readFile: () => '' });
@@ -34,14 +36,14 @@ describe('state settings', () => {
 
   test('REDIS_URL alone selects Redis; the URL is hidden from JSON and inspection', () => {
     const url = 'redis://:s3cret-pw@127.0.0.1:6379/2';
-    const c = loadConfig({ REDIS_URL: url });
+    const c = loadConfig({ REDIS_URL: url, COOKIE_SECRET: CS });
     assert.equal(c.store.kind, 'redis');
     assert.equal(c.store.redis?.url, url);
     assert.equal(c.store.redis?.keyPrefix, 'okta-mfa-portal:');
     assert.equal(c.store.redis?.display, 'redis://127.0.0.1:6379/2');
     assert.ok(!JSON.stringify(c).includes('s3cret'), 'not in JSON');
     assert.ok(!inspect(c, { depth: 10 }).includes('s3cret'), 'not in inspect');
-    const p = loadConfig({ STORE: 'redis', REDIS_URL: 'rediss://user:pw@cache.example.com:6380', REDIS_KEY_PREFIX: 'acme:portal:' });
+    const p = loadConfig({ STORE: 'redis', REDIS_URL: 'rediss://user:pw@cache.example.com:6380', REDIS_KEY_PREFIX: 'acme:portal:', COOKIE_SECRET: CS });
     assert.equal(p.store.redis?.keyPrefix, 'acme:portal:');
     assert.equal(p.store.redis?.display, 'rediss://cache.example.com:6380');
   });
@@ -74,10 +76,10 @@ describe('state settings', () => {
     assert.equal(unused.store.kind, 'sqlite');
     assert.equal(unused.store.redis, null);
     assert.ok(unused.warnings.includes('REDIS_URL is set but STORE=sqlite: it is not used.'));
-    const remote = loadConfig({ REDIS_URL: 'redis://:pw-secret@cache.internal:6379' });
+    const remote = loadConfig({ REDIS_URL: 'redis://:pw-secret@cache.internal:6379', COOKIE_SECRET: CS });
     assert.ok(remote.warnings.some((w) => w.startsWith('REDIS_URL: redis:// sends data unencrypted')));
-    assert.ok(!loadConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6379' }).warnings.some((w) => w.startsWith('REDIS_URL')));
-    assert.ok(!loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).warnings.some((w) => w.startsWith('REDIS_URL')));
+    assert.ok(!loadConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6379', COOKIE_SECRET: CS }).warnings.some((w) => w.startsWith('REDIS_URL')));
+    assert.ok(!loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', COOKIE_SECRET: CS }).warnings.some((w) => w.startsWith('REDIS_URL')));
     for (const c of [mem, unused, remote]) assert.ok(!c.warnings.join().includes('pw-secret'));
   });
 });

@@ -46,6 +46,9 @@ export async function startPortal(
     COOKIE_SECRET: 'test-cookie-secret-that-is-long-enough-0123456789',
     LOG_LEVEL: 'info',
     STORE: 'memory', // tests that need the SQLite file or Redis pass STORE (and DATA_DIR / REDIS_URL)
+    // The emulator is the Okta org, as an operator would configure a real one (the demo mode needs none of this).
+    OKTA_ORG_URL: emu.url,
+    OKTA_API_TOKEN: emu.apiToken,
     ...env,
   });
   const logger = pino({ level: 'debug' }, sink);

@@ -19,6 +19,7 @@ a:focus-visible,button:focus-visible,input:focus-visible,summary:focus-visible{o
 outline-offset:2px}
 .skip{position:absolute;left:-999px;top:0;padding:.5rem 1rem;background:var(--card)}
 .skip:focus{left:.5rem;top:.5rem;z-index:10}
+.demo-banner{margin:0;padding:.5rem 1rem;background:#fff4ce;color:#3d2e00;border-bottom:1px solid #c9a227;text-align:center}
 .site-header{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem 1rem;
 padding:.75rem 1rem;border-bottom:1px solid var(--line);background:var(--card);border-top:4px solid var(--accent)}
 .brand{display:flex;align-items:center;gap:.75rem;min-width:0}

@@ -13,6 +13,10 @@ export const en = {
   /** The language's own name, shown in the language switch. */
   languageName: 'English',
   skipToContent: 'Skip to content',
+  demoBanner: {
+    label: 'Demo org.',
+    text: 'This portal runs against the built-in emulator: the users, phones and codes are not real.',
+  },
   header: {
     languages: 'Language',
   },

@@ -8,6 +8,10 @@ export const fr: Messages = {
   lang: 'fr',
   languageName: 'Français',
   skipToContent: 'Aller au contenu',
+  demoBanner: {
+    label: 'Organisation de démonstration.',
+    text: 'Ce portail fonctionne avec l’émulateur intégré : les utilisateurs, téléphones et codes ne sont pas réels.',
+  },
   header: {
     languages: 'Langue',
   },
