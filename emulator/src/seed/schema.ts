@@ -144,6 +144,8 @@ export const seedSchema = z
     /** How passwords are stored: scrypt (default), or `fast` (salted SHA-256) for load tests only. */
     passwordHashing: z.enum(PASSWORD_HASHINGS).default('scrypt'),
     factorLockoutAttempts: z.number().int().min(1).max(100).default(5),
+    /** Okta's org setting "Show lockout failures": off (Okta's default) hides LOCKED_OUT behind 401 E0000004 in authn. */
+    showLockoutFailures: z.boolean().default(false),
     defaultRateLimit: z
       .object({ limit: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
       .strict()
