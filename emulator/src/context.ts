@@ -3,6 +3,7 @@
 // to the seed (the clock keeps running, only its advanced offset is dropped).
 import type { Clock } from './clock.js';
 import type { Faults } from './faults.js';
+import type { ServiceApps } from './oauth/apps.js';
 import type { OrgState } from './org/state.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { RequestLog } from './requestlog.js';
@@ -14,6 +15,8 @@ export interface EmulatorContext {
   requestLog: RequestLog;
   limiter: RateLimiter;
   apiToken: string;
+  /** OAuth 2.0 service apps and the access tokens issued to them (emulator/src/oauth/). */
+  serviceApps: ServiceApps;
   reset(): void;
 }
 

@@ -42,6 +42,10 @@ export const errors = {
   notFound: (what: string) => new OktaError(404, 'E0000007', `Not found: Resource not found: ${what}`),
   internal: () => new OktaError(500, 'E0000009', 'Internal Server Error'),
   invalidToken: () => new OktaError(401, 'E0000011', 'Invalid token provided'),
+  forbidden: () => new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action'),
+  alreadyActive: () => new OktaError(403, 'E0000016', 'Activation failed because the user is already active'),
+  unlockNotAllowed: () => new OktaError(403, 'E0000032', 'Unlock is not allowed for this user.'),
+  notAllowedInStatus: () => new OktaError(403, 'E0000038', "This operation is not allowed in the user's current status."),
   credentialsUpdateFailed: (causes: string[]) => new OktaError(403, 'E0000014', 'Update of credentials failed', causes),
   badMediaType: () =>
     new OktaError(415, 'E0000019', 'Bad request. Accept and/or Content-Type headers likely do not match supported values.'),

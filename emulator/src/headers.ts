@@ -3,8 +3,11 @@
 // parsed); the request log; Okta-shaped errors (control paths get {error}); 404 vs 405 for unknown routes.
 // Rules: the token is compared in constant time and never echoed; /api/v1/authn works without a token (it is
 // Okta's public primary-authentication API) but a wrong token is still refused; /oauth2 paths (the OIDC side,
-// emulator/src/oidc/) never need the token, and credential values in their query are redacted in the request log;
-// errors never carry a stack trace.
+// emulator/src/oidc/, and the service-app token endpoint, emulator/src/oauth/) never need the token, and credential
+// values in their query are redacted in the request log; errors never carry a stack trace. `Authorization: Bearer`
+// with an access token issued to a service app works like the API token, but each operation also needs its
+// okta.* scope (emulator/src/oauth/scopes.ts): an unknown or expired token is 401 E0000011, a missing scope 403
+// E0000006, each with Okta's WWW-Authenticate header.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError, OktaError, errors } from './errors.js';
@@ -12,6 +15,7 @@ import { requestId } from './ids.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import type { RateDecision } from './ratelimit.js';
 import { isOidcPath, redactOidcQuery } from './oidc/paths.js';
+import { requiredScope } from './oauth/scopes.js';
 
 export const BODY_LIMIT = 1_048_576;
 
@@ -106,15 +110,46 @@ export function registerHttpBehaviour(app: FastifyInstance): void {
 
     const isAuthn = path === '/api/v1/authn' || path.startsWith('/api/v1/authn/');
     const auth = req.headers.authorization;
-    if (!isOidcPath(path) && !(isAuthn && auth === undefined) && !tokenMatches(auth, emu.apiToken)) {
-      setRateHeaders(reply, emu.limiter.peek(emu.clock.now()));
-      throw errors.invalidToken();
+    if (!isOidcPath(path) && !(isAuthn && auth === undefined)) {
+      const refusal = /^Bearer /i.test(auth ?? '')
+        ? bearerRefusal(req, (auth as string).slice(7).trim())
+        : tokenMatches(auth, emu.apiToken)
+          ? null
+          : errors.invalidToken();
+      if (refusal) {
+        setRateHeaders(reply, emu.limiter.peek(emu.clock.now()));
+        throw refusal;
+      }
     }
 
     const decision = emu.limiter.take(req.method, path, req.routeOptions.url ?? '(unmatched)', emu.clock.now());
     setRateHeaders(reply, decision);
     if (!decision.allowed) throw errors.rateLimited();
   });
+
+  /** Okta's answer to a Bearer token that may not make this call, or null when it may. */
+  function bearerRefusal(req: FastifyRequest, token: string): OktaError | null {
+    const origin = `${req.protocol}://${req.host}`;
+    const path = pathOf(req.url);
+    const challenge = (error: string, description: string, scope?: string): string =>
+      `Bearer authorization_uri="${origin}/oauth2/v1/authorize", realm="IdentityProvider", ` +
+      `${scope ? `scope="${scope}", ` : ''}error="${error}", error_description="${description}", resource="${path}"`;
+    const issued = token === '' ? undefined : emu.serviceApps.lookup(token);
+    if (!issued) {
+      const e = errors.invalidToken();
+      e.headers['WWW-Authenticate'] = challenge('invalid_token', 'The access token is invalid.');
+      return e;
+    }
+    const needed = requiredScope(req.method, req.routeOptions.url ?? path);
+    if (needed === undefined || (needed !== null && issued.scopes.has(needed))) return null;
+    const e = errors.forbidden();
+    e.headers['WWW-Authenticate'] = challenge(
+      'insufficient_scope',
+      'The access token provided does not contain the required scopes.',
+      needed ?? undefined,
+    );
+    return e;
+  }
 
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.meta?.isOkta && req.meta.dropAfter) {

@@ -9,6 +9,8 @@ import type { EmulatorContext } from './context.js';
 import { OktaError } from './errors.js';
 import { Faults } from './faults.js';
 import { BODY_LIMIT, frameworkErrorHandler, registerHttpBehaviour } from './headers.js';
+import { ServiceApps } from './oauth/apps.js';
+import { registerServiceAppRoutes } from './oauth/token.js';
 import { OidcService } from './oidc/provider.js';
 import { registerOidcRoutes } from './oidc/routes.js';
 import { OrgState, prepareSeed } from './org/state.js';
@@ -74,6 +76,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
   const requestLog = new RequestLog();
   const limiter = new RateLimiter(seed.parsed.rateLimits, seed.parsed.defaultRateLimit);
   const oidc = new OidcService(state, seed.parsed.org.name, seed.parsed.oidcClients);
+  const serviceApps = new ServiceApps(seed.parsed.serviceApps, clock);
   const emu: EmulatorContext = {
     clock,
     state,
@@ -81,7 +84,9 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
     requestLog,
     limiter,
     apiToken,
+    serviceApps,
     reset() {
+      serviceApps.reset();
       clock.resetOffset();
       state.reset();
       faults.clear();
@@ -121,6 +126,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
     await registerAuthnRoutes(api);
     await registerControlRoutes(api);
     await registerOidcRoutes(api);
+    await registerServiceAppRoutes(api);
     await registerPhonePage(api);
   });
   await app.ready();

@@ -12,8 +12,11 @@
  *   E0000001 (a factor of this type is already set up) → FACTOR_EXISTS.
  * - 404 on the account's factor calls (getFactor, activate, resend, unenroll) → NOT_FOUND (removed meanwhile).
  * - Everything else (timeouts, network errors, 5xx, non-JSON bodies, auth or permission problems) → IDP_UNAVAILABLE.
- * `detail` names the operation, HTTP status and Okta code only: never a URL query, header, token or body text,
- * and the original error is not attached as `cause`.
+ *   In OAuth service-app mode the detail tells the operator what to fix: a missing scope (403 E0000006 whose
+ *   WWW-Authenticate says insufficient_scope), scopes the app is not granted (invalid_scope from the token
+ *   endpoint), a refused client assertion (invalid_client) or an app that requires DPoP.
+ * `detail` names the operation, HTTP status and Okta code only (plus okta.* scope names and which setting to check):
+ * never a URL query, header value, token or other body text, and the original error is not attached as `cause`.
  */
 import { PortalError } from '../core/errors.js';
 import { OktaApiError, OktaTransportError } from './http.js';
@@ -129,10 +132,40 @@ export function mapOktaFailure(op: OktaOp, f: OktaFailure, nowMs: number): Porta
     if (causes.length === 0 && SUMMARY_IS_CAUSE.has(code)) causes = parseCauses([{ errorSummary: f.errorSummary }]);
     return new PortalError('PASSWORD_POLICY', { detail, causes });
   }
+  const oauth = oauthHint(f);
+  if (oauth !== null) return new PortalError('IDP_UNAVAILABLE', { detail: `${detail}: ${oauth}` });
   if (f.status === 401 || f.status === 403) {
     return new PortalError('IDP_UNAVAILABLE', { detail: `${detail} (check the API token or OAuth app and its admin role / scopes)` });
   }
   return new PortalError('IDP_UNAVAILABLE', { detail });
+}
+
+/** Okta API scope names in a text (only these are ever copied into a detail). */
+function scopeNames(text: string | undefined): string[] {
+  return [...new Set((text ?? '').match(/\bokta\.[A-Za-z]+(?:\.[A-Za-z]+)*/g) ?? [])].slice(0, 5);
+}
+
+/** What an operator must fix when Okta refuses the OAuth service app, or null for any other failure. */
+function oauthHint(f: OktaFailure): string | null {
+  const code = f.errorCode ?? '';
+  if (f.status === 403 && /error="insufficient_scope"/.test(header(f.headers, 'www-authenticate') ?? '')) {
+    const m = /\bscope="([^"]*)"/.exec(header(f.headers, 'www-authenticate') ?? '');
+    const missing = scopeNames(m?.[1]);
+    const what = missing.length > 0 ? `the scope ${missing.join(' ')}` : 'a scope this call needs';
+    return `the OAuth service app's token lacks ${what} (grant it to the app in Okta and add it to OKTA_SCOPES)`;
+  }
+  if (code === 'invalid_scope') {
+    const refused = scopeNames(f.errorSummary);
+    const what = refused.length > 0 ? ` (${refused.join(' ')})` : '';
+    return `Okta refused the scopes in OKTA_SCOPES${what}: grant each of them to the service app in Okta, or remove it from OKTA_SCOPES`;
+  }
+  if (code === 'invalid_client') {
+    return 'Okta refused the service app\'s client assertion: check OKTA_CLIENT_ID, OKTA_KEY_ID and that the public key of OKTA_PRIVATE_KEY_FILE is registered on the app';
+  }
+  if (code === 'invalid_dpop_proof' || code === 'use_dpop_nonce' || code === 'dpop_not_supported') {
+    return 'the service app requires DPoP-bound tokens, which the portal does not use: turn off "Require DPoP" for the app in Okta';
+  }
+  return null;
 }
 
 const OLD_PASSWORD_WRONG = /old ?password|oldPassword|current password|credentials provided were incorrect/i;

@@ -101,7 +101,9 @@ export function apiErrorOf(res: OktaHttpResponse): OktaApiError {
   // OAuth endpoints answer RFC 6749 errors ({ error: "invalid_client", ... }) instead of Okta's errorCode.
   const oauthError = str(body.error);
   const code = str(body.errorCode) ?? (oauthError !== undefined && /^[a-z_]{1,64}$/.test(oauthError) ? oauthError : undefined);
-  return new OktaApiError(res.status, code, str(body.errorSummary), body.errorCauses, res.headers);
+  // An OAuth error's description stands in for the summary (errors.ts copies only okta.* scope names out of it).
+  const summary = str(body.errorSummary) ?? (str(body.errorCode) === undefined ? str(body.error_description) : undefined);
+  return new OktaApiError(res.status, code, summary, body.errorCauses, res.headers);
 }
 
 export function createOktaHttp(opts: OktaHttpOptions): OktaHttp {

@@ -36,7 +36,9 @@ export async function registerClient(emuUrl: string, portalUrl: string, client =
   assert.ok(res.status === 200 || res.status === 201, `client registration: ${res.status}`);
 }
 
-export async function startSignInStack(opts: { env?: Record<string, string>; seed?: SeedOrg } = {}): Promise<SignInStack> {
+export async function startSignInStack(
+  opts: { env?: Record<string, string> | ((emu: RunningEmulator) => Record<string, string>); seed?: SeedOrg } = {},
+): Promise<SignInStack> {
   const emu = await startEmulator({ port: 0, ...(opts.seed ? { seed: opts.seed } : {}) });
   try {
     const portal = await startPortal(emu, {
@@ -49,7 +51,7 @@ export async function startSignInStack(opts: { env?: Record<string, string>; see
       LIMIT_GLOBAL_SENDS: '1000/1h',
       LIMIT_PUSH_PER_USER: '1000/15m',
       PUSH_POLL_INTERVAL_SECONDS: '1',
-      ...opts.env,
+      ...(typeof opts.env === 'function' ? opts.env(emu) : opts.env),
     });
     await registerClient(emu.url, portal.url);
     return {

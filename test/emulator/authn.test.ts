@@ -39,6 +39,8 @@ describe('POST /api/v1/authn', () => {
     assert.equal(typeof b.sessionToken, 'string');
     assert.ok(String(b.sessionToken).length >= 10);
     assert.equal(typeof b.expiresAt, 'string');
+    // Okta's authn reference: every transaction state links `cancel` (SUCCESS included).
+    assert.match(String(((b._links as Json)?.cancel as Json)?.href), /\/api\/v1\/authn\/cancel$/);
     const u = (b._embedded as Json).user as Json;
     const me = await emu.client.userApi.getUser({ userId: 'sam.success@example.com' });
     assert.equal(u.id, me.id);
@@ -62,6 +64,14 @@ describe('POST /api/v1/authn', () => {
     assert.ok(factors.some((f) => f.id === 'smsMoMfa000000000001' && f.factorType === 'sms'));
   });
 
+  // Okta's authn reference (MFA_REQUIRED example): before MFA, phone numbers are masked ("+1 XXX-XXX-1337").
+  test('MFA_REQUIRED masks phone numbers as Okta does', async () => {
+    const res = await authn('mo.mfa@example.com', PASSWORD);
+    assert.ok(!res.text.includes('5555550131'), 'the full number is never shown');
+    const sms = ((res.body as Json)._embedded as { factors: Json[] }).factors.find((f) => f.factorType === 'sms');
+    assert.equal((sms?.profile as Json).phoneNumber, '+1 XXX-XXX-0131');
+  });
+
   test('PASSWORD_EXPIRED user with the right password → 200 PASSWORD_EXPIRED', async () => {
     const res = await authn('pe.expired@example.com', PASSWORD);
     assert.equal(res.status, 200);
@@ -69,10 +79,23 @@ describe('POST /api/v1/authn', () => {
     assert.equal((res.body as Json).sessionToken, undefined);
   });
 
-  test('LOCKED_OUT user → 200 LOCKED_OUT', async () => {
-    const res = await authn('lo.locked@example.com', PASSWORD);
-    assert.equal(res.status, 200);
-    assert.equal((res.body as Json).status, 'LOCKED_OUT');
+  // Okta hides lockout unless the org turns on "Show lockout failures" (Security > General; authn reference:
+  // "LOCKED_OUT ... if the org's Show lockout failures setting is enabled", else 401 E0000004).
+  test('LOCKED_OUT user, default org → the same 401 E0000004 as a wrong password (lockout is not revealed)', async () => {
+    const right = await authn('lo.locked@example.com', PASSWORD);
+    assertOktaErrorShape(right, 401, 'E0000004');
+    assert.equal((right.body as Json).errorSummary, ((await authn('sam.success@example.com', 'Wrong-Password-1')).body as Json).errorSummary);
+  });
+
+  test('LOCKED_OUT user, org with showLockoutFailures → 200 LOCKED_OUT', async () => {
+    const shown = await startTestEmulator({ seed: seed([user('lo.locked@example.com', { status: 'LOCKED_OUT' })], { showLockoutFailures: true }) });
+    try {
+      const res = await shown.okta('POST', '/api/v1/authn', { json: { username: 'lo.locked@example.com', password: PASSWORD }, token: null });
+      assert.equal(res.status, 200);
+      assert.equal((res.body as Json).status, 'LOCKED_OUT');
+    } finally {
+      await shown.close();
+    }
   });
 
   test('wrong password, unknown user, suspended / deprovisioned / staged users → the same 401 E0000004', async () => {

@@ -16,6 +16,8 @@ const L = {
   deact: 'dee.deact@example.com',
   sessions: 'ses.sions@example.com',
   staged: 'stu.staged@example.com',
+  codes: 'cody.codes@example.com',
+  recovery: 'rex.recovery@example.com',
 };
 
 describe('user lifecycle', () => {
@@ -36,6 +38,8 @@ describe('user lifecycle', () => {
         user(L.deact),
         user(L.sessions),
         user(L.staged, { status: 'STAGED', password: undefined }),
+        user(L.codes),
+        user(L.recovery, { status: 'RECOVERY' }),
       ]),
     });
   });
@@ -95,6 +99,26 @@ describe('user lifecycle', () => {
     await expectTransitionError(emu.client.userApi.unsuspendUser({ userId: activeId }));
     assert.equal(await status(L.staged), 'STAGED');
     assert.equal(await status(L.sessions), 'ACTIVE');
+  });
+
+  // Okta's codes for refused activations and unlocks, as okta-sdk-nodejs test/it (user lifecycle) and Okta's error
+  // code reference record them: unlock of a user who is not locked → 403 E0000032, reactivate of a STAGED user →
+  // 403 E0000038, activate of an ACTIVE user → 403 E0000016. Nothing changes.
+  test('refused activations and unlocks answer Okta codes (E0000016, E0000038, E0000032)', async () => {
+    const activeId = await id(L.codes);
+    const stagedId = await id(L.staged);
+    await expectOktaError(emu.client.userApi.unlockUser({ userId: activeId }), 403, 'E0000032');
+    await expectOktaError(emu.client.userApi.activateUser({ userId: activeId, sendEmail: false }), 403, 'E0000016');
+    await expectOktaError(emu.client.userApi.reactivateUser({ userId: stagedId, sendEmail: false }), 403, 'E0000038');
+    assert.equal(await status(L.codes), 'ACTIVE');
+    assert.equal(await status(L.staged), 'STAGED');
+  });
+
+  // Spec reactivateUser: "can only be performed on users with a PROVISIONED or RECOVERY status".
+  test('reactivate is allowed from RECOVERY and answers an activation token (spec reactivateUser)', async () => {
+    const res = await emu.client.userApi.reactivateUser({ userId: await id(L.recovery), sendEmail: false });
+    assert.match(res.activationToken ?? '', /^[A-Za-z0-9_-]{10,}$/);
+    assert.ok(res.activationUrl?.startsWith(emu.url));
   });
 
   test('deactivate → DEPROVISIONED; authn refused', async () => {

@@ -34,6 +34,7 @@ describe('users', () => {
         ...SEEDED.map((l) => user(l)),
         user(PLUS_LOGIN, { firstName: 'Jane', lastName: 'Plus' }),
         user('sid.suspended@example.com', { status: 'SUSPENDED' }),
+        ...Array.from({ length: 12 }, (_, i) => user(`login${i}.only@example.com`, { firstName: `Bulk${i}`, lastName: 'User', email: `u${i}.bulk@example.com` })),
       ]),
     });
   });
@@ -147,6 +148,52 @@ describe('users', () => {
     assert.deepEqual(byQ.map((u) => u.profile?.login), [SEEDED[3]]);
     const none = await collect(await emu.client.userApi.listUsers({ search: 'profile.login eq "nobody@example.com"' }));
     assert.equal(none.length, 0);
+  });
+
+  // Spec listUsers (filter): "Filtering is case-sensitive for property names and query values", a fixed list of
+  // properties, `eq` only except on lastUpdated, no `not`; anything else is 400 E0000031.
+  test('filter: case-sensitive values, a fixed list of properties and operators (spec listUsers)', async () => {
+    const exact = await collect(await emu.client.userApi.listUsers({ filter: `profile.login eq "${SEEDED[2]}"` }));
+    assert.deepEqual(exact.map((u) => u.profile?.login), [SEEDED[2]]);
+    const upper = await collect(await emu.client.userApi.listUsers({ filter: `profile.login eq "${SEEDED[2]!.toUpperCase()}"` }));
+    assert.equal(upper.length, 0, 'filter values are case-sensitive');
+    for (const bad of ['profile.login sw "carol"', 'profile.city eq "Paris"', 'status ne "ACTIVE"', 'not status eq "ACTIVE"']) {
+      await expectOktaError(collect(await emu.client.userApi.listUsers({ filter: bad })), 400, 'E0000031');
+    }
+  });
+
+  // Spec listUsers (search): values case-insensitive; `ne` not supported; `co` only on firstName, lastName, email, login.
+  test('search: case-insensitive values; ne, ew and co outside four attributes → 400 E0000031 (spec listUsers)', async () => {
+    const upper = await collect(await emu.client.userApi.listUsers({ search: `profile.login eq "${SEEDED[2]!.toUpperCase()}"` }));
+    assert.deepEqual(upper.map((u) => u.profile?.login), [SEEDED[2]]);
+    const co = await collect(await emu.client.userApi.listUsers({ search: 'profile.email co "cole"' }));
+    assert.deepEqual(co.map((u) => u.profile?.login), [SEEDED[2]]);
+    for (const bad of ['status ne "ACTIVE"', 'profile.email ew "@example.com"', 'status co "ACT"', 'profile.department co "x"']) {
+      await expectOktaError(collect(await emu.client.userApi.listUsers({ search: bad })), 400, 'E0000031');
+    }
+  });
+
+  // Spec listUsers: sortBy/sortOrder order search results; ties by id.
+  test('search with sortBy/sortOrder orders the results (spec listUsers)', async () => {
+    const asc = await collect(await emu.client.userApi.listUsers({ search: 'status eq "ACTIVE"', sortBy: 'profile.lastName', sortOrder: 'asc' }));
+    const names = asc.map((u) => String(u.profile?.lastName).toLowerCase());
+    assert.deepEqual(names, [...names].sort());
+    assert.notDeepEqual(asc.map((u) => u.id), [...asc].map((u) => u.id).sort(), 'not simply by id');
+    const desc = await collect(await emu.client.userApi.listUsers({ search: 'status eq "ACTIVE"', sortBy: 'profile.lastName', sortOrder: 'desc' }));
+    const descNames = desc.map((u) => String(u.profile?.lastName).toLowerCase());
+    assert.deepEqual(descNames, [...names].sort().reverse());
+  });
+
+  // Spec listUsers (q): "matched against firstName, lastName, or email", limit "Defaults to 10 if q is provided",
+  // no pagination.
+  test('q matches firstName, lastName or email (not the login), 10 results by default, no next page (spec listUsers)', async () => {
+    const loginOnly = await emu.okta('GET', '/api/v1/users?q=login0');
+    assert.deepEqual(loginOnly.body, [], 'q does not match the login');
+    const byEmail = await emu.okta('GET', '/api/v1/users?q=carol.cole');
+    assert.deepEqual((byEmail.body as { profile: { login: string } }[]).map((u) => u.profile.login), [SEEDED[2]]);
+    const many = await emu.okta('GET', '/api/v1/users?q=user'); // lastName "User" of the bulk users below
+    assert.equal((many.body as unknown[]).length, 10);
+    assert.ok(!/rel="next"/.test(many.headers.get('link') ?? ''), 'q has no next page');
   });
 
   test('updateUser is partial: changing firstName keeps the other profile fields', async () => {

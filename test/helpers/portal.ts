@@ -1,7 +1,8 @@
 /**
  * Starts a whole portal (real config loading, core, Okta adapter via the SDK, HTTP app) on an ephemeral
  * loopback port against a running emulator. Extra settings are given as environment variables, exactly as
- * an operator would set them.
+ * an operator would set them; with OKTA_ORG_URL among them (the OAuth service-app mode, say) the portal uses the
+ * org and credentials they configure, otherwise the emulator's SSWS token.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -53,7 +54,10 @@ export async function startPortal(
   });
   const logger = pino({ level: 'debug' }, sink);
   const portal = await createPortal(config, {
-    okta: { orgUrl: emu.url, auth: { kind: 'ssws', token: emu.apiToken } },
+    okta:
+      config.okta.mode === 'org'
+        ? { orgUrl: config.okta.orgUrl, auth: config.okta.auth }
+        : { orgUrl: emu.url, auth: { kind: 'ssws', token: emu.apiToken } },
     logger,
     ...(opts.idp ? { idp: opts.idp } : {}),
   });

@@ -1,16 +1,40 @@
 // The `search` / `filter` expression language of GET /api/v1/users (a SCIM-like subset). Hand-written because no
-// maintained library parses Okta's dialect and it is small: comparisons `attr op value` with op in
-// eq ne sw ew co gt ge lt le, `attr pr`, joined by `and` (binds tighter) / `or`, `not`, and parentheses.
-// Rules: keywords and string comparisons are case-insensitive; values are "double-quoted" strings (\" and \\ escapes),
-// numbers, true, false or null; anything else throws SearchSyntaxError (answered 400 E0000031).
+// maintained library parses Okta's dialect and it is small: comparisons `attr op value`, `attr pr`, joined by `and`
+// (binds tighter) / `or`, and parentheses. Values are "double-quoted" strings (\" and \\ escapes), numbers, true,
+// false or null. Keywords (operators, and, or) are case-insensitive; property names are case-sensitive. The two
+// dialects follow the spec's listUsers text:
+// - search: eq, sw, gt, ge, lt, le, pr on any profile attribute and on id, status, created, activated,
+//   statusChanged, lastUpdated, type.id; `co` only on profile.firstName, lastName, email, login; string values
+//   compared case-insensitively. `ne` ("isn't supported"), `ew` and `not` are refused (Okta's answer to ew and not
+//   is undocumented: refusing is the stricter choice).
+// - filter: only status, lastUpdated, id, profile.login, profile.email, profile.firstName, profile.lastName; only
+//   `eq`, plus gt/ge/lt/le on lastUpdated; `and`/`or` (no `not`); values compared case-sensitively.
+// Anything else throws SearchSyntaxError (answered 400 E0000031).
 export class SearchSyntaxError extends Error {}
+
+export type Dialect = 'search' | 'filter';
 
 export type AttributeGetter = (attr: string) => unknown;
 export type Predicate = (get: AttributeGetter) => boolean;
 
 type Token = { kind: 'word' | 'string' | 'lparen' | 'rparen'; text: string };
 
-const OPS = new Set(['eq', 'ne', 'sw', 'ew', 'co', 'gt', 'ge', 'lt', 'le']);
+const OPS = new Set(['eq', 'sw', 'co', 'gt', 'ge', 'lt', 'le']);
+const SEARCH_TOP_LEVEL = new Set(['id', 'status', 'created', 'activated', 'statusChanged', 'lastUpdated', 'type.id']);
+const CO_ATTRIBUTES = new Set(['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']);
+const FILTER_ATTRIBUTES = new Set(['status', 'lastUpdated', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName']);
+const ORDERING = new Set(['gt', 'ge', 'lt', 'le']);
+
+/** Throws unless `attr op` is allowed in the dialect. */
+function checkAllowed(dialect: Dialect, attr: string, op: string): void {
+  if (dialect === 'filter') {
+    if (!FILTER_ATTRIBUTES.has(attr)) throw new SearchSyntaxError(`${attr} cannot be filtered on`);
+    if (op === 'eq' || (attr === 'lastUpdated' && ORDERING.has(op))) return;
+    throw new SearchSyntaxError(`filter does not support ${op} on ${attr}`);
+  }
+  if (!attr.startsWith('profile.') && !SEARCH_TOP_LEVEL.has(attr)) throw new SearchSyntaxError(`${attr} cannot be searched`);
+  if (op === 'co' && !CO_ATTRIBUTES.has(attr)) throw new SearchSyntaxError(`co is not supported on ${attr}`);
+}
 const MAX_LENGTH = 2000;
 
 function tokenize(input: string): Token[] {
@@ -53,25 +77,23 @@ function tokenize(input: string): Token[] {
   return out;
 }
 
-function norm(v: unknown): string | number | boolean | null {
+function norm(v: unknown, fold: boolean): string | number | boolean | null {
   if (v === undefined || v === null) return null;
-  if (typeof v === 'string') return v.toLowerCase();
   if (typeof v === 'number' || typeof v === 'boolean') return v;
-  return String(v).toLowerCase();
+  const s = String(v);
+  return fold ? s.toLowerCase() : s;
 }
 
-function compare(op: string, actual: unknown, expected: string | number | boolean | null): boolean {
-  const a = norm(actual);
-  const e = typeof expected === 'string' ? expected.toLowerCase() : expected;
+function compare(op: string, actual: unknown, expected: string | number | boolean | null, fold: boolean): boolean {
+  // An array attribute matches when any element does (SCIM, as the spec says for search).
+  if (Array.isArray(actual)) return actual.some((x) => compare(op, x, expected, fold));
+  const a = norm(actual, fold);
+  const e = typeof expected === 'string' ? norm(expected, fold) : expected;
   switch (op) {
     case 'eq':
       return a === e;
-    case 'ne':
-      return a !== e;
     case 'sw':
       return typeof a === 'string' && typeof e === 'string' && a.startsWith(e);
-    case 'ew':
-      return typeof a === 'string' && typeof e === 'string' && a.endsWith(e);
     case 'co':
       return typeof a === 'string' && typeof e === 'string' && a.includes(e);
     default: {
@@ -85,7 +107,10 @@ function compare(op: string, actual: unknown, expected: string | number | boolea
 
 class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly dialect: Dialect,
+  ) {}
 
   private peekWord(): string | null {
     const t = this.tokens[this.pos];
@@ -117,11 +142,7 @@ class Parser {
   }
 
   private unary(): Predicate {
-    if (this.peekWord() === 'not') {
-      this.pos++;
-      const inner = this.unary();
-      return (get) => !inner(get);
-    }
+    if (this.peekWord() === 'not') throw new SearchSyntaxError('not is not supported');
     const t = this.tokens[this.pos];
     if (t?.kind === 'lparen') {
       this.pos++;
@@ -139,13 +160,15 @@ class Parser {
     const attr = attrTok.text;
     const op = this.peekWord();
     if (op === 'pr') {
+      if (this.dialect === 'filter') throw new SearchSyntaxError('filter does not support pr');
       this.pos++;
       return (get) => {
         const v = get(attr);
         return v !== undefined && v !== null && v !== '';
       };
     }
-    if (!op || !OPS.has(op)) throw new SearchSyntaxError(`expected an operator after ${attr}`);
+    if (!op || !OPS.has(op)) throw new SearchSyntaxError(`expected a supported operator after ${attr}`);
+    checkAllowed(this.dialect, attr, op);
     this.pos++;
     const v = this.tokens[this.pos++];
     let value: string | number | boolean | null;
@@ -155,13 +178,14 @@ class Parser {
       const w = v.text.toLowerCase();
       value = w === 'null' ? null : w === 'true';
     } else throw new SearchSyntaxError(`expected a value after ${attr} ${op}`);
-    return (get) => compare(op, get(attr), value);
+    const fold = this.dialect === 'search';
+    return (get) => compare(op, get(attr), value, fold);
   }
 }
 
-export function parseSearch(expression: string): Predicate {
+export function parseSearch(expression: string, dialect: Dialect = 'search'): Predicate {
   if (expression.length > MAX_LENGTH) throw new SearchSyntaxError('expression too long');
   const tokens = tokenize(expression);
   if (tokens.length === 0) throw new SearchSyntaxError('empty expression');
-  return new Parser(tokens).parse();
+  return new Parser(tokens, dialect).parse();
 }

@@ -82,6 +82,9 @@ export class OrgState {
   get factorLockoutAttempts(): number {
     return this.seed.parsed.factorLockoutAttempts;
   }
+  get showLockoutFailures(): boolean {
+    return this.seed.parsed.showLockoutFailures;
+  }
   get rateLimits(): RateLimitRule[] {
     return this.seed.parsed.rateLimits;
   }

@@ -1,5 +1,5 @@
 // User operations: create, profile update, password set (policy + history), lifecycle transitions, deletion.
-// Rules: illegal transitions answer 400 E0000001 naming the transition; setting a password moves RECOVERY and
+// Rules: illegal transitions answer Okta's codes (lifecycleRefusal below), else 400 E0000001 naming the transition; setting a password moves RECOVERY and
 // PASSWORD_EXPIRED users to ACTIVE and records passwordChanged; history keeps the newest max(historyCount, 1)
 // hashes including the current password and is only enforced with strict=true, as in Okta.
 import { errors } from '../errors.js';
@@ -152,7 +152,7 @@ export type LifecycleAction =
 
 const ALLOWED_FROM: Record<LifecycleAction, UserStatus[] | 'any-but-deprovisioned' | 'any'> = {
   activate: ['STAGED', 'DEPROVISIONED'],
-  reactivate: ['PROVISIONED'],
+  reactivate: ['PROVISIONED', 'RECOVERY'], // spec reactivateUser: "PROVISIONED or RECOVERY status"
   deactivate: 'any-but-deprovisioned',
   suspend: ['ACTIVE'],
   unsuspend: ['SUSPENDED'],
@@ -162,6 +162,19 @@ const ALLOWED_FROM: Record<LifecycleAction, UserStatus[] | 'any-but-deprovisione
   reset_factors: 'any-but-deprovisioned',
 };
 
+/**
+ * Okta's own codes for refused activations and unlocks (okta-sdk-nodejs test/it user lifecycle tests and Okta's
+ * error-code reference): activate on an ACTIVE user → 403 E0000016; activate or reactivate from another status →
+ * 403 E0000038 (what Okta answers for activate from SUSPENDED etc. is undocumented: E0000038 is the stricter
+ * choice); unlock on a user who is not locked (and has no locked factor) → 403 E0000032.
+ */
+function lifecycleRefusal(user: UserRecord, action: LifecycleAction): Error | null {
+  if (action === 'activate') return user.status === 'ACTIVE' ? errors.alreadyActive() : errors.notAllowedInStatus();
+  if (action === 'reactivate') return errors.notAllowedInStatus();
+  if (action === 'unlock') return errors.unlockNotAllowed();
+  return null;
+}
+
 export function assertTransition(user: UserRecord, action: LifecycleAction): void {
   const allowed = ALLOWED_FROM[action];
   const ok =
@@ -169,6 +182,8 @@ export function assertTransition(user: UserRecord, action: LifecycleAction): voi
     (allowed === 'any-but-deprovisioned' ? user.status !== 'DEPROVISIONED' : allowed.includes(user.status)) ||
     (action === 'unlock' && user.factors.some((f) => f.locked));
   if (!ok) {
+    const refusal = lifecycleRefusal(user, action);
+    if (refusal) throw refusal;
     throw errors.validation(`${action} is not allowed`, [`status: Cannot ${action.replace('_', ' ')} a user with status ${user.status}`]);
   }
 }
@@ -181,6 +196,7 @@ export function applyLifecycle(state: OrgState, user: UserRecord, action: Lifecy
       setStatus(state, user, user.passwordHash ? 'ACTIVE' : 'PROVISIONED');
       return { token: opaqueToken(15) };
     case 'reactivate':
+      // A new activation token; the status stays (what Okta does to a RECOVERY user's status is undocumented).
       return { token: opaqueToken(15) };
     case 'deactivate':
       setStatus(state, user, 'DEPROVISIONED');

@@ -1,8 +1,10 @@
 // Classic primary authentication, POST /api/v1/authn {username, password}, so callers can prove which password is
-// current. Rules: answers SUCCESS (sessionToken), MFA_REQUIRED (seed mfaRequired + active factors), MFA_ENROLL
-// (mfaRequired, none active), PASSWORD_EXPIRED, LOCKED_OUT, or 401 E0000004 for unknown users, wrong passwords and
-// users who cannot sign in (STAGED, PROVISIONED, SUSPENDED, DEPROVISIONED, RECOVERY); wrong passwords count toward
-// the policy's lockoutAttempts (0 = never). The password is checked even for unknown users to keep timing even.
+// current. Rules: answers SUCCESS (sessionToken), MFA_REQUIRED (seed mfaRequired + active factors; phone numbers
+// masked as Okta does), MFA_ENROLL (mfaRequired, none active), PASSWORD_EXPIRED, LOCKED_OUT (only when the seed's
+// showLockoutFailures is on, Okta's "Show lockout failures" org setting; off by default, and then a locked user gets
+// the same 401 E0000004 as a wrong password), or 401 E0000004 for unknown users, wrong passwords and users who
+// cannot sign in (STAGED, PROVISIONED, SUSPENDED, DEPROVISIONED, RECOVERY); wrong passwords count toward the
+// policy's lockoutAttempts (0 = never). Every state carries _links.cancel. The password is checked even for unknown users to keep timing even.
 // The follow-up state-token endpoints (factor verify, change password) are not emulated.
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../errors.js';
@@ -28,6 +30,25 @@ function embeddedUser(user: UserRecord): Record<string, unknown> {
   };
 }
 
+/**
+ * Okta never shows a full phone number before MFA: "+1 XXX-XXX-1337" for a North American number (Okta's authn
+ * reference examples); other numbers keep their country code and last four digits ("+44 XXXXXX1234"; Okta's exact
+ * format for them is undocumented).
+ */
+export function maskPhone(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  const last4 = digits.slice(-4);
+  if (digits.length === 11 && digits.startsWith('1')) return `+1 XXX-XXX-${last4}`;
+  const cc = digits.length > 10 ? digits.slice(0, digits.length - 10) : digits.slice(0, 2);
+  return `+${cc} ${'X'.repeat(Math.max(digits.length - cc.length - 4, 0))}${last4}`;
+}
+
+function maskedProfile(profile: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...profile };
+  if (typeof out.phoneNumber === 'string') out.phoneNumber = maskPhone(out.phoneNumber);
+  return out;
+}
+
 export async function registerAuthnRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/v1/authn', async (req) => {
     const { state, clock } = req.server.emu;
@@ -47,6 +68,7 @@ export async function registerAuthnRoutes(app: FastifyInstance): Promise<void> {
     const expiresAt = new Date(now + 5 * 60_000).toISOString();
     const cancel = { href: `${base}/api/v1/authn/cancel`, hints: { allow: ['POST'] } };
     if (user.status === 'LOCKED_OUT') {
+      if (!state.showLockoutFailures) throw errors.authFailed();
       return { status: 'LOCKED_OUT', _links: { next: { name: 'unlock', href: `${base}/api/v1/authn/recovery/unlock`, hints: { allow: ['POST'] } } } };
     }
     if (!passwordOk) {
@@ -96,7 +118,7 @@ export async function registerAuthnRoutes(app: FastifyInstance): Promise<void> {
             factorType: f.factorType,
             provider: f.provider,
             vendorName: f.provider,
-            profile: { ...f.profile },
+            profile: maskedProfile(f.profile),
             _links: { verify: { href: `${base}/api/v1/authn/factors/${f.id}/verify`, hints: { allow: ['POST'] } } },
           })),
         },
@@ -106,6 +128,6 @@ export async function registerAuthnRoutes(app: FastifyInstance): Promise<void> {
     const sessionToken = opaqueToken(24);
     user.sessions.add(sessionToken);
     user.lastLogin = now;
-    return { expiresAt, status: 'SUCCESS', sessionToken, _embedded: { user: embeddedUser(user) } };
+    return { expiresAt, status: 'SUCCESS', sessionToken, _embedded: { user: embeddedUser(user) }, _links: { cancel } };
   });
 }

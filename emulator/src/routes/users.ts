@@ -1,12 +1,14 @@
 // Okta Users API: list/search, get (id, login, short name, `me`), create, partial and full update (including the
 // admin password set with strict=true history checks), delete (deactivate, then remove), change_password and
-// session revocation. Rules: shapes follow Okta's User object; lists are sorted by id, paginated with `limit` and an
-// opaque `after` cursor, with Link rel="self"/"next" headers; plain lists omit DEPROVISIONED users as Okta does.
+// session revocation. Rules: shapes follow Okta's User object; lists are sorted by id (a search with `sortBy`: by that
+// property, then id, `sortOrder` asc/desc), paginated with `limit` and an opaque `after` cursor, with Link
+// rel="self"/"next" headers; plain lists and `q` omit DEPROVISIONED users as Okta does; `q` matches firstName,
+// lastName or email (not the login) by prefix, defaults to limit 10 and has no next page (spec listUsers).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../errors.js';
 import type { UserRecord } from '../org/model.js';
 import { verifyPassword } from '../org/passwords.js';
-import { SearchSyntaxError, parseSearch, type Predicate } from '../org/search.js';
+import { SearchSyntaxError, parseSearch, type Dialect, type Predicate } from '../org/search.js';
 import { USER_TYPE_ID, serializeUser } from '../org/serialize.js';
 import { createUser, deleteUser, setPassword, updateProfile } from '../org/users.js';
 import { baseUrl, jsonObject, queryBool, queryInt, queryString, resolveUser } from './common.js';
@@ -39,14 +41,32 @@ function attributeOf(user: UserRecord, attr: string): unknown {
   }
 }
 
-function compile(expr: string | undefined): Predicate | null {
+function compile(expr: string | undefined, dialect: Dialect): Predicate | null {
   if (expr === undefined || expr === '') return null;
   try {
-    return parseSearch(expr);
+    return parseSearch(expr, dialect);
   } catch (err) {
     if (err instanceof SearchSyntaxError) throw errors.invalidSearch();
     throw err;
   }
+}
+
+/** Orders by one property (missing values last), users with the same value by id (spec listUsers sortBy). */
+function sortUsers(users: UserRecord[], sortBy: string, dir: 1 | -1): UserRecord[] {
+  const key = (u: UserRecord): string | number | null => {
+    const v = attributeOf(u, sortBy);
+    return v === undefined || v === null ? null : typeof v === 'number' ? v : String(v).toLowerCase();
+  };
+  return [...users].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x !== y) {
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x < y ? -1 : 1) * dir;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
 }
 
 function linkHeader(base: string, query: Record<string, string>, rel: string): string {
@@ -77,28 +97,35 @@ async function applyUpdate(req: FastifyRequest<IdParams>, reply: FastifyReply, r
 export async function registerUserRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/users', async (req, reply) => {
     const { state } = req.server.emu;
-    const limit = queryInt(req, 'limit', 200, 1, 200);
-    const after = queryString(req, 'after');
-    const search = compile(queryString(req, 'search'));
-    const filter = compile(queryString(req, 'filter'));
     const q = queryString(req, 'q')?.toLowerCase();
+    const limit = queryInt(req, 'limit', q ? 10 : 200, 1, 200);
+    const after = queryString(req, 'after');
+    const search = compile(queryString(req, 'search'), 'search');
+    const filter = compile(queryString(req, 'filter'), 'filter');
     let users = state.sortedUsers().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (!search && !filter) users = users.filter((u) => u.status !== 'DEPROVISIONED');
     if (search) users = users.filter((u) => search((a) => attributeOf(u, a)));
     if (filter) users = users.filter((u) => filter((a) => attributeOf(u, a)));
     if (q) {
-      users = users.filter((u) =>
-        ['firstName', 'lastName', 'email', 'login'].some((k) => String(u.profile[k] ?? '').toLowerCase().startsWith(q)),
-      );
+      users = users.filter((u) => ['firstName', 'lastName', 'email'].some((k) => String(u.profile[k] ?? '').toLowerCase().startsWith(q)));
     }
-    if (after) users = users.filter((u) => u.id > after);
+    const sortBy = queryString(req, 'sortBy');
+    if (search && sortBy) {
+      const order = queryString(req, 'sortOrder') ?? 'asc';
+      if (order !== 'asc' && order !== 'desc') throw errors.validation('sortOrder', ['sortOrder: must be asc or desc']);
+      users = sortUsers(users, sortBy, order === 'desc' ? -1 : 1);
+    }
+    if (after) {
+      const at = users.findIndex((u) => u.id === after);
+      users = at === -1 && !(search && sortBy) ? users.filter((u) => u.id > after) : users.slice(at + 1);
+    }
     const page = users.slice(0, limit);
     const base = baseUrl(req);
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.query as Record<string, string>)) if (typeof v === 'string') query[k] = v;
     const links = [linkHeader(base, query, 'self')];
     const last = page[page.length - 1];
-    if (users.length > limit && last) links.push(linkHeader(base, { ...query, after: last.id, limit: String(limit) }, 'next'));
+    if (!q && users.length > limit && last) links.push(linkHeader(base, { ...query, after: last.id, limit: String(limit) }, 'next'));
     reply.header('Link', links);
     return page.map((u) => serializeUser(base, u, { collection: true }));
   });

@@ -2,6 +2,7 @@
 // typo is reported rather than ignored; every message names the offending field path (users[3].factors[0].type);
 // cross-field rules (unique logins/ids, password needed for statuses that sign in, admin owner exists, unique OIDC client
 // ids, a secret exactly when the client authenticates with one) are checked here.
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
 
 export const USER_STATUSES = [
@@ -119,6 +120,56 @@ export const oidcClientSchema = z
     }
   });
 
+/** A public JWK of a service app (Okta: the app's "Public keys"); a private part (`d`, `p`, ...) is refused. */
+const publicJwkSchema = z
+  .object({
+    kid: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'must be 1-100 visible characters'),
+    kty: z.enum(['RSA', 'EC']),
+    use: z.literal('sig').optional(),
+    alg: z.string().optional(),
+    n: z.string().optional(),
+    e: z.string().optional(),
+    crv: z.enum(['P-256', 'P-384', 'P-521']).optional(),
+    x: z.string().optional(),
+    y: z.string().optional(),
+  })
+  .strict()
+  .superRefine((k, ctx) => {
+    const need = k.kty === 'RSA' ? (['n', 'e'] as const) : (['crv', 'x', 'y'] as const);
+    let complete = true;
+    for (const f of need) {
+      if (k[f] !== undefined) continue;
+      complete = false;
+      ctx.addIssue({ code: 'custom', path: [f], message: `is required for a ${k.kty} key` });
+    }
+    if (!complete) return;
+    try {
+      createPublicKey({ key: k as JsonWebKey, format: 'jwk' });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: [], message: 'is not a usable public key' });
+    }
+  });
+
+const OKTA_SCOPE = /^okta\.[A-Za-z]+(\.[A-Za-z]+)*$/;
+
+/** An OAuth 2.0 service app of the org authorization server (client_credentials with private_key_jwt). */
+export const serviceAppSchema = z
+  .object({
+    clientId: z.string().regex(/^[A-Za-z0-9._~-]{3,100}$/, 'must be 3-100 of A-Z a-z 0-9 . _ ~ -'),
+    name: z.string().min(1).max(100).optional(),
+    jwks: z.object({ keys: z.array(publicJwkSchema).min(1).max(10) }).strict(),
+    scopes: z.array(z.string().regex(OKTA_SCOPE, 'must be an Okta API scope such as okta.users.read')).max(100).default([]),
+    dpopRequired: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    const kids = new Set<string>();
+    a.jwks.keys.forEach((k, i) => {
+      if (kids.has(k.kid)) ctx.addIssue({ code: 'custom', path: ['jwks', 'keys', i, 'kid'], message: 'duplicates another key' });
+      kids.add(k.kid);
+    });
+  });
+
 export const passwordPolicySchema = z
   .object({
     minLength: z.number().int().min(1).max(256).default(8),
@@ -144,6 +195,8 @@ export const seedSchema = z
     /** How passwords are stored: scrypt (default), or `fast` (salted SHA-256) for load tests only. */
     passwordHashing: z.enum(PASSWORD_HASHINGS).default('scrypt'),
     factorLockoutAttempts: z.number().int().min(1).max(100).default(5),
+    /** Okta's org setting "Show lockout failures": off (Okta's default) hides LOCKED_OUT behind 401 E0000004 in authn. */
+    showLockoutFailures: z.boolean().default(false),
     defaultRateLimit: z
       .object({ limit: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
       .strict()
@@ -151,6 +204,7 @@ export const seedSchema = z
     rateLimits: z.array(rateLimitSchema).default([]),
     users: z.array(seedUserSchema).default([]),
     oidcClients: z.array(oidcClientSchema).max(100).default([]),
+    serviceApps: z.array(serviceAppSchema).max(100).default([]),
   })
   .strict()
   .superRefine((seed, ctx) => {
@@ -176,6 +230,12 @@ export const seedSchema = z
       if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['oidcClients', i, 'clientId'], message: `duplicates oidcClients[${prev}].clientId` });
       clientIds.set(c.clientId, i);
     });
+    const appIds = new Map<string, number>();
+    seed.serviceApps.forEach((a, i) => {
+      const prev = appIds.get(a.clientId);
+      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['serviceApps', i, 'clientId'], message: `duplicates serviceApps[${prev}].clientId` });
+      appIds.set(a.clientId, i);
+    });
     if (seed.apiTokenOwner && !logins.has(seed.apiTokenOwner.toLowerCase())) {
       ctx.addIssue({ code: 'custom', path: ['apiTokenOwner'], message: 'must be the login of a user in users' });
     }
@@ -191,3 +251,4 @@ export type PasswordPolicy = z.output<typeof passwordPolicySchema>;
 export type RateLimitRule = z.output<typeof rateLimitSchema>;
 export type OidcClientInput = z.input<typeof oidcClientSchema>;
 export type OidcClient = z.output<typeof oidcClientSchema>;
+export type ServiceApp = z.output<typeof serviceAppSchema>;
