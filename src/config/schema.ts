@@ -168,7 +168,7 @@ export const settingsSchema = z.object({
   PUSH_POLL_INTERVAL_SECONDS: int(1, 30, 3),
   MAX_WRONG_CODES_PER_FLOW: int(1, 20, 5),
   LIMIT_PER_LOGIN: rate('10/15m'),
-  LIMIT_PER_IP: rate('30/15m'),
+  LIMIT_PER_IP: rate('600/15m'),
   LIMIT_PER_DESTINATION: rate('5/1h'),
   LIMIT_GLOBAL_SENDS: rate('200/1h'),
   LIMIT_PUSH_PER_USER: rate('5/15m'),

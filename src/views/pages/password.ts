@@ -8,7 +8,7 @@
  */
 import { PATHS } from '../../http/paths.js';
 import { html } from '../html.js';
-import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
+import { csrfField, errorSummary, layout, type Message, type ViewContext } from '../layout.js';
 
 export interface PasswordPageProps {
   csrfToken: string;
@@ -16,7 +16,7 @@ export interface PasswordPageProps {
   revokeSessions: boolean;
   /** The operator's requirement lines; absent: the catalogue's default lines. */
   requirements?: readonly string[] | undefined;
-  error?: string | undefined;
+  error?: Message | undefined;
   /** Password-policy causes from Okta (safe summaries). */
   causes?: readonly string[] | undefined;
   /** The error is about the password fields (mismatch, policy, empty). */

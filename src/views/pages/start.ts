@@ -4,11 +4,11 @@
  */
 import { PATHS } from '../../http/paths.js';
 import { html } from '../html.js';
-import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
+import { csrfField, errorSummary, layout, type Message, type ViewContext } from '../layout.js';
 
 export interface StartPageProps {
   csrfToken: string;
-  error?: string | undefined;
+  error?: Message | undefined;
   /** true when the error is about the username field itself. */
   fieldError?: boolean;
 }
