@@ -84,6 +84,7 @@ ${languageSwitch(ctx)}</header>
 <main id="main" tabindex="-1">
 <div class="card">
 ${page.body}
+<p class="busy muted" id="busy-status" role="status" data-text-busy="${t.guide.busy}" data-text-slow="${t.guide.slow}"></p>
 </div>
 </main>
 ${ctx.supportUrl ? html`<footer class="site-footer"><a href="${ctx.supportUrl}" rel="noreferrer">${t.common.support}</a></footer>` : ''}

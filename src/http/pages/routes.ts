@@ -86,7 +86,12 @@ type PageError = WireError & { text?: string };
 function message(ctx: ViewContext, w: PageError): Message {
   const t = ctx.t;
   // "Too many requests. Try again later." followed by "Try again in 14 minutes." would say it twice.
-  const base = w.text ?? (w.code === 'RATE_LIMITED' && w.retryAfterSeconds !== undefined ? t.guide.tooMany : t.errors[w.code]);
+  const withWait: Partial<Record<ErrorCode, string>> = {
+    RATE_LIMITED: t.guide.tooMany,
+    IDP_UNAVAILABLE: t.guide.idpDown,
+    SERVICE_UNAVAILABLE: t.guide.serviceDown,
+  };
+  const base = w.text ?? (w.retryAfterSeconds !== undefined ? withWait[w.code] : undefined) ?? t.errors[w.code];
   const help =
     (w.code === 'RATE_LIMITED' || w.code === 'FACTOR_LOCKED') && ctx.supportUrl
       ? markup` <a href="${ctx.supportUrl}" rel="noreferrer">${t.common.support}</a>`
@@ -186,7 +191,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
           return html(reply, page, w);
         }
         const w = recoverable(err);
-        return html(reply, startPage(ctx, { csrfToken: reply.generateCsrf(), error: message(ctx, w) }), w);
+        return html(reply, startPage(ctx, { csrfToken: reply.generateCsrf(), error: message(ctx, w), value: login }), w);
       }
     },
   );

@@ -9,6 +9,9 @@
  * - Retry countdown: a [data-retry-seconds] span ("14 minutes") counts down in the same human units as the server
  *   (src/views/i18n/duration.ts: seconds under a minute, minutes rounded up, then hours and minutes, through Intl
  *   in the span's data-retry-lang); at zero the whole sentence (.retry) becomes its data-text-ready.
+ * - Busy: a submitted form's submit buttons are disabled (no double submit); after 0.7 s the page's #busy-status
+ *   region says "Contacting Okta…", after 4 s "Okta is slow right now, still trying…". Coming back through the
+ *   history (pageshow from the back-forward cache) re-enables them. Forms marked data-no-busy are left alone.
  * Rules: reads only the DOM, writes only the focus, `hidden` and textContent; no network, no storage.
  */
 export const FOCUS_JS = `(function () {
@@ -31,6 +34,38 @@ export const FOCUS_JS = `(function () {
       var announce = document.getElementById(el.getAttribute('data-reveal-announce') || '');
       if (announce) announce.textContent = el.textContent.replace(/\\s+/g, ' ').trim();
     }, seconds * 1000);
+  });
+
+  var busy = document.getElementById('busy-status');
+  var timers = [];
+  var locked = [];
+  function reset() {
+    timers.forEach(clearTimeout);
+    timers = [];
+    locked.forEach(function (b) { b.disabled = false; });
+    locked = [];
+    if (busy) busy.textContent = '';
+  }
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (ev.defaultPrevented || !form || form.hasAttribute('data-no-busy')) return;
+    if (form.getAttribute('data-busy') === '1') { ev.preventDefault(); return; }
+    form.setAttribute('data-busy', '1');
+    // Disabled after the submission has collected the form's values (a disabled button sends nothing).
+    setTimeout(function () {
+      Array.prototype.forEach.call(form.querySelectorAll('button[type="submit"], button:not([type])'), function (b) {
+        if (!b.disabled) { b.disabled = true; locked.push(b); }
+      });
+    }, 0);
+    if (busy) {
+      timers.push(setTimeout(function () { busy.textContent = busy.getAttribute('data-text-busy') || ''; }, 700));
+      timers.push(setTimeout(function () { busy.textContent = busy.getAttribute('data-text-slow') || ''; }, 4000));
+    }
+  });
+  window.addEventListener('pageshow', function (ev) {
+    if (!ev.persisted) return;
+    reset();
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-busy]'), function (f) { f.removeAttribute('data-busy'); });
   });
 
   function unit(lang, u, n) {

@@ -294,6 +294,12 @@ export const en = {
     retryNow: 'You can try again now.',
     /** RATE_LIMITED when the wait follows ("Try again in 14 minutes."). */
     tooMany: 'There have been too many attempts.',
+    /** IDP_UNAVAILABLE / SERVICE_UNAVAILABLE when the wait follows. */
+    idpDown: 'Okta is not answering right now.',
+    serviceDown: 'The service is temporarily unavailable.',
+    /** Said (role="status") ~0.7 s after a submit, then after ~4 s (/assets/focus.js). */
+    busy: 'Contacting Okta…',
+    slow: 'Okta is slow right now, still trying…',
   },
   errors: {
     BAD_REQUEST: 'The request is not valid.',

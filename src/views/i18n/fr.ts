@@ -280,6 +280,10 @@ export const fr: Messages = {
     noScriptDelayed: 'Pas de code après une minute ? La méthode n’est peut-être pas configurée pour ce compte : choisissez-en une autre.',
     retryNow: 'Vous pouvez réessayer maintenant.',
     tooMany: 'Il y a eu trop de tentatives.',
+    idpDown: 'Okta ne répond pas en ce moment.',
+    serviceDown: 'Le service est momentanément indisponible.',
+    busy: 'Connexion à Okta…',
+    slow: 'Okta est lent en ce moment, nouvel essai en cours…',
   },
   errors: {
     BAD_REQUEST: 'La demande n’est pas valide.',

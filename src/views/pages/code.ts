@@ -43,7 +43,7 @@ export function codePage(ctx: ViewContext, p: CodePageProps): string {
     title: t.title,
     scripts: canResend ? ['countdown.js'] : [],
     body: html`<h1>${t.heading}</h1>
-${errorSummary(p.error)}
+${errorSummary(p.error, [], invalid ? 'code' : undefined)}
 ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 <p>${t.lead[p.method]}</p>
 <form method="post" action="${ctx.href(PATHS.code)}" novalidate>

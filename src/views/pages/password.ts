@@ -38,7 +38,7 @@ export function passwordPage(ctx: ViewContext, p: PasswordPageProps): string {
     title: t.title,
     scripts: ['password.js'],
     body: html`<h1>${t.heading}</h1>
-${errorSummary(p.error)}
+${errorSummary(p.error, [], invalid ? 'password' : undefined)}
 <form method="post" action="${ctx.href(PATHS.password)}" novalidate>
 ${csrfField(p.csrfToken)}
 <input type="hidden" name="ott" value="${p.ott}">
