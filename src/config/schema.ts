@@ -171,7 +171,7 @@ export const settingsSchema = z.object({
   OKTA_FACTOR_LOCKOUT_THRESHOLD: int(2, 100, 5),
   OKTA_FACTOR_LOCKOUT_WINDOW_SECONDS: int(60, 2_592_000, 86_400),
   LIMIT_PER_LOGIN: rate('10/15m'),
-  LIMIT_PER_IP: rate('30/15m'),
+  LIMIT_PER_IP: rate('600/15m'),
   LIMIT_PER_DESTINATION: rate('5/1h'),
   LIMIT_GLOBAL_SENDS: rate('200/1h'),
   LIMIT_PUSH_PER_USER: rate('5/15m'),

@@ -12,6 +12,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, isPortalError, type ErrorCode } from '../core/errors.js';
 import { messagePage, type MessageAction } from '../views/pages/message.js';
+import { retryNote } from '../views/layout.js';
 import type { ResolvedHttpConfig } from './config.js';
 import { API_PREFIX, PATHS } from './paths.js';
 import { viewContext } from './view-context.js';
@@ -160,7 +161,7 @@ export function sendHtmlError(
   const path = request.url.split('?', 1)[0] ?? '';
   let page: string;
   const retry =
-    w.retryAfterSeconds !== undefined ? en.common.retryAfter(Math.max(1, Math.ceil(w.retryAfterSeconds))) : undefined;
+    w.retryAfterSeconds !== undefined ? retryNote(ctx, w.retryAfterSeconds) : undefined;
   switch (w.code) {
     case 'CSRF':
       page = messagePage(ctx, {

@@ -43,7 +43,7 @@ export const apiSchemas = {
 /** Form bodies: emptiness is checked by the handlers so the page can re-render with a field error. */
 export const formSchemas = {
   start: object({ _csrf: csrfField, username: usernameField }, []),
-  method: object({ _csrf: csrfField, method: methodField }, ['method']),
+  method: object({ _csrf: csrfField, method: methodField }, []),
   code: object({ _csrf: csrfField, code: codeField }, []),
   resend: object({ _csrf: csrfField, method: { type: 'string', enum: ['sms', 'call'] } }, ['method']),
   password: object(

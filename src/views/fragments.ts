@@ -6,16 +6,18 @@
  *   and words. The push pages' #push-live block stays in each page: its content and ways on differ per page.
  * - No fragment writes a <form> of its own except the resend form; the page decides the action and the buttons.
  */
+import type { RecoveryMethod } from '../core/ports.js';
+import { PATHS } from '../http/paths.js';
 import { html, type SafeHtml } from './html.js';
 import type { Messages } from './i18n/en.js';
-import { csrfField, type ViewContext } from './layout.js';
+import { csrfField, type Message, type ViewContext } from './layout.js';
 
 function resendIn(t: Messages['code'], seconds: number): string {
   return seconds === 1 ? t.resendInOne : t.resendInMany.replace('{n}', String(seconds));
 }
 
 /** The labelled one-time-code field of every code form (recovery, step-up, activation). */
-export function codeField(ctx: ViewContext, invalid: boolean, error: string | undefined): SafeHtml {
+export function codeField(ctx: ViewContext, invalid: boolean, error: Message | undefined): SafeHtml {
   const c = ctx.t.code;
   return html`<div class="field">
 <label for="code">${c.label}</label>
@@ -60,10 +62,16 @@ export function radioChoice(p: {
   checked: boolean;
   title: string;
   desc?: string | null | undefined;
+  required?: boolean;
+  id?: string | undefined;
+  /** A short tag after the title ("Worked last time on this device"). */
+  badge?: string | undefined;
+  /** The id of the error describing this choice, when the choice is in error. */
+  errorId?: string | undefined;
 }): SafeHtml {
   return html`<label class="choice">
-<input type="radio" name="${p.name}" value="${p.value}"${p.checked ? html` checked` : ''}>
-<span><span class="title">${p.title}</span>
+<input type="radio" name="${p.name}" value="${p.value}"${p.id ? html` id="${p.id}"` : ''}${p.checked ? html` checked` : ''}${p.required ? html` required` : ''}${p.errorId ? html` aria-invalid="true" aria-describedby="${p.errorId}"` : ''}>
+<span><span class="title">${p.title}</span>${p.badge ? html` <span class="badge ok">${p.badge}</span>` : ''}
 ${p.desc ? html`<span class="desc">${p.desc}</span>` : ''}</span>
 </label>`;
 }
@@ -74,4 +82,23 @@ export function pushNumber(t: Messages['push'], correctAnswer: number | null): S
     ? html`<p>${t.noNumber}</p>`
     : html`<p>${t.number}</p>
 <p class="number" id="push-number">${correctAnswer}</p>`;
+}
+
+/** Seconds on a code or push page before the "No code yet?" hint appears. */
+export const DELAY_HINT_SECONDS = 45;
+
+/**
+ * "No code yet?": revealed by /assets/focus.js after DELAY_HINT_SECONDS unless a code was typed
+ * (data-reveal-unless names the field), and announced once through its own status region. Without JavaScript a
+ * <noscript> line says the same. Nothing in it depends on the account (no oracle).
+ */
+export function delayHint(ctx: ViewContext, method: RecoveryMethod, unlessField = 'code'): SafeHtml {
+  const g = ctx.t.guide;
+  return html`<div class="notice delay" id="delay-hint" hidden data-reveal-after="${DELAY_HINT_SECONDS}"
+ data-reveal-unless="${unlessField}" data-reveal-announce="delay-announce">
+<p><strong>${g.delayedHeading}</strong> ${g.delayed[method]}</p>
+<p><a href="${ctx.href(PATHS.method)}" id="delay-other">${g.delayedAction}</a></p>
+</div>
+<p class="vh" role="status" id="delay-announce"></p>
+<noscript><p class="muted">${g.noScriptDelayed}</p></noscript>`;
 }

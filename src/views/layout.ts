@@ -7,6 +7,7 @@
  */
 import { ASSETS, type AssetName } from './assets/index.js';
 import { html, type SafeHtml } from './html.js';
+import { formatDuration } from './i18n/duration.js';
 import type { Messages } from './i18n/en.js';
 
 /** A link of the language switch. */
@@ -86,6 +87,7 @@ ${languageSwitch(ctx)}</header>
 <main id="main" tabindex="-1">
 <div class="card">
 ${page.body}
+<p class="busy muted" id="busy-status" role="status" data-text-busy="${t.guide.busy}" data-text-slow="${t.guide.slow}"></p>
 </div>
 </main>
 ${ctx.supportUrl ? html`<footer class="site-footer"><a href="${ctx.supportUrl}" rel="noreferrer">${t.common.support}</a></footer>` : ''}
@@ -95,13 +97,38 @@ ${ctx.supportUrl ? html`<footer class="site-footer"><a href="${ctx.supportUrl}" 
   return doc.value;
 }
 
-/** The error summary: a role="alert" region with the message (and optional list, e.g. password-policy causes). */
-export function errorSummary(message: string | null | undefined, items: readonly string[] = []): SafeHtml {
+/**
+ * The error summary: a role="alert" region with the message (and optional list, e.g. password-policy causes).
+ * With `fieldId`, the message is a link to the field in error (keyboard and screen-reader users jump straight to it).
+ */
+export function errorSummary(
+  message: Message | null | undefined,
+  items: readonly string[] = [],
+  fieldId?: string,
+): SafeHtml {
   if (!message) return html``;
   return html`<div class="alert" role="alert" id="error-summary">
-<p><strong>${message}</strong></p>
+<p><strong>${fieldId ? html`<a href="#${fieldId}">${message}</a>` : message}</strong></p>
 ${items.length > 0 ? html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>` : ''}
 </div>`;
+}
+
+/** An error message: plain text, or markup built by `html` (e.g. with a live countdown or a help link). */
+export type Message = string | SafeHtml;
+
+/**
+ * "Try again in 14 minutes." with the duration counted down live by /assets/focus.js (the element carries the
+ * seconds and the language; at zero the sentence becomes `guide.retryNow`). The text is not a live region: the
+ * summary around it was announced once; a ticking region would speak every minute.
+ */
+export function retryNote(ctx: ViewContext, seconds: number): SafeHtml {
+  const s = Math.max(1, Math.ceil(seconds));
+  const sentence = ctx.t.common.retryAfter(s);
+  const duration = formatDuration(ctx.t.lang, s);
+  const at = sentence.indexOf(duration);
+  const live = html`<span class="countdown" data-retry-seconds="${s}" data-retry-lang="${ctx.t.lang}">${duration}</span>`;
+  const body = at < 0 ? html`${sentence}` : html`${sentence.slice(0, at)}${live}${sentence.slice(at + duration.length)}`;
+  return html`<span class="retry" data-text-ready="${ctx.t.guide.retryNow}">${body}</span>`;
 }
 
 /** The hidden CSRF field every form carries. */

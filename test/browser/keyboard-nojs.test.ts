@@ -74,6 +74,8 @@ browserSuite('keyboard only, and without JavaScript', () => {
     for (let i = 0; i < 5 && (await focused(page, 'value')) !== 'sms'; i++) {
       await kb.press('ArrowDown');
     }
+    // Nothing is preselected (issue 13): Space selects the focused radio.
+    await kb.press('Space');
     assert.equal(await page.locator('input[name="method"]:checked').getAttribute('value'), 'sms');
     await tabTo(page, 'button[type="submit"]');
     await kb.press('Space');

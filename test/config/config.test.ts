@@ -51,7 +51,7 @@ describe('loadConfig defaults', () => {
     assert.equal(c.recovery.maxWrongCodesPerFlow, 5);
     assert.deepEqual(c.recovery.limits, {
       perLogin: { max: 10, windowSeconds: 900 },
-      perIp: { max: 30, windowSeconds: 900 },
+      perIp: { max: 600, windowSeconds: 900 },
       perDestination: { max: 5, windowSeconds: 3600 },
       globalSends: { max: 200, windowSeconds: 3600 },
       pushPerUser: { max: 5, windowSeconds: 900 },
@@ -430,7 +430,7 @@ describe('toRecoveryPolicy', () => {
       factorLockout: { threshold: 5, windowSeconds: 86_400 },
       limits: {
         perLogin: { max: 10, windowSeconds: 900 },
-        perIp: { max: 30, windowSeconds: 900 },
+        perIp: { max: 600, windowSeconds: 900 },
         perDestination: { max: 2, windowSeconds: 1800 },
         globalSends: { max: 200, windowSeconds: 3600 },
         pushPerUser: { max: 5, windowSeconds: 900 },

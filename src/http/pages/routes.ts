@@ -11,9 +11,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPortalError, type ErrorCode } from '../../core/errors.js';
-import type { RecoveryMethod } from '../../core/ports.js';
+import { RECOVERY_METHODS, type RecoveryMethod } from '../../core/ports.js';
 import type { MethodOffer, RecoveryService, StatusResult } from '../../core/recovery/api.js';
-import { isLanguage, type Language, type Messages } from '../../views/i18n/index.js';
+import { html as markup } from '../../views/html.js';
+import { isLanguage, type Language } from '../../views/i18n/index.js';
+import { retryNote, type Message, type ViewContext } from '../../views/layout.js';
 import { codePage } from '../../views/pages/code.js';
 import { donePage } from '../../views/pages/done.js';
 import { landingPage } from '../../views/pages/landing.js';
@@ -77,11 +79,25 @@ export function pageFor(state: StatusResult['state']): string {
 /** A page-level error: a WireError, optionally with its own text (field checks done here, not in the core). */
 type PageError = WireError & { text?: string };
 
-function message(t: Messages, w: PageError): string {
-  const base = w.text ?? t.errors[w.code];
-  return w.retryAfterSeconds !== undefined
-    ? `${base} ${t.common.retryAfter(Math.max(1, Math.ceil(w.retryAfterSeconds)))}`
-    : base;
+/**
+ * The error's words: the catalogue's text, then for a delay "Try again in 14 minutes." counted down live, and for
+ * limits the support link (the page itself keeps its other ways on: other methods, start again).
+ */
+function message(ctx: ViewContext, w: PageError): Message {
+  const t = ctx.t;
+  // "Too many requests. Try again later." followed by "Try again in 14 minutes." would say it twice.
+  const withWait: Partial<Record<ErrorCode, string>> = {
+    RATE_LIMITED: t.guide.tooMany,
+    IDP_UNAVAILABLE: t.guide.idpDown,
+    SERVICE_UNAVAILABLE: t.guide.serviceDown,
+  };
+  const base = w.text ?? (w.retryAfterSeconds !== undefined ? withWait[w.code] : undefined) ?? t.errors[w.code];
+  const help =
+    (w.code === 'RATE_LIMITED' || w.code === 'FACTOR_LOCKED') && ctx.supportUrl
+      ? markup` <a href="${ctx.supportUrl}" rel="noreferrer">${t.common.support}</a>`
+      : '';
+  if (w.retryAfterSeconds === undefined && help === '') return base;
+  return markup`${base}${w.retryAfterSeconds !== undefined ? markup` ${retryNote(ctx, w.retryAfterSeconds)}` : ''}${help}`;
 }
 
 /** Codes are pasted as "123 456" or "123-456" sometimes; the core sees digits only. */
@@ -90,6 +106,19 @@ export function pastedCode(raw: string): string {
 }
 
 const YEAR_SECONDS = 365 * 24 * 3600;
+
+/**
+ * The method that last worked on this device: `last_method` holds a method's name and nothing about the account.
+ * `tried_method` (same content, the flow's lifetime) remembers the method just chosen; once the flow is verified it
+ * becomes `last_method`. Both are HttpOnly and only ever read by the method page, where the method is offered first.
+ */
+export const LAST_METHOD_COOKIE = 'last_method';
+export const TRIED_METHOD_COOKIE = 'tried_method';
+
+function methodCookie(request: FastifyRequest, name: string): RecoveryMethod | undefined {
+  const v = request.cookies?.[name];
+  return RECOVERY_METHODS.find((m) => m === v);
+}
 
 export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRouteDeps): Promise<void> {
   const html = (reply: FastifyReply, body: string, w?: PageError): FastifyReply => {
@@ -101,7 +130,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   };
   const go = (reply: FastifyReply, path: string): FastifyReply => reply.redirect(cfg.basePath + path, 303);
   const ctxOf = (request: FastifyRequest) => viewContext(cfg, request);
-  const msg = (request: FastifyRequest, w: PageError) => message(ctxOf(request).t, w);
+  const msg = (request: FastifyRequest, w: PageError) => message(ctxOf(request), w);
   const status = (request: FastifyRequest): Promise<StatusResult> =>
     recovery.status({ handle: requireHandle(request, cfg), ctx: requestContext(request) });
 
@@ -162,7 +191,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
           return html(reply, page, w);
         }
         const w = recoverable(err);
-        return html(reply, startPage(ctx, { csrfToken: reply.generateCsrf(), error: message(ctx.t, w) }), w);
+        return html(reply, startPage(ctx, { csrfToken: reply.generateCsrf(), error: message(ctx, w), value: login }), w);
       }
     },
   );
@@ -188,6 +217,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     s: StatusResult | null,
     selected?: RecoveryMethod,
     w?: PageError,
+    fieldError?: boolean,
   ) =>
     html(
       reply,
@@ -195,10 +225,14 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         csrfToken: reply.generateCsrf(),
         methods: offers(s),
         selected,
+        remembered: methodCookie(request, LAST_METHOD_COOKIE),
         error: w ? msg(request, w) : undefined,
+        fieldError,
       }),
       w,
     );
+  const cookieOpts = (maxAge: number) =>
+    ({ path: '/', httpOnly: true, secure: cfg.secure, sameSite: 'lax', maxAge }) as const;
 
   app.get(PATHS.method, async (request, reply) => {
     const s = await status(request);
@@ -206,19 +240,30 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     return renderMethod(request, reply, s);
   });
 
-  app.post<{ Body: { method: RecoveryMethod } }>(
+  app.post<{ Body: { method?: RecoveryMethod } }>(
     PATHS.method,
     { schema: { body: formSchemas.method } },
     async (request, reply) => {
       const handle = requireHandle(request, cfg);
+      const method = request.body.method;
+      if (method === undefined) {
+        // No choice made (nothing is preselected): the same page, the error tied to the choice.
+        const s = await status(request);
+        const text = ctxOf(request).t.guide.chooseMethod;
+        return renderMethod(request, reply, s, undefined, { code: 'BAD_REQUEST', status: 400, message: text, text }, true);
+      }
       try {
-        const r = await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+        const r = await recovery.challenge({ handle, method, ctx: requestContext(request) });
         setFlowCookie(reply, cfg, r.handle); // the handle rotates when a method is chosen (SES-1)
+        reply.setCookie(TRIED_METHOD_COOKIE, method, cookieOpts(Math.floor(cfg.flowTtlSeconds)));
         return go(reply, r.kind === 'push-waiting' ? PATHS.push : PATHS.code);
       } catch (err) {
         const w = recoverable(err);
         const s = await status(request).catch(() => null);
-        return renderMethod(request, reply, s, request.body.method, w);
+        // The same phone method again within its cooldown: the code already sent still works, so the code page
+        // (with its live countdown to the next send) is the way on, not an error here.
+        if (w.code === 'RESEND_TOO_SOON' && s?.state === 'code-sent' && s.method === method) return go(reply, PATHS.code);
+        return renderMethod(request, reply, s, method, w);
       }
     },
   );
@@ -302,6 +347,11 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   ) => {
     const s = await status(request);
     if (s.state !== 'verified') return go(reply, pageFor(s.state));
+    const tried = methodCookie(request, TRIED_METHOD_COOKIE);
+    if (tried) {
+      reply.setCookie(LAST_METHOD_COOKIE, tried, cookieOpts(YEAR_SECONDS));
+      reply.clearCookie(TRIED_METHOD_COOKIE, { path: '/' });
+    }
     return html(
       reply,
       passwordPage(ctxOf(request), {

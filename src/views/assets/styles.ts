@@ -69,6 +69,10 @@ button:disabled{opacity:.55;cursor:not-allowed}
 .alert{border-left:4px solid var(--error);background:var(--error-bg);padding:.75rem 1rem;border-radius:.25rem;
 margin:0 0 1rem}
 .alert:empty{display:none}
+.busy:empty{display:none}
+.busy{margin:1rem 0 0}
+.busy::before{content:"";display:inline-block;width:.9em;height:.9em;margin-right:.5em;vertical-align:-.1em;
+border:2px solid var(--line);border-top-color:var(--accent);border-radius:50%;animation:spin 1s linear infinite}
 .alert ul{margin:.5rem 0 0;padding-left:1.25rem}
 .notice{border-left:4px solid var(--ok);background:var(--ok-bg);padding:.75rem 1rem;border-radius:.25rem;margin:0 0 1rem}
 .field-error{color:var(--error);font-weight:600;display:block;margin:.25rem 0}

@@ -7,6 +7,7 @@
  */
 import type { ErrorCode } from '../../core/errors.js';
 import type { RecoveryMethod } from '../../core/ports.js';
+import { formatDuration } from './duration.js';
 
 export const en = {
   lang: 'en',
@@ -29,7 +30,8 @@ export const en = {
     home: 'Back to the start page',
     support: 'Need help? Contact support',
     reference: (id: string) => `Reference: ${id}`,
-    retryAfter: (seconds: number) => (seconds === 1 ? 'Try again in 1 second.' : `Try again in ${seconds} seconds.`),
+    /** A human duration ("14 minutes"), counted down live on the pages (/assets/focus.js). */
+    retryAfter: (seconds: number) => `Try again in ${formatDuration('en', seconds)}.`,
     errorHeading: 'There is a problem',
   },
   landing: {
@@ -277,6 +279,31 @@ export const en = {
     currentLabel: 'Current password',
     submit: 'Change password',
     empty: 'Fill in all three password fields.',
+  },
+  /** Issue 13: guidance through recovery (grouped so merges stay easy). */
+  guide: {
+    chooseMethod: 'Choose a verification method.',
+    lastUsed: 'Worked last time on this device',
+    delayedHeading: 'No code yet?',
+    delayed: {
+      sms: 'Text messages can take a minute. If none arrives, this method may not be set up for this account.',
+      call: 'The call can take a minute. If no call comes, this method may not be set up for this account.',
+      push: 'If no notification arrives, Okta Verify may not be set up for this account.',
+      'google-authenticator': 'If Google Authenticator has no entry for this account, this method is not set up for it.',
+      'okta-verify-code': 'If the Okta Verify app has no entry for this account, this method is not set up for it.',
+    } satisfies Record<RecoveryMethod, string>,
+    delayedAction: 'Choose another method',
+    noScriptDelayed: 'No code after a minute? The method may not be set up for this account: choose another method.',
+    /** Replaces "Try again in …" when the live countdown reaches zero. */
+    retryNow: 'You can try again now.',
+    /** RATE_LIMITED when the wait follows ("Try again in 14 minutes."). */
+    tooMany: 'There have been too many attempts.',
+    /** IDP_UNAVAILABLE / SERVICE_UNAVAILABLE when the wait follows. */
+    idpDown: 'Okta is not answering right now.',
+    serviceDown: 'The service is temporarily unavailable.',
+    /** Said (role="status") ~0.7 s after a submit, then after ~4 s (/assets/focus.js). */
+    busy: 'Contacting Okta…',
+    slow: 'Okta is slow right now, still trying…',
   },
   errors: {
     BAD_REQUEST: 'The request is not valid.',

@@ -2,6 +2,7 @@
  * French message catalogue. Same keys as the English one (the `Messages` type makes the compiler check that none
  * is missing). French typography: a no-break space (U+00A0) before « : ; ? ! » and inside guillemets.
  */
+import { formatDuration } from './duration.js';
 import type { Messages } from './en.js';
 
 export const fr: Messages = {
@@ -24,8 +25,7 @@ export const fr: Messages = {
     home: 'Retour à la page d’accueil',
     support: 'Besoin d’aide\u00a0? Contactez le support',
     reference: (id: string) => `Référence\u00a0: ${id}`,
-    retryAfter: (seconds: number) =>
-      seconds === 1 ? 'Réessayez dans 1\u00a0seconde.' : `Réessayez dans ${seconds}\u00a0secondes.`,
+    retryAfter: (seconds: number) => `Réessayez dans ${formatDuration('fr', seconds)}.`,
     errorHeading: 'Un problème est survenu',
   },
   landing: {
@@ -268,6 +268,26 @@ export const fr: Messages = {
     currentLabel: 'Mot de passe actuel',
     submit: 'Changer le mot de passe',
     empty: 'Remplissez les trois champs de mot de passe.',
+  },
+  guide: {
+    chooseMethod: 'Choisissez une méthode de vérification.',
+    lastUsed: 'A fonctionné la dernière fois sur cet appareil',
+    delayedHeading: 'Toujours pas de code ?',
+    delayed: {
+      sms: 'Un SMS peut mettre une minute à arriver. S’il n’arrive pas, cette méthode n’est peut-être pas configurée pour ce compte.',
+      call: 'L’appel peut prendre une minute. S’il ne vient pas, cette méthode n’est peut-être pas configurée pour ce compte.',
+      push: 'Si aucune notification n’arrive, Okta Verify n’est peut-être pas configuré pour ce compte.',
+      'google-authenticator': 'Si Google Authenticator n’a pas d’entrée pour ce compte, cette méthode n’est pas configurée pour lui.',
+      'okta-verify-code': 'Si l’application Okta Verify n’a pas d’entrée pour ce compte, cette méthode n’est pas configurée pour lui.',
+    },
+    delayedAction: 'Choisir une autre méthode',
+    noScriptDelayed: 'Pas de code après une minute ? La méthode n’est peut-être pas configurée pour ce compte : choisissez-en une autre.',
+    retryNow: 'Vous pouvez réessayer maintenant.',
+    tooMany: 'Il y a eu trop de tentatives.',
+    idpDown: 'Okta ne répond pas en ce moment.',
+    serviceDown: 'Le service est momentanément indisponible.',
+    busy: 'Connexion à Okta…',
+    slow: 'Okta est lent en ce moment, nouvel essai en cours…',
   },
   errors: {
     BAD_REQUEST: 'La demande n’est pas valide.',

@@ -33,7 +33,7 @@ export function accountPasswordPage(ctx: ViewContext, p: AccountPasswordPageProp
     title: a.title,
     scripts: ['password.js'],
     body: html`<h1>${a.heading}</h1>
-${errorSummary(p.error)}
+${errorSummary(p.error, [], currentBad ? 'currentPassword' : newBad ? 'password' : undefined)}
 <form method="post" action="${ctx.href(ACCOUNT_PATHS.password)}" novalidate>
 ${csrfField(p.csrfToken)}
 <div class="field">

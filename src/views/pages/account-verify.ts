@@ -86,7 +86,7 @@ export function stepUpCodePage(ctx: ViewContext, p: StepUpCodePageProps): string
     title: c.title,
     scripts: canResend ? ['countdown.js'] : [],
     body: html`<h1>${c.heading}</h1>
-${errorSummary(p.error)}
+${errorSummary(p.error, [], invalid ? 'code' : undefined)}
 ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 <p>${t.codeLeads[p.method]}</p>
 <form method="post" action="${ctx.href(ACCOUNT_PATHS.verifyCode)}" novalidate>

@@ -6,19 +6,22 @@
  *   /assets/countdown.js counts it down and keeps the button disabled meanwhile. Without JavaScript the text says how
  *   long to wait and the button works (an early press gets RESEND_TOO_SOON with the seconds left).
  * - After a resend, a status notice says the previous code no longer works.
+ * - After 45 s without a code typed, a hint says the code may be delayed or the method may not be set up for this
+ *   account, with a way to another method (revealed by /assets/focus.js; a <noscript> line says it without
+ *   JavaScript). It depends only on the clock in the browser: the same for real users and decoys.
  */
 import type { RecoveryMethod } from '../../core/ports.js';
 import { PATHS } from '../../http/paths.js';
-import { codeField, resendForm } from '../fragments.js';
+import { codeField, delayHint, resendForm } from '../fragments.js';
 import { html } from '../html.js';
-import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
+import { csrfField, errorSummary, layout, type Message, type ViewContext } from '../layout.js';
 
 export interface CodePageProps {
   csrfToken: string;
   method: RecoveryMethod;
   /** Seconds until a resend is allowed; only for sms / call. */
   resendAfterSeconds?: number | undefined;
-  error?: string | undefined;
+  error?: Message | undefined;
   /** The error is about the code field (wrong or empty code). */
   fieldError?: boolean;
   notice?: string | undefined;
@@ -40,7 +43,7 @@ export function codePage(ctx: ViewContext, p: CodePageProps): string {
     title: t.title,
     scripts: canResend ? ['countdown.js'] : [],
     body: html`<h1>${t.heading}</h1>
-${errorSummary(p.error)}
+${errorSummary(p.error, [], invalid ? 'code' : undefined)}
 ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 <p>${t.lead[p.method]}</p>
 <form method="post" action="${ctx.href(PATHS.code)}" novalidate>
@@ -49,6 +52,7 @@ ${codeField(ctx, invalid, p.error)}
 <div class="actions"><button type="submit">${t.submit}</button></div>
 </form>
 ${resend}
+${delayHint(ctx, p.method)}
 <div class="actions"><a href="${ctx.href(PATHS.method)}">${ctx.t.common.tryAnotherMethod}</a></div>`,
   });
 }

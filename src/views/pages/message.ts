@@ -3,7 +3,7 @@
  * rate limits, internal errors. The message is from the catalogue (never an internal detail).
  */
 import { html } from '../html.js';
-import { errorSummary, layout, type ViewContext } from '../layout.js';
+import { errorSummary, layout, type Message, type ViewContext } from '../layout.js';
 
 export interface MessageAction {
   href: string;
@@ -15,7 +15,7 @@ export interface MessagePageProps {
   heading: string;
   message: string;
   /** Shown under the message, e.g. "Try again in 30 seconds." */
-  detail?: string | undefined;
+  detail?: Message | undefined;
   actions: readonly MessageAction[];
   /** The request id, shown so the user can quote it to support (internal errors). */
   reference?: string | undefined;

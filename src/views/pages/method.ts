@@ -1,37 +1,53 @@
 /**
  * GET /recover/method : the offered methods as radio buttons (works without JavaScript). With the operator option
  * SHOW_ENROLLED_METHODS the offers carry masked hints ("+1 ••• ••• 0100"), shown after the method's description.
+ * - Nothing is preselected: a preselected method sent users without it to a code page waiting for nothing. The radios
+ *   are `required` (the browser asks before sending) and the server answers an empty choice with a field error.
+ * - The method that last worked on this device (a cookie holding only the method's name) is offered first and
+ *   marked as such; it is still not preselected.
  */
 import type { MethodOffer } from '../../core/recovery/api.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { PATHS } from '../../http/paths.js';
 import { radioChoice } from '../fragments.js';
 import { html } from '../html.js';
-import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
+import { csrfField, errorSummary, layout, type Message, type ViewContext } from '../layout.js';
 
 export interface MethodPageProps {
   csrfToken: string;
   methods: readonly MethodOffer[];
   selected?: RecoveryMethod | undefined;
-  error?: string | undefined;
+  /** The method that last worked on this device, offered first. */
+  remembered?: RecoveryMethod | undefined;
+  error?: Message | undefined;
+  /** The error is about the choice itself (none chosen). */
+  fieldError?: boolean;
 }
 
 export function methodPage(ctx: ViewContext, p: MethodPageProps): string {
   const t = ctx.t.method;
-  const selected = p.selected ?? p.methods[0]?.method;
-  const choices = p.methods.map((m) =>
+  const remembered = p.remembered;
+  const ordered = remembered && p.methods.some((m) => m.method === remembered)
+    ? [...p.methods.filter((m) => m.method === remembered), ...p.methods.filter((m) => m.method !== remembered)]
+    : p.methods;
+  const invalid = p.fieldError === true;
+  const choices = ordered.map((m, i) =>
     radioChoice({
       name: 'method',
       value: m.method,
-      checked: m.method === selected,
+      checked: m.method === p.selected,
+      required: true,
+      id: i === 0 ? 'method-first' : undefined,
       title: t.labels[m.method],
+      badge: m.method === remembered ? ctx.t.guide.lastUsed : undefined,
+      errorId: invalid ? 'method-error' : undefined,
       desc: m.hint ? t.hint(t.descriptions[m.method], m.hint) : t.descriptions[m.method],
     }),
   );
   return layout(ctx, {
     title: t.title,
     body: html`<h1>${t.heading}</h1>
-${errorSummary(p.error)}
+${errorSummary(p.error, [], invalid ? 'method-first' : undefined)}
 ${
   p.methods.length === 0
     ? html`<p>${t.none}</p>`
@@ -39,6 +55,7 @@ ${
 ${csrfField(p.csrfToken)}
 <fieldset>
 <legend>${t.legend}</legend>
+${invalid ? html`<span class="field-error" id="method-error">${p.error}</span>` : ''}
 ${choices}
 </fieldset>
 <div class="actions"><button type="submit">${t.submit}</button></div>

@@ -8,7 +8,7 @@
  */
 import { PATHS } from '../../http/paths.js';
 import { html } from '../html.js';
-import { csrfField, errorSummary, layout, type ViewContext } from '../layout.js';
+import { csrfField, errorSummary, layout, type Message, type ViewContext } from '../layout.js';
 
 export interface PasswordPageProps {
   csrfToken: string;
@@ -16,7 +16,7 @@ export interface PasswordPageProps {
   revokeSessions: boolean;
   /** The operator's requirement lines; absent: the catalogue's default lines. */
   requirements?: readonly string[] | undefined;
-  error?: string | undefined;
+  error?: Message | undefined;
   /** Password-policy causes from Okta (safe summaries). */
   causes?: readonly string[] | undefined;
   /** The error is about the password fields (mismatch, policy, empty). */
@@ -38,7 +38,7 @@ export function passwordPage(ctx: ViewContext, p: PasswordPageProps): string {
     title: t.title,
     scripts: ['password.js'],
     body: html`<h1>${t.heading}</h1>
-${errorSummary(p.error)}
+${errorSummary(p.error, [], invalid ? 'password' : undefined)}
 <form method="post" action="${ctx.href(PATHS.password)}" novalidate>
 ${csrfField(p.csrfToken)}
 <input type="hidden" name="ott" value="${p.ott}">

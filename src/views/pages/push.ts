@@ -10,12 +10,12 @@ import { PATHS } from '../../http/paths.js';
 import { PAGE_PATHS } from '../../http/pages/paths.js';
 import { pushNumber } from '../fragments.js';
 import { html, type SafeHtml } from '../html.js';
-import { errorSummary, layout, type ViewContext } from '../layout.js';
+import { errorSummary, layout, type Message, type ViewContext } from '../layout.js';
 
 export interface PushPageProps {
   state: 'waiting' | 'rejected' | 'expired';
   correctAnswer: number | null;
-  error?: string | undefined;
+  error?: Message | undefined;
 }
 
 function nextStep(ctx: ViewContext, id?: string): SafeHtml {
