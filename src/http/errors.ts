@@ -133,6 +133,7 @@ const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVALID_OTT',
   'PASSWORD_MISMATCH',
   'PASSWORD_POLICY',
+  'PASSWORD_BREACHED',
   'METHOD_NOT_AVAILABLE',
 ]);
 

@@ -338,7 +338,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         return go(reply, PATHS.done);
       } catch (err) {
         const w = recoverable(err);
-        const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY';
+        const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY' || w.code === 'PASSWORD_BREACHED';
         // A double submit: the first one changed the password, this one finds the ott used. renderPassword sends
         // it to the done page because the flow is completed.
         return renderPassword(request, reply, { w, causes: w.causes, fieldError, revokeSessions });

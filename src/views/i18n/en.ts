@@ -297,6 +297,7 @@ export const en = {
     IDP_UNAVAILABLE: 'The identity service is not answering. Try again in a moment.',
     SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Try again later.',
+    PASSWORD_BREACHED: 'This password has appeared in a data breach, so attackers may try it. Choose a different password.',
   } satisfies Record<ErrorCode, string>,
 } as const;
 

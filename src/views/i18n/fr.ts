@@ -288,5 +288,6 @@ export const fr: Messages = {
     IDP_UNAVAILABLE: 'Le service d’identité ne répond pas. Réessayez dans un instant.',
     SERVICE_UNAVAILABLE: 'Le service est momentanément indisponible. Réessayez dans un instant.',
     INTERNAL: 'Une erreur s’est produite de notre côté. Réessayez plus tard.',
+    PASSWORD_BREACHED: 'Ce mot de passe figure dans une fuite de données : des attaquants pourraient l’essayer. Choisissez-en un autre.',
   },
 };

@@ -8,6 +8,8 @@
  * - The ott must be this flow's current one, unexpired, and won by `store.take` (exactly one of two concurrent
  *   redemptions wins; the other gets INVALID_OTT).
  * - LOCKED_OUT users (only reachable when policy.allowLockedOut) are unlocked first, once.
+ * - The breached-password check (../../breach.ts) runs before any IdP write: PASSWORD_BREACHED, or with the check
+ *   unavailable and fail-closed SERVICE_UNAVAILABLE, keeps the ott usable like any other refusal.
  * - idp.setPassword (strict in the adapter). On any failure (PASSWORD_POLICY with causes, IDP_UNAVAILABLE ...) the
  *   ott is put back for its remaining life so the user can try again without redoing MFA.
  * - REL-6, a write whose outcome is unknown (IDP_UNAVAILABLE: timeout, dropped connection, 5xx; Okta may have
@@ -21,6 +23,7 @@
  * - Then, if asked, idp.revokeSessions (its failure does not undo the change; it is audited); state `completed`,
  *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
  */
+import { refuseBreached } from '../../breach.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
@@ -61,12 +64,16 @@ export async function setPassword(
     throw new PortalError('INVALID_OTT', { detail: 'superseded by a later password change' });
   }
   try {
+    const earlierApplied =
+      flow.passwordWriteUnconfirmed === true && (await env.idp.passwordChangedSince(userId, baselineOf(flow)));
+    // Before anything changes at the IdP (the unlock included): a breached password is refused, the ott kept.
+    if (!earlierApplied) await refuseBreached(env.breach, password, note);
     if (flow.userStatus === 'LOCKED_OUT' && env.policy.allowLockedOut) {
       await env.idp.unlockUser(userId);
       flow.userStatus = 'ACTIVE';
       note.detail = appendDetail(note.detail, 'user unlocked');
     }
-    if (flow.passwordWriteUnconfirmed === true && (await env.idp.passwordChangedSince(userId, baselineOf(flow)))) {
+    if (earlierApplied) {
       note.detail = appendDetail(note.detail, 'an earlier write had been applied (REL-6): not written again');
     } else {
       await writePassword(env, flow, userId, password, note);
