@@ -64,6 +64,8 @@ export interface Config {
     methods: readonly RecoveryMethod[];
     showEnrolledMethods: boolean;
     allowLockedOut: boolean;
+    /** SELF_SERVICE_UNLOCK: a verified LOCKED_OUT user may unlock without a new password. */
+    selfServiceUnlock: boolean;
     flowTtlSeconds: number;
     ottTtlSeconds: number;
     resendCooldownSeconds: number;
@@ -236,6 +238,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       methods: s.RECOVERY_METHODS,
       showEnrolledMethods: s.SHOW_ENROLLED_METHODS,
       allowLockedOut: s.ALLOW_LOCKED_OUT_RECOVERY,
+      selfServiceUnlock: s.SELF_SERVICE_UNLOCK,
       flowTtlSeconds: s.FLOW_TTL_SECONDS,
       ottTtlSeconds: s.OTT_TTL_SECONDS,
       resendCooldownSeconds: s.RESEND_COOLDOWN_SECONDS,

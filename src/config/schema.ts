@@ -245,6 +245,7 @@ export const settingsSchema = z.object({
   BREACHED_PASSWORD_FILE: z.string().max(4096, 'is too long').optional(),
   BREACHED_PASSWORD_TIMEOUT_MS: int(100, 30000, 2000),
   BREACHED_PASSWORD_FAIL_OPEN: bool(true),
+  SELF_SERVICE_UNLOCK: bool(false),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

@@ -464,6 +464,7 @@ export function followHandles(service: RecoveryService): RecoveryService {
     verify: async (input) => remember(await service.verify({ ...input, handle: current(input.handle) })),
     status: (input) => service.status({ ...input, handle: current(input.handle) }),
     setPassword: (input) => service.setPassword({ ...input, handle: current(input.handle) }),
+    unlock: (input) => service.unlock({ ...input, handle: current(input.handle) }),
     cancel: (input) => service.cancel({ ...input, handle: current(input.handle) }),
   };
 }

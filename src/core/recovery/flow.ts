@@ -56,6 +56,8 @@ export interface FlowRecord {
   passwordChangedAtStart?: string | null;
   /** True after a password write failed ambiguously and could not be reconciled: check before writing again. */
   passwordWriteUnconfirmed?: boolean;
+  /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
+  unlockedOnly?: boolean;
   createdAt: number;
   expiresAt: number;
 }

@@ -312,6 +312,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         error: opts.w ? msg(request, opts.w) : undefined,
         causes: opts.causes,
         fieldError: opts.fieldError,
+        unlockAvailable: s.unlockAvailable === true,
       }),
       opts.w,
     );
@@ -346,10 +347,21 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     },
   );
 
+  // Self-service unlock (issue 14): the password page's second form spends the same ott on the unlock.
+  app.post<{ Body: { ott: string } }>(PATHS.unlock, { schema: { body: formSchemas.unlock } }, async (request, reply) => {
+    const handle = requireHandle(request, cfg);
+    try {
+      await recovery.unlock({ handle, ott: request.body.ott, ctx: requestContext(request) });
+      return go(reply, PATHS.done);
+    } catch (err) {
+      return renderPassword(request, reply, { w: recoverable(err) });
+    }
+  });
+
   // --- done ----------------------------------------------------------------------------------------------------
   app.get(PATHS.done, async (request, reply) => {
     const s = await status(request);
     if (s.state !== 'completed') return go(reply, pageFor(s.state));
-    return html(reply, donePage(ctxOf(request)));
+    return html(reply, donePage(ctxOf(request), { unlocked: s.unlocked === true }));
   });
 }

@@ -290,4 +290,13 @@ export const fr: Messages = {
     INTERNAL: 'Une erreur s’est produite de notre côté. Réessayez plus tard.',
     PASSWORD_BREACHED: 'Ce mot de passe figure dans une fuite de données : des attaquants pourraient l’essayer. Choisissez-en un autre.',
   },
+  // Issue 14 (recovery situations): kept together at the end for easy merging.
+  unlock: {
+    heading: 'Votre compte est verrouillé',
+    lead: 'Vous pouvez le déverrouiller et garder votre mot de passe actuel, ou choisir un nouveau mot de passe ci-dessous.',
+    submit: 'Déverrouiller mon compte',
+    doneTitle: 'Compte déverrouillé',
+    doneHeading: 'Votre compte a été déverrouillé',
+    doneLead: 'Vous pouvez de nouveau vous connecter avec votre mot de passe actuel.',
+  },
 };

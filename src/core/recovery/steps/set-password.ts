@@ -7,7 +7,7 @@
  *   BEFORE the ott is consumed (PASSWORD_MISMATCH, no IdP call).
  * - The ott must be this flow's current one, unexpired, and won by `store.take` (exactly one of two concurrent
  *   redemptions wins; the other gets INVALID_OTT).
- * - LOCKED_OUT users (only reachable when policy.allowLockedOut) are unlocked first, once.
+ * - LOCKED_OUT users (only reachable with policy.allowLockedOut or selfServiceUnlock) are unlocked first, once.
  * - The breached-password check (../../breach.ts) runs before any IdP write: PASSWORD_BREACHED, or with the check
  *   unavailable and fail-closed SERVICE_UNAVAILABLE, keeps the ott usable like any other refusal.
  * - idp.setPassword (strict in the adapter). On any failure (PASSWORD_POLICY with causes, IDP_UNAVAILABLE ...) the
@@ -68,7 +68,7 @@ export async function setPassword(
       flow.passwordWriteUnconfirmed === true && (await env.idp.passwordChangedSince(userId, baselineOf(flow)));
     // Before anything changes at the IdP (the unlock included): a breached password is refused, the ott kept.
     if (!earlierApplied) await refuseBreached(env.breach, password, note);
-    if (flow.userStatus === 'LOCKED_OUT' && env.policy.allowLockedOut) {
+    if (flow.userStatus === 'LOCKED_OUT' && (env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
       await env.idp.unlockUser(userId);
       flow.userStatus = 'ACTIVE';
       note.detail = appendDetail(note.detail, 'user unlocked');

@@ -18,6 +18,7 @@ import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js'
 import type { FlowRecord } from '../flow.js';
 import { next, refusal } from '../machine.js';
 import { issueOtt } from '../ott.js';
+import { unlockOffer } from './unlock.js';
 import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, pushSubject } from './challenge.js';
 
 export async function status(
@@ -65,10 +66,10 @@ async function current(
       flow.state = next(flow.state, 'ott-reissued');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt };
+      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
     }
     case 'completed':
-      return { state: 'completed' };
+      return flow.unlockedOnly === true ? { state: 'completed', unlocked: true } : { state: 'completed' };
     case 'locked':
     case 'expired':
       throw refusal(flow.state);
@@ -110,7 +111,7 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
       flow.state = next(flow.state, 'push-approved');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt };
+      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
     }
     case 'rejected': {
       note.quiet = false;
