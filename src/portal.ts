@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
 import { createAccountService, createRecoveryService, cryptoRandom, defaultAccountPolicy, systemClock } from './core/index.js';
+import type { BreachCheck } from './core/breach.js';
 import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
 import { createOidcClient, createSessionManager, createTransactionStore } from './auth/index.js';
@@ -26,9 +27,11 @@ import {
 } from './okta/index.js';
 import { createAuditLog, createAuditSink, type AuditLogger } from './audit/index.js';
 import { createStore, type ManagedStore } from './store/index.js';
+import { createBreachCheck } from './breach/index.js';
 import {
   createMetrics,
   createMetricsServer,
+  createSituationMetrics,
   instrumentRecovery,
   opsPlugin,
   requestLogger,
@@ -198,6 +201,12 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     passwordChanged: (user) => auditLog.info({ userId: user.id }, 'password changed (no notifier configured)'),
   };
 
+  const situations = createSituationMetrics(metrics.registry);
+  const breach = createBreachCheck(config.breach, {
+    userAgent: `okta-mfa-portal/${VERSION}`,
+    onResult: (r) => situations.breachCheck(r),
+  });
+
   const core = createRecoveryService({
     idp,
     store,
@@ -206,6 +215,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     audit,
     notifier,
     policy: toRecoveryPolicy(config),
+    ...(breach.check ? { breach: breach.check } : {}),
   });
   const recovery = instrumentRecovery(core, (code) => metrics.errorCode(code));
 
@@ -216,6 +226,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         store,
         clock,
         audit,
+        ...(breach.check ? { breach: breach.check } : {}),
       })
     : undefined;
 
@@ -276,6 +287,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         try {
           await metricsApp?.close();
         } finally {
+          await breach.close().catch(() => undefined);
           await store.close();
         }
       }
@@ -290,7 +302,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 function accountHttp(
   config: Config,
   oidc: OidcConfig,
-  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink },
+  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; breach?: BreachCheck },
 ): AccountHttpOptions {
   const r = config.recovery;
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
@@ -314,7 +326,15 @@ function accountHttp(
     }),
     sessions: createSessionManager({ store: deps.store, clock: deps.clock, settings: config.session }),
     transactions: createTransactionStore(deps.store),
-    account: createAccountService({ idp: deps.idp, store: deps.store, clock: deps.clock, random: cryptoRandom, audit: deps.audit, policy }),
+    account: createAccountService({
+      idp: deps.idp,
+      store: deps.store,
+      clock: deps.clock,
+      random: cryptoRandom,
+      audit: deps.audit,
+      policy,
+      ...(deps.breach ? { breach: deps.breach } : {}),
+    }),
     methods: r.methods,
     callbackPath: oidc.redirectPath,
     clock: deps.clock,

@@ -6,7 +6,7 @@
  * (okta.yaml, OKTA_CLIENT_*) are not consulted; the adapter is given everything explicitly.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join as joinPath, resolve as resolvePath } from 'node:path';
 import type * as Yaml from 'yaml';
@@ -18,6 +18,7 @@ import {
   CONFIG_FILE_VAR,
   SETTING_NAMES,
   settingsSchema,
+  type BREACH_MODES,
   type Language,
   type SettingName,
   type Settings,
@@ -72,6 +73,8 @@ export interface Config {
     methods: readonly RecoveryMethod[];
     showEnrolledMethods: boolean;
     allowLockedOut: boolean;
+    /** SELF_SERVICE_UNLOCK: a verified LOCKED_OUT user may unlock without a new password. */
+    selfServiceUnlock: boolean;
     flowTtlSeconds: number;
     ottTtlSeconds: number;
     resendCooldownSeconds: number;
@@ -113,6 +116,16 @@ export interface Config {
   oidcRequest: { redirectPath: string; scopes: readonly string[] };
   /** The signed-in portal session: absolute lifetime and idle limit. */
   session: { ttlSeconds: number; idleSeconds: number };
+  /** The breached-password check before a password is written (src/breach). */
+  breach: {
+    mode: (typeof BREACH_MODES)[number];
+    /** Base URL of the range API (HIBP or a mirror), without trailing slash. */
+    apiUrl: string;
+    /** Absolute path of the sorted SHA1:COUNT file when mode is file, else null. */
+    file: string | null;
+    timeoutMs: number;
+    failOpen: boolean;
+  };
   /** Start-up notices for the operator (no secrets); main.ts logs them. */
   warnings: readonly string[];
 }
@@ -221,6 +234,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   }
   // A misspelt name is the likeliest cause of a missing setting: say so beside the problems.
   if (problems.length > 0) problems.push(...unknown);
+  const breachFile = resolveBreachFile(parsed, problems);
   if (problems.length > 0 || okta === null || publicUrl === null || store === null) throw new ConfigError(problems);
 
   const s = parsed as Settings;
@@ -280,6 +294,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       methods: s.RECOVERY_METHODS,
       showEnrolledMethods: s.SHOW_ENROLLED_METHODS,
       allowLockedOut: s.ALLOW_LOCKED_OUT_RECOVERY,
+      selfServiceUnlock: s.SELF_SERVICE_UNLOCK,
       flowTtlSeconds: s.FLOW_TTL_SECONDS,
       ottTtlSeconds: s.OTT_TTL_SECONDS,
       resendCooldownSeconds: s.RESEND_COOLDOWN_SECONDS,
@@ -308,9 +323,49 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     oidc: oidc ?? null,
     oidcRequest: { redirectPath: s.OIDC_REDIRECT_PATH, scopes: s.OIDC_SCOPES },
     session: { ttlSeconds: s.SESSION_TTL_SECONDS, idleSeconds: s.SESSION_IDLE_SECONDS },
+    breach: {
+      mode: s.BREACHED_PASSWORD_CHECK,
+      apiUrl: s.BREACHED_PASSWORD_API_URL,
+      file: breachFile,
+      timeoutMs: s.BREACHED_PASSWORD_TIMEOUT_MS,
+      failOpen: s.BREACHED_PASSWORD_FAIL_OPEN,
+    },
     warnings,
   };
   return deepFreeze(config);
+}
+
+/**
+ * BREACHED_PASSWORD_FILE: required with BREACHED_PASSWORD_CHECK=file, and then readable with a `SHA1:COUNT` first
+ * line (only the first bytes are read: the file is searched, never loaded). Returns the absolute path or null.
+ */
+function resolveBreachFile(parsed: Partial<Settings>, problems: string[]): string | null {
+  const mode = parsed.BREACHED_PASSWORD_CHECK;
+  const file = parsed.BREACHED_PASSWORD_FILE;
+  if (mode !== 'file') return null;
+  if (file === undefined) {
+    problems.push('BREACHED_PASSWORD_FILE: must be set when BREACHED_PASSWORD_CHECK is file');
+    return null;
+  }
+  const path = resolvePath(file);
+  let head = '';
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(64);
+      head = buf.subarray(0, readSync(fd, buf, 0, 64, 0)).toString('latin1');
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    problems.push(`BREACHED_PASSWORD_FILE: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    return null;
+  }
+  if (!/^[0-9A-Fa-f]{40}:\d{1,12}\r?(\n|$)/.test(head)) {
+    problems.push('BREACHED_PASSWORD_FILE: must be the Pwned Passwords download sorted by hash, one SHA1:COUNT line each');
+    return null;
+  }
+  return path;
 }
 
 /**

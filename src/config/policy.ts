@@ -12,6 +12,7 @@ export function toRecoveryPolicy(config: Config): RecoveryPolicy {
     methods: [...r.methods],
     showEnrolledMethods: r.showEnrolledMethods,
     allowLockedOut: r.allowLockedOut,
+    selfServiceUnlock: r.selfServiceUnlock,
     flowTtlSeconds: r.flowTtlSeconds,
     ottTtlSeconds: r.ottTtlSeconds,
     resendCooldownSeconds: r.resendCooldownSeconds,

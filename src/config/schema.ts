@@ -135,6 +135,9 @@ export type Language = (typeof LANGUAGES)[number];
 export const STORE_KINDS = ['memory', 'sqlite', 'redis'] as const;
 export type StoreKindSetting = (typeof STORE_KINDS)[number];
 
+/** BREACHED_PASSWORD_CHECK: off, the HIBP range API (or a mirror), or a local sorted hash file. */
+export const BREACH_MODES = ['off', 'hibp', 'file'] as const;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const settingsSchema = z.object({
@@ -242,6 +245,17 @@ export const settingsSchema = z.object({
   OIDC_SCOPES: custom<string[]>(oidcScopes, ['openid', 'profile', 'email']),
   SESSION_TTL_SECONDS: int(300, 604800, 28800),
   SESSION_IDLE_SECONDS: int(60, 86400, 1800),
+
+  // Issue 14: every recovery situation (breached passwords, unlock, email, notifications, group rules).
+  BREACHED_PASSWORD_CHECK: z
+    .enum(BREACH_MODES, { error: `must be one of ${BREACH_MODES.join(', ')}` })
+    .optional()
+    .transform((v) => v ?? 'off'),
+  BREACHED_PASSWORD_API_URL: custom<string>((raw) => parseBaseUrl(raw, { allowPath: true }), 'https://api.pwnedpasswords.com'),
+  BREACHED_PASSWORD_FILE: z.string().max(4096, 'is too long').optional(),
+  BREACHED_PASSWORD_TIMEOUT_MS: int(100, 30000, 2000),
+  BREACHED_PASSWORD_FAIL_OPEN: bool(true),
+  SELF_SERVICE_UNLOCK: bool(false),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

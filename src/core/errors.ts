@@ -9,6 +9,10 @@ export const ERROR_CODES = {
   INVALID_OTT: { status: 400, message: 'This password-change link is not valid or has already been used.' },
   PASSWORD_MISMATCH: { status: 400, message: 'The two passwords do not match.' },
   PASSWORD_POLICY: { status: 400, message: 'The password does not meet the password policy.' },
+  PASSWORD_BREACHED: {
+    status: 400,
+    message: 'This password has appeared in a data breach, so attackers may try it. Choose a different password.',
+  },
   METHOD_NOT_AVAILABLE: { status: 400, message: 'That verification method is not available.' },
   WRONG_CURRENT_PASSWORD: { status: 400, message: 'The current password is not correct.' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'Enter the phone number in international format, e.g. +14155550100.' },

@@ -29,3 +29,4 @@ export {
   type EnrolState,
   type EnrolEvent,
 } from './account/machine.js';
+export { refuseBreached, type BreachCheck, type BreachResult } from './breach.js';

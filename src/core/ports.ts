@@ -213,3 +213,12 @@ export interface AuditSink {
 export interface Notifier {
   passwordChanged(user: { id: string; login: string }): Promise<void> | void;
 }
+
+/**
+ * Known-breached passwords (NIST SP 800-63B §5.1.1.2): a corpus the adapter queries without disclosing the password
+ * (k-anonymity range query, or a local sorted file). Resolves true when the password is in the corpus; throws when
+ * it cannot tell (timeout, unreachable, malformed answer, unreadable file): the core then applies fail-open/closed.
+ */
+export interface BreachedPasswords {
+  isBreached(password: string): Promise<boolean>;
+}

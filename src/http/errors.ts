@@ -134,6 +134,7 @@ const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'INVALID_OTT',
   'PASSWORD_MISMATCH',
   'PASSWORD_POLICY',
+  'PASSWORD_BREACHED',
   'METHOD_NOT_AVAILABLE',
 ]);
 
@@ -144,6 +145,7 @@ function reloadTarget(path: string, cfg: ResolvedHttpConfig): string {
   if (rel === PATHS.cancel) return PATHS.start;
   // Account forms and sign-out (src/http/account): back to the account overview (it asks for sign-in if needed).
   if (rel === '/account' || rel.startsWith('/account/') || rel === '/auth/signout') return '/account';
+  if (rel === PATHS.unlock) return PATHS.password;
   const known: string[] = [PATHS.start, PATHS.method, PATHS.code, PATHS.push, PATHS.password];
   return known.includes(rel) ? rel : PATHS.start;
 }

@@ -13,6 +13,7 @@ export const PATHS = {
   password: '/recover/password',
   done: '/recover/done',
   cancel: '/recover/cancel',
+  unlock: '/recover/unlock',
   assets: '/assets',
   api: {
     csrf: '/api/v1/csrf',
@@ -22,6 +23,7 @@ export const PATHS = {
     status: '/api/v1/recovery/status',
     password: '/api/v1/recovery/password',
     cancel: '/api/v1/recovery/cancel',
+    unlock: '/api/v1/recovery/unlock',
   },
 } as const;
 

@@ -38,6 +38,7 @@ export const apiSchemas = {
     ['ott', 'password', 'confirmPassword'],
   ),
   empty: object({}, []),
+  unlock: object({ ott: { ...ottField, minLength: 1 } }, ['ott']),
 } as const;
 
 /** Form bodies: emptiness is checked by the handlers so the page can re-render with a field error. */
@@ -57,4 +58,5 @@ export const formSchemas = {
     ['ott'],
   ),
   cancel: object({ _csrf: csrfField }, []),
+  unlock: object({ _csrf: csrfField, ott: ottField }, ['ott']),
 } as const;

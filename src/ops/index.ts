@@ -9,6 +9,7 @@ import { registerOpsRoutes, type OpsRouteDeps } from './routes.js';
 
 export { createMetrics, LIMIT_CODES, type OktaGaugeSource, type PortalMetrics } from './metrics.js';
 export { instrumentRecovery } from './instrument.js';
+export { createSituationMetrics, type SituationMetrics } from './situation-metrics.js';
 export { requestLogger, scopedLogger } from './log-context.js';
 export { OPS_PATHS, createMetricsServer, readiness, type CredentialCheckState, type Readiness, type ReadinessDeps } from './routes.js';
 

@@ -22,6 +22,7 @@ export function instrumentRecovery(service: RecoveryService, onErrorCode: (code:
     verify: watch(service.verify),
     status: watch(service.status),
     setPassword: watch(service.setPassword),
+    unlock: watch(service.unlock),
     cancel: watch(service.cancel),
   };
 }

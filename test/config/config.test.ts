@@ -416,12 +416,13 @@ describe('PORTAL_CONFIG file', () => {
 
 describe('toRecoveryPolicy', () => {
   test('maps every policy field and returns a mutable copy', () => {
-    const c = load({ RECOVERY_METHODS: 'sms,push', ALLOW_LOCKED_OUT_RECOVERY: 'true', LIMIT_PER_DESTINATION: '2/30m' });
+    const c = load({ RECOVERY_METHODS: 'sms,push', ALLOW_LOCKED_OUT_RECOVERY: 'true', LIMIT_PER_DESTINATION: '2/30m', SELF_SERVICE_UNLOCK: 'true' });
     const p = toRecoveryPolicy(c);
     assert.deepEqual(p, {
       methods: ['sms', 'push'],
       showEnrolledMethods: false,
       allowLockedOut: true,
+      selfServiceUnlock: true,
       flowTtlSeconds: 900,
       ottTtlSeconds: 600,
       resendCooldownSeconds: 30,

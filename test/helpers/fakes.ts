@@ -31,6 +31,7 @@
 import { createAccountService, createRecoveryService, defaultAccountPolicy } from '../../src/core/index.js';
 import type { AccountContext, AccountService } from '../../src/core/account/api.js';
 import type { AccountPolicy } from '../../src/core/account/policy.js';
+import type { BreachCheck } from '../../src/core/breach.js';
 import { PortalError } from '../../src/core/errors.js';
 import type {
   AccountIdentityProvider,
@@ -463,6 +464,7 @@ export function followHandles(service: RecoveryService): RecoveryService {
     verify: async (input) => remember(await service.verify({ ...input, handle: current(input.handle) })),
     status: (input) => service.status({ ...input, handle: current(input.handle) }),
     setPassword: (input) => service.setPassword({ ...input, handle: current(input.handle) }),
+    unlock: (input) => service.unlock({ ...input, handle: current(input.handle) }),
     cancel: (input) => service.cancel({ ...input, handle: current(input.handle) }),
   };
 }
@@ -500,13 +502,21 @@ export interface TestAccount {
 }
 
 /** An AccountService over fakes (FakeIdp, FakeClock, MemoryStore, MemoryAudit). */
-export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?: number } = {}): TestAccount {
+export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?: number; breach?: BreachCheck } = {}): TestAccount {
   const clock = new FakeClock();
   const idp = new FakeIdp({ clock });
   const store = new MemoryStore(clock);
   const audit = new MemoryAudit();
   const policy = defaultAccountPolicy({ totpIssuer: 'Example Org', ...opts.policy });
-  const service = createAccountService({ idp, store, clock, random: new SeededRandom(opts.seed), audit, policy });
+  const service = createAccountService({
+    idp,
+    store,
+    clock,
+    random: new SeededRandom(opts.seed),
+    audit,
+    policy,
+    ...(opts.breach ? { breach: opts.breach } : {}),
+  });
   return {
     service,
     idp,

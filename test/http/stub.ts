@@ -40,6 +40,10 @@ export class StubRecovery implements RecoveryService {
     this.enter('setPassword', ctx);
     return { changed: true as const };
   }
+  async unlock({ ctx }: { handle: string; ctx: RequestContext }) {
+    this.enter('unlock', ctx);
+    return { unlocked: true as const };
+  }
   async cancel({ ctx }: { handle: string; ctx: RequestContext }) {
     this.enter('cancel', ctx);
   }

@@ -2,6 +2,7 @@
  * What every account step gets: the injected ports, the record repository, the limiter, and the audit note the
  * step fills in (shared with recovery, see ../audited.ts: one audit event per call, never a secret).
  */
+import type { BreachCheck } from '../breach.js';
 import type { Limiter } from '../limits.js';
 import type { AccountIdentityProvider, AuditSink, Clock, Random, RequestContext, Store } from '../ports.js';
 import type { AccountContext } from './api.js';
@@ -18,6 +19,8 @@ export interface AccountDeps {
   random: Random;
   audit: AuditSink;
   policy: AccountPolicy;
+  /** The breached-password check before the password change is sent (absent: off). */
+  breach?: BreachCheck;
 }
 
 export interface AccountEnv extends AccountDeps {

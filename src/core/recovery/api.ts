@@ -35,6 +35,11 @@ export interface VerifiedResult {
   /** The one-time token that opens the change-password step. Shown once; only its hash is stored. */
   ott: string;
   expiresAt: number;
+  /**
+   * Present (true) only after verification, for a LOCKED_OUT user when self-service unlock is on: the ott may also
+   * be spent on `unlock` (no new password). Before verification nothing tells a locked account from another.
+   */
+  unlockAvailable?: true;
   /** The flow's new handle (see ChallengeResult). */
   handle: string;
 }
@@ -49,10 +54,10 @@ export type StatusResult =
   | { state: 'code-sent'; method: RecoveryMethod; resendAfterSeconds: number; methods?: MethodOffer[] }
   | { state: 'code-ready'; method: RecoveryMethod; methods?: MethodOffer[] }
   | { state: 'waiting'; correctAnswer: number | null; expiresAt: number; methods?: MethodOffer[] }
-  | { state: 'verified'; ott: string; expiresAt: number }
+  | { state: 'verified'; ott: string; expiresAt: number; unlockAvailable?: true }
   | { state: 'rejected'; methods?: MethodOffer[] }
   | { state: 'expired'; methods?: MethodOffer[] }
-  | { state: 'completed' };
+  | { state: 'completed'; unlocked?: true };
 
 export interface RecoveryService {
   /** Names the account. Same answer for every login, real or not (no enumeration). */
@@ -72,6 +77,11 @@ export interface RecoveryService {
     revokeSessions: boolean;
     ctx: RequestContext;
   }): Promise<{ changed: true }>;
+  /**
+   * Self-service unlock: spends the ott to unlock a LOCKED_OUT user (Okta lifecycle/unlock) without a new password.
+   * Only when `unlockAvailable` was given; otherwise WRONG_STEP. A failure keeps the ott usable.
+   */
+  unlock(input: { handle: string; ott: string; ctx: RequestContext }): Promise<{ unlocked: true }>;
   /** Ends the flow (user pressed "cancel" / "start again"). */
   cancel(input: { handle: string; ctx: RequestContext }): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * What every step gets: the injected ports plus the core's own helpers (flow repo, limiter, timing equalizer),
  * and the audit note a step fills in so the service can write one audit event per call.
  */
+import type { BreachCheck } from '../breach.js';
 import type { LimitHit, Limiter } from '../limits.js';
 import { appendDetail, type AuditNote } from '../audited.js';
 import type {
@@ -29,6 +30,8 @@ export interface RecoveryDeps {
   audit: AuditSink;
   notifier: Notifier;
   policy: RecoveryPolicy;
+  /** The breached-password check before a password is written (absent: off). */
+  breach?: BreachCheck;
 }
 
 export interface StepEnv extends RecoveryDeps {

@@ -67,6 +67,8 @@ export interface FlowRecord {
    * unconfirmed write cannot be told apart from an earlier one (then the retry writes again).
    */
   unconfirmedPasswordMac?: string | null;
+  /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
+  unlockedOnly?: boolean;
   createdAt: number;
   expiresAt: number;
 }

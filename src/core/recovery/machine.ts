@@ -3,6 +3,7 @@
  *
  *   started ──challenge──▶ challenged { code-sent | code-ready | push-waiting } ──code/push ok──▶ verified
  *   verified ──password set──▶ completed
+ *   verified ──unlocked (self-service unlock, no new password)──▶ completed
  *   challenged ──wrong code [wrongCodeCapReached]──▶ locked
  *   push-waiting ──rejected / timed out──▶ push-rejected / push-expired ──challenge──▶ challenged (another try)
  *   any state except expired ──ttl──▶ expired
@@ -45,6 +46,8 @@ export const FLOW_EVENTS = [
   'password-refused', // policy failure or IdP error: stay verified, the ott is put back
   'password-set',
   'ttl',
+  'unlocked', // self-service unlock of a LOCKED_OUT user, without a new password
+  'unlock-refused', // the IdP refused or failed the unlock: stay verified, the ott is put back
 ] as const;
 export type FlowEvent = (typeof FLOW_EVENTS)[number];
 
@@ -86,7 +89,14 @@ export const TRANSITIONS: Readonly<Record<FlowState, Readonly<Partial<Record<Flo
   },
   'push-rejected': { ...CHOOSE, ...TTL },
   'push-expired': { ...CHOOSE, ...TTL },
-  verified: { 'ott-reissued': 'verified', 'password-refused': 'verified', 'password-set': 'completed', ...TTL },
+  verified: {
+    'ott-reissued': 'verified',
+    'password-refused': 'verified',
+    'password-set': 'completed',
+    unlocked: 'completed',
+    'unlock-refused': 'verified',
+    ...TTL,
+  },
   completed: { ...TTL },
   locked: { ...TTL },
   expired: {},

@@ -17,6 +17,11 @@ export interface RecoveryPolicy {
   showEnrolledMethods: boolean;
   /** Let LOCKED_OUT users recover (they are unlocked on success). */
   allowLockedOut: boolean;
+  /**
+   * Self-service unlock: LOCKED_OUT users may recover, and once verified may just unlock the account (Okta
+   * lifecycle/unlock) without a new password. Optional for backward compatibility (absent: off).
+   */
+  selfServiceUnlock?: boolean;
   flowTtlSeconds: number;
   ottTtlSeconds: number;
   /** Okta's resend window for SMS / voice (30 s). */

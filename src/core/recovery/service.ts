@@ -21,6 +21,7 @@ import { challenge } from './steps/challenge.js';
 import { setPassword } from './steps/set-password.js';
 import { start } from './steps/start.js';
 import { status } from './steps/status.js';
+import { unlock } from './steps/unlock.js';
 import { verify } from './steps/verify.js';
 
 export interface RecoveryServiceOptions {
@@ -70,6 +71,8 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
           setPassword(env, flow, { ...input, revokeSessions: input.revokeSessions === true }, note),
         ),
       ),
+    unlock: (input) =>
+      audited('unlock', input.ctx, (note) => withFlow(input.handle, (flow) => unlock(env, flow, input, note))),
     cancel: (input) =>
       audited('cancel', input.ctx, async (note) => {
         const id = FlowRepo.idOf(input.handle);

@@ -298,7 +298,8 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
       } catch (err) {
         if (!isPortalError(err) || err.code === 'SIGN_IN_REQUIRED') throw err;
         const fieldError =
-          err.code === 'WRONG_CURRENT_PASSWORD' ? 'current' : err.code === 'PASSWORD_MISMATCH' || err.code === 'PASSWORD_POLICY' ? 'new' : undefined;
+          err.code === 'WRONG_CURRENT_PASSWORD' ? 'current' : err.code === 'PASSWORD_MISMATCH' || err.code === 'PASSWORD_POLICY' || err.code === 'PASSWORD_BREACHED'
+              ? 'new' : undefined;
         return renderPassword(request, reply, { error: text(request, err), causes: err.causes, fieldError }, err);
       }
     }),

@@ -26,7 +26,12 @@ export function challengeJson(r: ChallengeResult) {
 }
 
 export function verifiedJson(r: VerifiedResult) {
-  return { status: 'verified', ott: r.ott, expiresAt: iso(r.expiresAt) } as const;
+  return { status: 'verified', ott: r.ott, expiresAt: iso(r.expiresAt), ...unlockJson(r.unlockAvailable) } as const;
+}
+
+/** `unlockAvailable: true` only after verification of a locked-out user with self-service unlock on. */
+function unlockJson(v: true | undefined): { unlockAvailable?: true } {
+  return v === true ? { unlockAvailable: true } : {};
 }
 
 export function statusJson(r: StatusResult) {
@@ -40,12 +45,12 @@ export function statusJson(r: StatusResult) {
     case 'waiting':
       return { status: 'waiting', correctAnswer: r.correctAnswer, expiresAt: iso(r.expiresAt) } as const;
     case 'verified':
-      return { status: 'verified', ott: r.ott, expiresAt: iso(r.expiresAt) } as const;
+      return { status: 'verified', ott: r.ott, expiresAt: iso(r.expiresAt), ...unlockJson(r.unlockAvailable) } as const;
     case 'rejected':
       return { status: 'rejected' } as const;
     case 'expired':
       return { status: 'expired' } as const;
     case 'completed':
-      return { status: 'completed' } as const;
+      return r.unlocked === true ? ({ status: 'completed', unlocked: true } as const) : ({ status: 'completed' } as const);
   }
 }

@@ -77,6 +77,12 @@ export async function apiRoutes(app: FastifyInstance, { recovery, cfg }: ApiRout
     },
   );
 
+  app.post<{ Body: { ott: string } }>(PATHS.api.unlock, { schema: { body: apiSchemas.unlock } }, async (request) => {
+    const handle = requireHandle(request, cfg);
+    await recovery.unlock({ handle, ott: request.body.ott, ctx: requestContext(request) });
+    return { status: 'unlocked' } as const;
+  });
+
   app.post(PATHS.api.cancel, { schema: { body: apiSchemas.empty } }, async (request, reply) => {
     const handle = requireHandle(request, cfg);
     await recovery.cancel({ handle, ctx: requestContext(request) });

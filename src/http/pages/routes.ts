@@ -362,6 +362,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         error: opts.w ? msg(request, opts.w) : undefined,
         causes: opts.causes,
         fieldError: opts.fieldError,
+        unlockAvailable: s.unlockAvailable === true,
       }),
       opts.w,
     );
@@ -388,7 +389,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         return go(reply, PATHS.done);
       } catch (err) {
         const w = recoverable(err);
-        const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY';
+        const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY' || w.code === 'PASSWORD_BREACHED';
         // A double submit: the first one changed the password, this one finds the ott used. renderPassword sends
         // it to the done page because the flow is completed.
         return renderPassword(request, reply, { w, causes: w.causes, fieldError, revokeSessions });
@@ -396,10 +397,21 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     },
   );
 
+  // Self-service unlock (issue 14): the password page's second form spends the same ott on the unlock.
+  app.post<{ Body: { ott: string } }>(PATHS.unlock, { schema: { body: formSchemas.unlock } }, async (request, reply) => {
+    const handle = requireHandle(request, cfg);
+    try {
+      await recovery.unlock({ handle, ott: request.body.ott, ctx: requestContext(request) });
+      return go(reply, PATHS.done);
+    } catch (err) {
+      return renderPassword(request, reply, { w: recoverable(err) });
+    }
+  });
+
   // --- done ----------------------------------------------------------------------------------------------------
   app.get(PATHS.done, async (request, reply) => {
     const s = await status(request);
     if (s.state !== 'completed') return go(reply, pageFor(s.state));
-    return html(reply, donePage(ctxOf(request)));
+    return html(reply, donePage(ctxOf(request), { unlocked: s.unlocked === true }));
   });
 }

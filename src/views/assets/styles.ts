@@ -106,6 +106,8 @@ border:1px solid var(--line);color:var(--muted);margin-top:.25rem}
 .steps li{margin-bottom:1rem}
 .qr img{display:block;width:200px;height:200px;background:#fff;border:1px solid var(--line);border-radius:.25rem}
 .secret code{font-size:1.125rem;letter-spacing:.05em;word-break:break-all;font-variant-numeric:tabular-nums}
+.unlock{border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1.5rem}
+.unlock h2{margin-top:0}
 @media (min-width:40rem){main{padding-top:3rem}.card{padding:2rem}h1{font-size:1.75rem}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `;

@@ -328,7 +328,17 @@ export const en = {
     IDP_UNAVAILABLE: 'The identity service is not answering. Try again in a moment.',
     SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Try again later.',
+    PASSWORD_BREACHED: 'This password has appeared in a data breach, so attackers may try it. Choose a different password.',
   } satisfies Record<ErrorCode, string>,
+  // Issue 14 (recovery situations): kept together at the end for easy merging.
+  unlock: {
+    heading: 'Your account is locked',
+    lead: 'You can unlock it and keep your current password, or choose a new password below.',
+    submit: 'Unlock my account',
+    doneTitle: 'Account unlocked',
+    doneHeading: 'Your account has been unlocked',
+    doneLead: 'You can sign in again with your current password.',
+  },
 } as const;
 
 /** A catalogue's shape: the English one with every literal widened to string (arrays to string lists). */

@@ -312,5 +312,15 @@ export const fr: Messages = {
     IDP_UNAVAILABLE: 'Le service d’identité ne répond pas. Réessayez dans un instant.',
     SERVICE_UNAVAILABLE: 'Le service est momentanément indisponible. Réessayez dans un instant.',
     INTERNAL: 'Une erreur s’est produite de notre côté. Réessayez plus tard.',
+    PASSWORD_BREACHED: 'Ce mot de passe figure dans une fuite de données : des attaquants pourraient l’essayer. Choisissez-en un autre.',
+  },
+  // Issue 14 (recovery situations): kept together at the end for easy merging.
+  unlock: {
+    heading: 'Votre compte est verrouillé',
+    lead: 'Vous pouvez le déverrouiller et garder votre mot de passe actuel, ou choisir un nouveau mot de passe ci-dessous.',
+    submit: 'Déverrouiller mon compte',
+    doneTitle: 'Compte déverrouillé',
+    doneHeading: 'Votre compte a été déverrouillé',
+    doneLead: 'Vous pouvez de nouveau vous connecter avec votre mot de passe actuel.',
   },
 };

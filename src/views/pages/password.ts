@@ -21,6 +21,8 @@ export interface PasswordPageProps {
   causes?: readonly string[] | undefined;
   /** The error is about the password fields (mismatch, policy, empty). */
   fieldError?: boolean;
+  /** Self-service unlock offered (a verified, locked-out user): a second form spends the ott on the unlock. */
+  unlockAvailable?: boolean;
 }
 
 export function passwordPage(ctx: ViewContext, p: PasswordPageProps): string {
@@ -39,6 +41,7 @@ export function passwordPage(ctx: ViewContext, p: PasswordPageProps): string {
     scripts: ['password.js'],
     body: html`<h1>${t.heading}</h1>
 ${errorSummary(p.error, [], invalid ? 'password' : undefined)}
+${p.unlockAvailable === true ? unlockSection(ctx, p) : ''}
 <form method="post" action="${ctx.href(PATHS.password)}" novalidate>
 ${csrfField(p.csrfToken)}
 <input type="hidden" name="ott" value="${p.ott}">
@@ -69,4 +72,18 @@ ${invalid ? html` aria-invalid="true" aria-describedby="${fieldMessage ? 'passwo
 <div class="actions"><button type="submit">${t.submit}</button></div>
 </form>`,
   });
+}
+
+/** "Your account is locked": unlock and keep the current password (POST /recover/unlock with the same ott). */
+function unlockSection(ctx: ViewContext, p: PasswordPageProps) {
+  const u = ctx.t.unlock;
+  return html`<section class="unlock" aria-labelledby="unlock-heading">
+<h2 id="unlock-heading">${u.heading}</h2>
+<p>${u.lead}</p>
+<form method="post" action="${ctx.href(PATHS.unlock)}">
+${csrfField(p.csrfToken)}
+<input type="hidden" name="ott" value="${p.ott}">
+<div class="actions"><button type="submit" class="secondary">${u.submit}</button></div>
+</form>
+</section>`;
 }

@@ -26,6 +26,8 @@ Object.assign(EXPECTED['push-waiting'], {
   'push-timed-out': 'push-expired',
 });
 Object.assign(EXPECTED.verified, { 'ott-reissued': 'verified', 'password-refused': 'verified', 'password-set': 'completed' });
+// Self-service unlock (issue 14): only from verified; a refused unlock stays verified.
+Object.assign(EXPECTED.verified, { unlocked: 'completed', 'unlock-refused': 'verified' });
 for (const s of FLOW_STATES) if (s !== 'expired') EXPECTED[s].ttl = 'expired';
 
 describe('flow state machine', () => {
@@ -63,7 +65,7 @@ describe('flow state machine', () => {
         for (const guard of [true, false]) {
           if (!can(s, e)) continue;
           if (next(s, e, { wrongCodeCapReached: guard }) === 'verified') {
-            assert.ok(['code-accepted', 'push-approved', 'ott-reissued', 'password-refused'].includes(e), `${s} × ${e}`);
+            assert.ok(['code-accepted', 'push-approved', 'ott-reissued', 'password-refused', 'unlock-refused'].includes(e), `${s} × ${e}`);
           }
         }
       }

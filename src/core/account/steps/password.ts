@@ -3,8 +3,10 @@
  * Rules: all three fields must be non-empty strings of at most 256 characters (BAD_REQUEST); new and confirm must
  * be equal (PASSWORD_MISMATCH, checked before anything else is spent); a fresh step-up is required when the user
  * has an active factor; counts against the per-user and per-IP budgets; the IdP checks the current password
- * (WRONG_CURRENT_PASSWORD) and its policy (PASSWORD_POLICY with causes). No password reaches a log or audit line.
+ * (WRONG_CURRENT_PASSWORD) and its policy (PASSWORD_POLICY with causes); before that, a new password found in the
+ * breach corpus is refused (PASSWORD_BREACHED, ../../breach.ts). No password reaches a log or audit line.
  */
+import { refuseBreached } from '../../breach.js';
 import { PortalError } from '../../errors.js';
 import type { AccountContext } from '../api.js';
 import { countAttempt, type AccountEnv, type AuditNote } from '../env.js';
@@ -34,5 +36,6 @@ export async function changePassword(
   const factors = await env.idp.getFactors(a.userId);
   requireStepUp(rec, factors, note);
   await countAttempt(env, a);
+  await refuseBreached(env.breach, next, note);
   await env.idp.changePassword(a.userId, current, next);
 }

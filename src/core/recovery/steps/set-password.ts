@@ -7,7 +7,9 @@
  *   BEFORE the ott is consumed (PASSWORD_MISMATCH, no IdP call).
  * - The ott must be this flow's current one, unexpired, and won by `store.take` (exactly one of two concurrent
  *   redemptions wins; the other gets INVALID_OTT).
- * - LOCKED_OUT users (only reachable when policy.allowLockedOut) are unlocked first, once.
+ * - LOCKED_OUT users (only reachable with policy.allowLockedOut or selfServiceUnlock) are unlocked first, once.
+ * - The breached-password check (../../breach.ts) runs before any IdP write: PASSWORD_BREACHED, or with the check
+ *   unavailable and fail-closed SERVICE_UNAVAILABLE, keeps the ott usable like any other refusal.
  * - idp.setPassword (strict in the adapter). On any failure (PASSWORD_POLICY with causes, IDP_UNAVAILABLE ...) the
  *   ott is put back for its remaining life so the user can try again without redoing MFA.
  * - REL-6, a write whose outcome is unknown (IDP_UNAVAILABLE: timeout, dropped connection, 5xx; Okta may have
@@ -27,6 +29,7 @@
  * - Then, if asked, idp.revokeSessions (its failure does not undo the change; it is audited); state `completed`,
  *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
  */
+import { refuseBreached } from '../../breach.js';
 import { hmacSha256, safeEqual } from '../../crypto.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { parseHandle } from '../../flow-handle.js';
@@ -71,20 +74,23 @@ export async function setPassword(
     throw new PortalError('INVALID_OTT', { detail: 'superseded by a later password change' });
   }
   try {
-    if (flow.userStatus === 'LOCKED_OUT' && env.policy.allowLockedOut) {
+    const earlierApplied =
+      flow.passwordWriteUnconfirmed === true && (await env.idp.passwordChangedSince(userId, baselineOf(flow)));
+    const fingerprint = passwordFingerprint(input.handle, password);
+    const earlier = flow.unconfirmedPasswordMac ?? null;
+    const sameAsApplied = earlierApplied && earlier !== null && fingerprint !== null && safeEqual(earlier, fingerprint);
+    // Before anything changes at the IdP (the unlock included): a breached password is refused, the ott kept.
+    if (!sameAsApplied) await refuseBreached(env.breach, password, note);
+    if (flow.userStatus === 'LOCKED_OUT' && (env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
       await env.idp.unlockUser(userId);
       flow.userStatus = 'ACTIVE';
       note.detail = appendDetail(note.detail, 'user unlocked');
     }
-    const fingerprint = passwordFingerprint(input.handle, password);
-    if (flow.passwordWriteUnconfirmed === true && (await env.idp.passwordChangedSince(userId, baselineOf(flow)))) {
-      const earlier = flow.unconfirmedPasswordMac ?? null;
-      if (earlier !== null && fingerprint !== null && safeEqual(earlier, fingerprint)) {
-        note.detail = appendDetail(note.detail, 'an earlier write of this password had been applied (REL-6): not written again');
-      } else {
-        note.detail = appendDetail(note.detail, 'an earlier write of another password had been applied (REL-6): writing this one');
-        await writeAfterApplied(env, flow, userId, password);
-      }
+    if (sameAsApplied) {
+      note.detail = appendDetail(note.detail, 'an earlier write of this password had been applied (REL-6): not written again');
+    } else if (earlierApplied) {
+      note.detail = appendDetail(note.detail, 'an earlier write of another password had been applied (REL-6): writing this one');
+      await writeAfterApplied(env, flow, userId, password);
     } else {
       await writePassword(env, flow, userId, password, fingerprint, note);
     }

@@ -4,7 +4,7 @@
  * - The login is validated by shape only (BAD_REQUEST reveals nothing about accounts), then counted against the
  *   per-IP and per-login budgets before any IdP call.
  * - idp.findUser always runs; idp.listFactors runs only for an eligible user (2 IdP calls). Eligible statuses:
- *   ACTIVE, PASSWORD_EXPIRED, RECOVERY, and LOCKED_OUT only if policy.allowLockedOut. Everything else (unknown
+ *   ACTIVE, PASSWORD_EXPIRED, RECOVERY, and LOCKED_OUT only if policy.allowLockedOut or policy.selfServiceUnlock. Everything else (unknown
  *   login, SUSPENDED, DEPROVISIONED, STAGED, PROVISIONED, unexpected strings) gets a decoy flow (userId null) and
  *   sleeps about as long as listFactors usually takes (RST-2).
  * - The answer is identical for decoys and real users: the operator's method list, the flow's expiry, a handle
@@ -40,7 +40,7 @@ export async function start(
   const user = await env.idp.findUser(login);
   let eligibleUser: IdpUser | null = null;
   let factors: IdpFactor[] = [];
-  if (user && isEligible(user.status, env.policy.allowLockedOut)) {
+  if (user && isEligible(user.status, env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
     eligibleUser = user;
     factors = await env.timing.measure('idp.listFactors', () => env.idp.listFactors(user.id));
   } else {

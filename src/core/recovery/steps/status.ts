@@ -20,6 +20,7 @@ import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js'
 import { next, refusal } from '../machine.js';
 import { ottKey, type FlowRecord } from '../flow.js';
 import { issueOtt, ottWindowOver } from '../ott.js';
+import { unlockOffer } from './unlock.js';
 import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, pushSubject } from './challenge.js';
 
 export async function status(
@@ -76,10 +77,10 @@ async function current(
       flow.state = next(flow.state, 'ott-reissued');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt };
+      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
     }
     case 'completed':
-      return { state: 'completed' };
+      return flow.unlockedOnly === true ? { state: 'completed', unlocked: true } : { state: 'completed' };
     case 'locked':
     case 'expired':
       throw refusal(flow.state);
@@ -121,7 +122,7 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
       flow.state = next(flow.state, 'push-approved');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt };
+      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
     }
     case 'rejected': {
       note.quiet = false;

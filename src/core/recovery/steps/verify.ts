@@ -25,6 +25,7 @@ import { appendDetail, attemptLimits, noteFlow, type AuditNote, type StepEnv } f
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next } from '../machine.js';
 import { issueOtt } from '../ott.js';
+import { unlockOffer } from './unlock.js';
 
 const CODE_RE = /^\d{6,8}$/;
 
@@ -92,5 +93,5 @@ export async function verify(
   const rotated = rotateHandle(env.random, flow.id);
   flow.secretHash = rotated.secretHash;
   await env.flows.save(flow, writes);
-  return { ott, expiresAt, handle: rotated.handle };
+  return { ott, expiresAt, handle: rotated.handle, ...unlockOffer(env, flow) };
 }
