@@ -10,7 +10,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { createAccountService, createRecoveryService, cryptoRandom, defaultAccountPolicy, systemClock } from './core/index.js';
 import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
-import { createOidcClient, createSessionManager, createTransactionStore } from './auth/index.js';
+import { createOidcClient, createSessionManager, createTransactionStore, type SessionManager } from './auth/index.js';
 import { createUiStateStore, type AccountHttpOptions } from './http/account/index.js';
 import { buildApp } from './http/app.js';
 import { LOG_REDACT_PATHS } from './http/logging.js';
@@ -128,6 +128,10 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     passwordChanged: (user) => auditLog.info({ userId: user.id }, 'password changed (no notifier configured)'),
   };
 
+  const oidc = opts.oidc ?? config.oidc;
+  // One session manager for sign-in and for the core: a reset or change ends the user's earlier portal sessions.
+  const sessions = oidc ? createSessionManager({ store, clock, settings: config.session }) : undefined;
+
   const core = createRecoveryService({
     idp,
     store,
@@ -136,12 +140,13 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     audit,
     notifier,
     policy: toRecoveryPolicy(config),
+    ...(sessions ? { sessions } : {}),
   });
   const recovery = instrumentRecovery(core, (code) => metrics.errorCode(code));
 
-  const oidc = opts.oidc ?? config.oidc;
-  const account = oidc
+  const account = oidc && sessions
     ? accountHttp(config, oidc, {
+        sessions,
         idp: opts.accountIdp ?? createOktaAccountIdentityProvider(oktaOptions),
         store,
         clock,
@@ -215,7 +220,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 function accountHttp(
   config: Config,
   oidc: OidcConfig,
-  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink },
+  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; sessions: SessionManager },
 ): AccountHttpOptions {
   const r = config.recovery;
   const policy = defaultAccountPolicy({
@@ -233,9 +238,17 @@ function accountHttp(
       scopes: oidc.scopes,
       timeoutMs: config.oktaTimeoutMs,
     }),
-    sessions: createSessionManager({ store: deps.store, clock: deps.clock, settings: config.session }),
+    sessions: deps.sessions,
     transactions: createTransactionStore(deps.store),
-    account: createAccountService({ idp: deps.idp, store: deps.store, clock: deps.clock, random: cryptoRandom, audit: deps.audit, policy }),
+    account: createAccountService({
+      idp: deps.idp,
+      store: deps.store,
+      clock: deps.clock,
+      random: cryptoRandom,
+      audit: deps.audit,
+      policy,
+      sessions: deps.sessions,
+    }),
     methods: r.methods,
     callbackPath: oidc.redirectPath,
     clock: deps.clock,

@@ -3,7 +3,7 @@
  * step fills in (shared with recovery, see ../audited.ts: one audit event per call, never a secret).
  */
 import type { Limiter } from '../limits.js';
-import type { AccountIdentityProvider, AuditSink, Clock, Random, RequestContext, Store } from '../ports.js';
+import type { AccountIdentityProvider, AuditSink, Clock, PortalSessions, Random, RequestContext, Store } from '../ports.js';
 import type { AccountContext } from './api.js';
 import type { AccountPolicy } from './policy.js';
 import type { AccountRepo } from './record.js';
@@ -18,6 +18,8 @@ export interface AccountDeps {
   random: Random;
   audit: AuditSink;
   policy: AccountPolicy;
+  /** The portal's sign-in sessions: a password change ends the user's other ones. */
+  sessions?: PortalSessions;
 }
 
 export interface AccountEnv extends AccountDeps {

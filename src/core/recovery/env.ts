@@ -9,6 +9,7 @@ import type {
   Clock,
   IdentityProvider,
   Notifier,
+  PortalSessions,
   Random,
   RequestContext,
   Store,
@@ -29,6 +30,8 @@ export interface RecoveryDeps {
   audit: AuditSink;
   notifier: Notifier;
   policy: RecoveryPolicy;
+  /** The portal's sign-in sessions: a completed reset ends the user's earlier ones (absent: no sign-in). */
+  sessions?: PortalSessions;
 }
 
 export interface StepEnv extends RecoveryDeps {
