@@ -11,7 +11,7 @@ import { createAccountService, createRecoveryService, cryptoRandom, defaultAccou
 import type { BreachCheck } from './core/breach.js';
 import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
-import { createOidcClient, createSessionManager, createTransactionStore } from './auth/index.js';
+import { createOidcClient, createSessionManager, createTransactionStore, type SessionManager } from './auth/index.js';
 import { createUiStateStore, type AccountHttpOptions } from './http/account/index.js';
 import { buildApp } from './http/app.js';
 import { LOG_REDACT_PATHS } from './http/logging.js';
@@ -206,6 +206,9 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     userAgent: `okta-mfa-portal/${VERSION}`,
     onResult: (r) => situations.breachCheck(r),
   });
+  const oidc = opts.oidc ?? config.oidc;
+  // One session manager for sign-in and for the core: a reset or change ends the user's earlier portal sessions.
+  const sessions = oidc ? createSessionManager({ store, clock, settings: config.session }) : undefined;
 
   const core = createRecoveryService({
     idp,
@@ -216,12 +219,13 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     notifier,
     policy: toRecoveryPolicy(config),
     ...(breach.check ? { breach: breach.check } : {}),
+    ...(sessions ? { sessions } : {}),
   });
   const recovery = instrumentRecovery(core, (code) => metrics.errorCode(code));
 
-  const oidc = opts.oidc ?? config.oidc;
-  const account = oidc
+  const account = oidc && sessions
     ? accountHttp(config, oidc, {
+        sessions,
         idp: opts.accountIdp ?? createOktaAccountIdentityProvider(oktaOptions),
         store,
         clock,
@@ -302,7 +306,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 function accountHttp(
   config: Config,
   oidc: OidcConfig,
-  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; breach?: BreachCheck },
+  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; breach?: BreachCheck; sessions: SessionManager },
 ): AccountHttpOptions {
   const r = config.recovery;
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
@@ -324,7 +328,7 @@ function accountHttp(
       scopes: oidc.scopes,
       timeoutMs: config.oktaTimeoutMs,
     }),
-    sessions: createSessionManager({ store: deps.store, clock: deps.clock, settings: config.session }),
+    sessions: deps.sessions,
     transactions: createTransactionStore(deps.store),
     account: createAccountService({
       idp: deps.idp,
@@ -334,6 +338,7 @@ function accountHttp(
       audit: deps.audit,
       policy,
       ...(deps.breach ? { breach: deps.breach } : {}),
+      sessions: deps.sessions,
     }),
     methods: r.methods,
     callbackPath: oidc.redirectPath,

@@ -10,9 +10,13 @@
  *   cost more than it proves).
  * - `sid` is a separate random, non-secret id: what the account core keys its state on and what audit lines carry.
  * - A new sign-in always gets a new token (the caller destroys any earlier session first: no session fixation).
+ * - A password reset or change ends the user's earlier sessions (issue 11, item 8): endUserSessions writes
+ *   `session-cut:<userId>` = { at, keep } for as long as a session can live; resolve refuses (and deletes) every
+ *   session of that user created at or before `at`, except the one whose sid is `keep` (the session that made a
+ *   signed-in change). One more store read per resolve; there is no per-user index of sessions to walk.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Clock, Store } from '../core/ports.js';
+import type { Clock, PortalSessions, Store } from '../core/ports.js';
 
 export interface SessionRecord {
   /** Non-secret session id (for the account core's state and for audit). */
@@ -34,7 +38,7 @@ export interface SessionSettings {
   idleSeconds: number;
 }
 
-export interface SessionManager {
+export interface SessionManager extends PortalSessions {
   readonly settings: SessionSettings;
   create(user: { userId: string; login: string; name: string | null; idToken: string | null }): Promise<{ token: string; session: SessionRecord }>;
   /** The live session for a cookie value, or null (unknown, malformed, expired, idle too long). */
@@ -47,6 +51,13 @@ export interface SessionManager {
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const KEY_PREFIX = 'session:';
+const cutKey = (userId: string): string => `session-cut:${userId}`;
+
+/** Sessions of the user created at or before `at` have ended, except `keep`. */
+interface SessionCut {
+  at: number;
+  keep: string | null;
+}
 
 export function isSessionToken(v: unknown): v is string {
   return typeof v === 'string' && TOKEN_RE.test(v);
@@ -106,7 +117,9 @@ export function createSessionManager(deps: {
       const s = await store.get<SessionRecord>(key);
       if (!s || typeof s.tokenHash !== 'string' || !sameHash(s.tokenHash, tokenHash)) return null;
       const now = clock.now();
-      if (now >= endsAt(s)) {
+      const cut = await store.get<SessionCut>(cutKey(s.userId));
+      const cutOff = cut !== null && s.createdAt <= cut.at && s.sid !== cut.keep;
+      if (cutOff || now >= endsAt(s)) {
         await store.delete(key);
         return null;
       }
@@ -116,6 +129,11 @@ export function createSessionManager(deps: {
         return touched;
       }
       return s;
+    },
+
+    async endUserSessions(userId, keepSessionId) {
+      const cut: SessionCut = { at: clock.now(), keep: keepSessionId };
+      await store.set(cutKey(userId), cut, settings.ttlSeconds * 1000);
     },
 
     async destroy(token) {

@@ -151,6 +151,15 @@ export interface AccountIdentityProvider
 }
 
 /**
+ * The portal's own sign-in sessions (src/auth), as far as the core needs them: a password reset or change ends the
+ * user's earlier portal sessions (issue 11, item 8).
+ */
+export interface PortalSessions {
+  /** Ends every portal session of `userId` created up to now, except the one whose sid is `keepSessionId`. */
+  endUserSessions(userId: string, keepSessionId: string | null): Promise<void>;
+}
+
+/**
  * Key-value store with TTLs and the atomic primitives the flows need.
  * Implementations: memory (tests), SQLite (embedded default), Redis (several instances).
  */

@@ -4,7 +4,7 @@
  */
 import type { BreachCheck } from '../breach.js';
 import type { Limiter } from '../limits.js';
-import type { AccountIdentityProvider, AuditSink, Clock, Random, RequestContext, Store } from '../ports.js';
+import type { AccountIdentityProvider, AuditSink, Clock, PortalSessions, Random, RequestContext, Store } from '../ports.js';
 import type { AccountContext } from './api.js';
 import type { AccountPolicy } from './policy.js';
 import type { AccountRepo } from './record.js';
@@ -21,6 +21,8 @@ export interface AccountDeps {
   policy: AccountPolicy;
   /** The breached-password check before the password change is sent (absent: off). */
   breach?: BreachCheck;
+  /** The portal's sign-in sessions: a password change ends the user's other ones. */
+  sessions?: PortalSessions;
 }
 
 export interface AccountEnv extends AccountDeps {

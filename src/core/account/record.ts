@@ -20,7 +20,7 @@ export interface StepUpRecord {
   correctAnswer: number | null;
   pushExpiresAt: number | null;
   lastPollAt: number | null;
-  /** Wrong codes in the current count window (the atomic counter `account-codes:<sessionId>` is the authority). */
+  /** Wrong codes in the current count window (the user's atomic counter `account-codes:user:<userId>` is the authority). */
   wrongCodes: number;
   verifiedAt: number | null;
   lockedUntil: number | null;
@@ -85,7 +85,8 @@ export class AccountRepo {
     private readonly policy: AccountPolicy,
   ) {}
 
-  private get ttlMs(): number {
+  /** How long a record is kept after its last write. */
+  get ttlMs(): number {
     const p = this.policy;
     return Math.max(p.stepUpTtlSeconds, p.enrolTtlSeconds, p.lockSeconds, 600) * 1000;
   }

@@ -10,6 +10,7 @@ import type {
   Clock,
   IdentityProvider,
   Notifier,
+  PortalSessions,
   Random,
   RequestContext,
   Store,
@@ -32,6 +33,8 @@ export interface RecoveryDeps {
   policy: RecoveryPolicy;
   /** The breached-password check before a password is written (absent: off). */
   breach?: BreachCheck;
+  /** The portal's sign-in sessions: a completed reset ends the user's earlier ones (absent: no sign-in). */
+  sessions?: PortalSessions;
 }
 
 export interface StepEnv extends RecoveryDeps {

@@ -5,11 +5,13 @@
  * has an active factor; counts against the per-user and per-IP budgets; the IdP checks the current password
  * (WRONG_CURRENT_PASSWORD) and its policy (PASSWORD_POLICY with causes); before that, a new password found in the
  * breach corpus is refused (PASSWORD_BREACHED, ../../breach.ts). No password reaches a log or audit line.
+ * After the change every other portal session of the user ends (issue 11, item 8); this one stays. If that fails
+ * the change stands and the audit says so.
  */
 import { refuseBreached } from '../../breach.js';
 import { PortalError } from '../../errors.js';
 import type { AccountContext } from '../api.js';
-import { countAttempt, type AccountEnv, type AuditNote } from '../env.js';
+import { appendDetail, countAttempt, type AccountEnv, type AuditNote } from '../env.js';
 import type { AccountRecord } from '../record.js';
 import { requireStepUp } from './step-up.js';
 
@@ -38,4 +40,12 @@ export async function changePassword(
   await countAttempt(env, a);
   await refuseBreached(env.breach, next, note);
   await env.idp.changePassword(a.userId, current, next);
+  if (env.sessions) {
+    try {
+      await env.sessions.endUserSessions(a.userId, a.sessionId);
+      note.detail = appendDetail(note.detail, 'other portal sessions ended');
+    } catch {
+      note.detail = appendDetail(note.detail, 'ending other portal sessions FAILED');
+    }
+  }
 }

@@ -5,10 +5,12 @@
  *   NOT_FOUND (not the user's) or METHOD_NOT_AVAILABLE (not active / not verifiable).
  * - Start and verify count against the per-user and per-IP budgets; SMS / voice sends obey the resend cooldown and
  *   send budgets (send.ts); pushes obey recovery's per-user push budget and the block after a rejected push.
- * - Codes: an attempt is taken from the session's atomic counter `account-codes:<sessionId>` (window lockSeconds)
+ * - Codes: an attempt is taken from the USER's atomic counter `account-codes:user:<userId>` (window lockSeconds)
  *   BEFORE the IdP is asked, so parallel guesses cannot pass maxWrongCodes; the attempt that reaches the cap locks
- *   step-up for this session until the window ends (TOO_MANY_ATTEMPTS). A success clears the counter. Only codes the
- *   IdP judged count (an IdP failure gives the attempt back).
+ *   step-up for this user until the window ends (TOO_MANY_ATTEMPTS), recorded as `account-lock:<userId>`: the lock
+ *   belongs to the user, so signing in again (a new session, a fresh record) does not lift it, and step-up start
+ *   refuses while it holds (issue 11, item 8). A success clears the counter. Only codes the IdP judged count (an IdP
+ *   failure gives the attempt back).
  * - Every code also spends the user's IdP code budget, shared with recovery (../../code-guard.ts): once spent, or
  *   when the IdP reports the factor locked, FACTOR_LOCKED ("choose another method") without asking the IdP.
  * - Push: polled at most once per pushPollIntervalSeconds; the push lives at most 5 minutes (PUSH-4).
@@ -22,11 +24,32 @@ import type { AccountContext, StepUpStartResult, StepUpStatusResult } from '../a
 import { appendDetail, countAttempt, type AccountEnv, type AuditNote } from '../env.js';
 import { owned, verifiable } from '../factors.js';
 import { assertStepUp, stepUpNext, type StepUpEvent } from '../machine.js';
-import { freshStepUp, type AccountRecord } from '../record.js';
+import { accountKey, freshStepUp, type AccountRecord } from '../record.js';
 import { guardedSend } from '../../send-guard.js';
 import { cleanCode } from './send.js';
 
-export const codesKey = (sessionId: string): string => `account-codes:${sessionId}`;
+export const codesKey = (userId: string): string => `account-codes:user:${userId}`;
+export const lockKey = (userId: string): string => `account-lock:${userId}`;
+
+/** Locks this record's step-up until `until` and records the lock for the user (every session of theirs). */
+async function lockUser(env: AccountEnv, a: AccountContext, rec: AccountRecord, until: number): Promise<void> {
+  rec.stepUp.state = 'locked';
+  rec.stepUp.lockedUntil = until;
+  await env.store.setEach([
+    { key: lockKey(a.userId), value: until, ttlMs: Math.max(1, until - env.clock.now()) },
+    { key: accountKey(rec.sessionId), value: rec, ttlMs: env.records.ttlMs },
+  ]);
+}
+
+/** TOO_MANY_ATTEMPTS while the user's step-up lock holds (set from any session of theirs). */
+async function refuseWhileUserLocked(env: AccountEnv, a: AccountContext, rec: AccountRecord): Promise<void> {
+  const until = await env.store.get<number>(lockKey(a.userId));
+  if (until !== null && env.clock.now() < until) {
+    rec.stepUp = { ...freshStepUp(), state: 'locked', wrongCodes: env.policy.maxWrongCodes, lockedUntil: until };
+    await env.records.save(rec);
+    throw new PortalError('TOO_MANY_ATTEMPTS', { detail: 'step-up locked for this user' });
+  }
+}
 const pushSubject = (userId: string): string => `user:${userId}`;
 
 /** Whether sensitive actions may proceed now. */
@@ -60,6 +83,7 @@ export async function stepUpStart(
   const event: StepUpEvent =
     method === 'sms' || method === 'call' ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
   assertStepUp(rec.stepUp.state, event);
+  await refuseWhileUserLocked(env, a, rec);
   await countAttempt(env, a);
 
   const s = { ...freshStepUp(), state: rec.stepUp.state, factorId: factor.id, method };
@@ -111,15 +135,13 @@ export async function stepUpVerify(
   await countAttempt(env, a);
 
   const max = env.policy.maxWrongCodes;
-  const key = codesKey(a.sessionId);
+  const key = codesKey(a.userId);
   const taken = await env.store.increment(key, env.policy.lockSeconds * 1000);
   const { resetAt } = taken;
   const count = await env.limiter.netCount(key, taken, max);
   if (count > max) {
-    s.state = 'locked';
     s.wrongCodes = max;
-    s.lockedUntil = resetAt;
-    await env.records.save(rec);
+    await lockUser(env, a, rec, resetAt);
     throw new PortalError('TOO_MANY_ATTEMPTS', { detail: 'attempt cap reached' });
   }
   const factorId = s.factorId;
@@ -139,12 +161,12 @@ export async function stepUpVerify(
     s.wrongCodes = count;
     const capReached = count >= max;
     s.state = stepUpNext(s.state, 'code-rejected', { wrongCodeCapReached: capReached });
-    if (capReached) s.lockedUntil = resetAt;
-    await env.records.save(rec);
+    if (capReached) await lockUser(env, a, rec, resetAt);
+    else await env.records.save(rec);
     if (capReached) throw new PortalError('TOO_MANY_ATTEMPTS', { detail: `wrong code ${count}/${max}; step-up locked` });
     throw new PortalError('INVALID_CODE', { detail: `wrong code ${count}/${max}` });
   }
-  await env.store.delete(codesKey(a.sessionId));
+  await env.store.delete(codesKey(a.userId));
   s.state = stepUpNext(s.state, 'code-accepted');
   s.verifiedAt = env.clock.now();
   s.wrongCodes = 0;
@@ -203,7 +225,7 @@ async function poll(env: AccountEnv, a: AccountContext, rec: AccountRecord, note
       note.detail = appendDetail(note.detail, 'push approved');
       s.state = stepUpNext(s.state, 'push-approved');
       s.verifiedAt = now;
-      await env.store.delete(codesKey(a.sessionId));
+      await env.store.delete(codesKey(a.userId));
       await env.records.save(rec);
       return { state: 'verified', expiresAt: now + env.policy.stepUpTtlSeconds * 1000 };
     case 'rejected':

@@ -26,7 +26,8 @@
  *   Limitation: a change by someone else between start and an ambiguous write would count as ours.
  * - A flow started before this user's last password change through the portal is refused (INVALID_OTT): one
  *   recovery invalidates the user's other outstanding flows and otts (OTT-3).
- * - Then, if asked, idp.revokeSessions (its failure does not undo the change; it is audited); state `completed`,
+ * - Then every portal sign-in session of the user created before ends (sessions port; issue 11, item 8), and, if
+ *   asked, idp.revokeSessions (their failures do not undo the change; they are audited); state `completed`,
  *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
  */
 import { refuseBreached } from '../../breach.js';
@@ -101,6 +102,14 @@ export async function setPassword(
     throw e;
   }
 
+  if (env.sessions) {
+    try {
+      await env.sessions.endUserSessions(userId, null);
+      note.detail = appendDetail(note.detail, 'portal sessions ended');
+    } catch {
+      note.detail = appendDetail(note.detail, 'ending portal sessions FAILED');
+    }
+  }
   if (input.revokeSessions) {
     try {
       await env.idp.revokeSessions(userId);
