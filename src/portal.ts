@@ -265,6 +265,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         accentColor: config.branding.accentColor,
         passwordRequirements: config.branding.passwordRequirements,
         defaultLanguage: config.branding.defaultLanguage,
+        signInUrl: config.branding.signInUrl ?? opts.okta.orgUrl,
         pushPollIntervalSeconds: config.recovery.pushPollIntervalSeconds,
       },
     },

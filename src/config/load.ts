@@ -102,6 +102,8 @@ export interface Config {
   branding: {
     orgName: string;
     supportUrl: string | null;
+    /** SIGN_IN_URL: the done page's "Sign in" link; null = the Okta org's URL. */
+    signInUrl: string | null;
     /** LOGO_FILE's image, validated (PNG, JPEG or SVG, at most 256 KiB), or null. */
     logo: Logo | null;
     /** ACCENT_COLOR as #rrggbb (lower case), or null for the built-in colours. */
@@ -315,6 +317,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     branding: {
       orgName: s.ORG_NAME,
       supportUrl: s.SUPPORT_URL ?? null,
+      signInUrl: s.SIGN_IN_URL ?? null,
       logo,
       accentColor: s.ACCENT_COLOR ?? null,
       passwordRequirements: s.PASSWORD_REQUIREMENTS ?? null,

@@ -224,6 +224,7 @@ export const settingsSchema = z.object({
     .optional()
     .transform((v) => v ?? 'Okta MFA Portal'),
   SUPPORT_URL: custom<string | undefined>(supportUrl, undefined),
+  SIGN_IN_URL: custom<string | undefined>(supportUrl, undefined),
   LOGO_FILE: z.string().max(4096, 'is too long').optional(),
   ACCENT_COLOR: z
     .string()

@@ -123,7 +123,7 @@ browserSuite('accessibility of every page and error state', () => {
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm the new password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.waitForURL(`${url}/recover/done`);
+    await page.waitForURL(/\/recover\/done\?sessions=(ended|kept)$/);
     await assertAccessible(page, 'done');
     assertClean(page);
   });

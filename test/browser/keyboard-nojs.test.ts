@@ -130,7 +130,7 @@ browserSuite('keyboard only, and without JavaScript', () => {
     await tabTo(page, 'input[name="revokeSessions"]');
     await tabTo(page, 'button[type="submit"]');
     await kb.press('Enter');
-    await page.waitForURL(`${url}/recover/done`);
+    await page.waitForURL(/\/recover\/done\?sessions=(ended|kept)$/);
     await page.getByRole('heading', { name: 'Your password has been changed' }).waitFor();
     assertClean(page);
     await context.close();
@@ -171,7 +171,7 @@ browserSuite('keyboard only, and without JavaScript', () => {
       await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
       await page.getByLabel('Confirm the new password').fill(NEW_PASSWORD);
       await page.getByRole('button', { name: 'Change password' }).click();
-      await page.waitForURL(`${url}/recover/done`);
+      await page.waitForURL(/\/recover\/done\?sessions=(ended|kept)$/);
       await page.getByRole('heading', { name: 'Your password has been changed' }).waitFor();
       await context.close();
       await proveNewPassword(c.login);

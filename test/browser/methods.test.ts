@@ -103,7 +103,7 @@ browserSuite('a person recovers a password in the browser', () => {
       await page.getByLabel('Confirm the new password').fill(NEW_PASSWORD);
       await shot('5-password');
       await page.getByRole('button', { name: 'Change password' }).click();
-      await page.waitForURL(`${url}/recover/done`);
+      await page.waitForURL(/\/recover\/done\?sessions=(ended|kept)$/);
       await page.getByRole('heading', { name: 'Your password has been changed' }).waitFor();
       await shot('6-done');
       assertClean(page);

@@ -60,6 +60,7 @@ describe('loadConfig defaults', () => {
     assert.deepEqual(c.branding, {
       orgName: 'Okta MFA Portal',
       supportUrl: null,
+      signInUrl: null,
       logo: null,
       accentColor: null,
       passwordRequirements: null,

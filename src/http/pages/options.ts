@@ -13,6 +13,8 @@ export interface PageOptions {
   passwordRequirements?: readonly string[] | null | undefined;
   /** The language when neither the `lang` cookie nor Accept-Language names a supported one. Default 'en'. */
   defaultLanguage?: Language | undefined;
+  /** Where the done page's "Sign in" goes (SIGN_IN_URL, default the Okta org). Absent: no such link. */
+  signInUrl?: string | null | undefined;
   /** Seconds between two status checks of the push-events stream (the core's poll interval). Default 3. */
   pushPollIntervalSeconds?: number | undefined;
 }

@@ -386,7 +386,8 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       }
       try {
         await recovery.setPassword({ handle, ott: b.ott, password, confirmPassword, revokeSessions, ctx: requestContext(request) });
-        return go(reply, PATHS.done);
+        // Whether other sessions were ended is not a secret; the done page says it.
+        return reply.redirect(`${cfg.basePath}${PATHS.done}?sessions=${revokeSessions ? 'ended' : 'kept'}`, 303);
       } catch (err) {
         const w = recoverable(err);
         const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY' || w.code === 'PASSWORD_BREACHED';
@@ -409,9 +410,17 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   });
 
   // --- done ----------------------------------------------------------------------------------------------------
-  app.get(PATHS.done, async (request, reply) => {
+  app.get<{ Querystring: { sessions?: string } }>(PATHS.done, async (request, reply) => {
     const s = await status(request);
     if (s.state !== 'completed') return go(reply, pageFor(s.state));
-    return html(reply, donePage(ctxOf(request), { unlocked: s.unlocked === true }));
+    const q = request.query.sessions;
+    return html(
+      reply,
+      donePage(ctxOf(request), {
+        signInUrl: cfg.pages?.signInUrl ?? undefined,
+        sessionsEnded: q === 'ended' ? true : q === 'kept' ? false : undefined,
+        unlocked: s.unlocked === true,
+      }),
+    );
   });
 }

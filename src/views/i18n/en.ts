@@ -301,6 +301,11 @@ export const en = {
     /** IDP_UNAVAILABLE / SERVICE_UNAVAILABLE when the wait follows. */
     idpDown: 'Okta is not answering right now.',
     serviceDown: 'The service is temporarily unavailable.',
+    /** The done page. */
+    signIn: 'Sign in',
+    sessionsEnded: 'You were signed out of your other sessions, on every device.',
+    sessionsKept: 'Your other sessions stay signed in.',
+    wasntYou: 'Wasn’t you? Tell the help desk',
     /** Said (role="status") ~0.7 s after a submit, then after ~4 s (/assets/focus.js). */
     busy: 'Contacting Okta…',
     slow: 'Okta is slow right now, still trying…',
