@@ -62,9 +62,10 @@ export async function guardedSend(env: SendGuardEnv, req: SendRequest): Promise<
     { bucket: 'sends', subject: 'global', w: globalSends },
   ]);
   let sent = req.phone !== null;
-  if (req.phone !== null && req.phone !== req.requester) {
+  if (req.phone !== req.requester) {
+    // Without a number (a decoy) a stand-in is counted, so both do the same store work.
     try {
-      await env.limiter.hit('dest', req.phone, perDestination);
+      await env.limiter.hit('dest', req.phone ?? `none:${req.requester}`, perDestination);
     } catch (e) {
       if (!isPortalError(e) || e.code !== 'RATE_LIMITED') throw e;
       sent = false; // the number's own budget is spent: answer as usual, send nothing

@@ -125,12 +125,13 @@ async function sendCode(
  * refusal makes this push a decoy's (no IdP call, ends as expired), so the answers stay the login's own.
  */
 async function userMayBePushed(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<boolean> {
-  if (flow.userId === null || flow.factorId === null) return false;
-  const subject = pushSubject(flow);
+  const real = flow.userId !== null && flow.factorId !== null;
+  // Without a user's push factor a stand-in is counted, so decoys do the same store work.
+  const subject = real ? pushSubject(flow) : `none:${flow.loginKey}`;
   try {
     await env.limiter.checkBlock('push-block', subject);
     await env.limiter.hit('push', subject, env.policy.limits.pushPerUser);
-    return true;
+    return real;
   } catch (e) {
     if (!isPortalError(e) || e.code !== 'RATE_LIMITED') throw e;
     note.detail = appendDetail(note.detail, `push not sent (${e.detail ?? 'user push budget'})`);
