@@ -151,8 +151,9 @@ async function codeFlow(): Promise<Browser> {
   return b;
 }
 
-// Each run is a few loopback requests; these counts keep the file at about 20 s on a busy 2-core machine.
-const RUNS = { username: 40, code: 30, password: 25, cookie: 30 };
+// Each run is a few loopback requests; these counts keep the file well under a minute even on a busy 2-core machine
+// (about 15 s alone there; 70 s inside a loaded full run with twice these counts).
+const RUNS = { username: 25, code: 15, password: 12, cookie: 15 };
 
 describe('client input never moves shared state', () => {
   test('the reported case: {"username":"\\ud800"} is 400 BAD_REQUEST, calls no Okta API and leaves /readyz up', async () => {
