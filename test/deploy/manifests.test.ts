@@ -105,12 +105,15 @@ describe('compose.yaml', () => {
   });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are read loosely, as kubectl would
+type Manifest = Record<string, any>;
+
 describe('deploy/k8s', () => {
   const dir = new URL('deploy/k8s/', root);
   const kustomization = parseYaml(text('deploy/k8s/kustomization.yaml')) as { resources: string[] };
   const docs = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .flatMap((f) => parseAllDocuments(readFileSync(new URL(f, dir), 'utf8')).map((d) => ({ file: f, doc: d.toJSON() as Record<string, any> })));
+    .flatMap((f) => parseAllDocuments(readFileSync(new URL(f, dir), 'utf8')).map((d) => ({ file: f, doc: d.toJSON() as Manifest })));
   const byKind = (kind: string) => docs.find((d) => d.doc.kind === kind)?.doc;
 
   test('kustomization lists every manifest: Deployment, Service, ConfigMap, Secret, PodDisruptionBudget', () => {
