@@ -50,23 +50,12 @@ export interface FlowRecord {
   ottHash: string | null;
   ottExpiresAt: number | null;
   /**
-   * When the flow reached `verified` (set by its first ott): no ott of this flow outlives verifiedAt + ottTtlSeconds,
-   * however often one is reissued. Absent in records written before it existed (the next issue sets it).
-   */
-  verifiedAt?: number | null;
-  /**
    * The user's passwordChanged as the IdP reported it at start: the baseline for reconciling a password write whose
    * outcome is unknown (REL-6). Absent in records written before it existed (treated as null).
    */
   passwordChangedAtStart?: string | null;
   /** True after a password write failed ambiguously and could not be reconciled: check before writing again. */
   passwordWriteUnconfirmed?: boolean;
-  /**
-   * With passwordWriteUnconfirmed: HMAC-SHA256 of the password of that unconfirmed write, keyed with the flow
-   * handle's secret (which the store never holds, so a store dump cannot test guesses against it); null when the
-   * unconfirmed write cannot be told apart from an earlier one (then the retry writes again).
-   */
-  unconfirmedPasswordMac?: string | null;
   /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
   unlockedOnly?: boolean;
   createdAt: number;
