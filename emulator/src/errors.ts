@@ -58,13 +58,14 @@ export const errors = {
   passwordComplexity: (causes: string[]) =>
     new OktaError(403, 'E0000080', 'The password does not meet the complexity requirements of the current password policy.', causes),
   totpReplay: () => new OktaError(403, 'E0000082', 'Each code can only be used once. Please wait for a new code and try again.'),
-  invalidPhone: () => new OktaError(400, 'E0000098', 'This phone number is invalid.'),
+  invalidPhone: () => new OktaError(400, 'E0000098', 'This phone number is invalid.', ['phoneNumber: This phone number is invalid.']),
   smsCooldown: () =>
     new OktaError(429, 'E0000109', 'An SMS message was recently sent. Please wait 30 seconds before trying again.'),
   emailCooldown: () => new OktaError(429, 'E0000118', 'An email was recently sent. Please wait 5 seconds before trying again.'),
   callCooldown: () =>
     new OktaError(429, 'E0000133', 'A phone call was recently made. Please wait 30 seconds before trying again.'),
   transactionNotFound: () => new OktaError(404, 'E0000191', 'Verification timed out. Please try again.'),
+  lengthRequired: () => new OktaError(411, 'E0000003', 'Length Required: a POST or PUT must send Content-Length (0 for no body).'),
   payloadTooLarge: (limit: number) =>
     new OktaError(413, 'E0000001', `Api validation failed: request body larger than ${limit} bytes`),
 };

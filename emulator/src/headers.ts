@@ -122,6 +122,18 @@ export function registerHttpBehaviour(app: FastifyInstance): void {
       }
     }
 
+    // Okta's front end answers 411 Length Required to a POST or PUT that announces no body length at all (no
+    // Content-Length and no chunked Transfer-Encoding); clients send Content-Length: 0 for a bodiless POST.
+    if (
+      (req.method === 'POST' || req.method === 'PUT') &&
+      !isOidcPath(path) &&
+      req.headers['content-length'] === undefined &&
+      req.headers['transfer-encoding'] === undefined
+    ) {
+      setRateHeaders(reply, emu.limiter.peek(emu.clock.now()));
+      throw errors.lengthRequired();
+    }
+
     const decision = emu.limiter.take(req.method, path, req.routeOptions.url ?? '(unmatched)', emu.clock.now());
     setRateHeaders(reply, decision);
     if (!decision.allowed) throw errors.rateLimited();

@@ -44,7 +44,13 @@ async function call(method: string, url: string, body?: unknown, headers: Record
   const res = await app.inject({
     method: method as 'GET',
     url,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    // A bodiless POST carries Content-Length: 0, as the SDK and the portal send (without it Okta answers 411).
+    headers:
+      body === undefined
+        ? method === 'POST' || method === 'PUT'
+          ? { 'content-length': '0', ...headers }
+          : headers
+        : { 'content-type': 'application/json', ...headers },
     payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = res.body;
@@ -200,7 +206,7 @@ describe('push', () => {
   });
 
   test('push verification requires a User-Agent', async () => {
-    const r = await app.inject({ method: 'POST', url: `${PUSH}/verify`, headers: { ...AUTH, 'user-agent': '' } });
+    const r = await app.inject({ method: 'POST', url: `${PUSH}/verify`, headers: { ...AUTH, 'user-agent': '', 'content-length': '0' } });
     assert.equal(r.statusCode, 400);
     assert.equal(JSON.parse(r.body).errorCode, 'E0000001');
   });
@@ -320,6 +326,15 @@ describe('passwords and authn', () => {
     assert.match(r.json.resetPasswordUrl, /^http:\/\/localhost(:\d+)?\/signin\/reset-password\/[\w-]+$/);
     assert.equal((await call('GET', JANE)).json.status, 'RECOVERY');
     assertOktaError(await call('POST', `${JANE}/lifecycle/unsuspend`), 400, 'E0000001');
+  });
+
+  // Okta's front end: a POST that announces no length (no Content-Length, not chunked) → 411, and nothing happens.
+  test('a POST without Content-Length or Transfer-Encoding → 411 and the action does not run', async () => {
+    const before = (await call('GET', JANE)).json.status;
+    const r = await app.inject({ method: 'POST', url: `${JANE}/lifecycle/suspend`, headers: AUTH });
+    assert.equal(r.statusCode, 411);
+    assert.equal(JSON.parse(r.body).errorCode, 'E0000003');
+    assert.equal((await call('GET', JANE)).json.status, before);
   });
 });
 

@@ -32,6 +32,9 @@ describe('factor enrolment and activation', () => {
         user(ENROLLER),
         user(OTHER),
         user('ivy.invalid@example.com'),
+        user('pia.phones@example.com'),
+        user('cal.phones@example.com'),
+        user('ada.attempts@example.com'),
         user(SEEDED, { factors: [{ id: SEEDED_SMS_ID, type: 'sms', phoneNumber: '+15555550199' }, { type: 'google-totp' }] }),
       ]),
     });
@@ -165,6 +168,26 @@ describe('factor enrolment and activation', () => {
     });
   }
 
+  // Okta's factor reference (activate a factor): 5 activation attempts per 5 minutes, then 429 E0000047 — not the
+  // verify lockout (E0000069), which is for active factors.
+  test('activation attempts: 5 per 5 minutes, then 429 E0000047 (even with the right code); the factor is not locked', async () => {
+    const ada = (await emu.client.userApi.getUser({ userId: 'ada.attempts@example.com' })).id!;
+    const f = await enroll({ factorType: 'token:software:totp', provider: 'GOOGLE' }, {}, ada);
+    const secret = String((((await raw())._embedded as Json).activation as Json).sharedSecret);
+    const now = (await emu.control.nowMs()) / 1000;
+    for (let i = 0; i < 5; i++) {
+      await expectOktaError(emu.client.userFactorApi.activateFactor({ userId: ada, factorId: f.id!, body: { passCode: totp(secret, now + 600) } }), 403, 'E0000068');
+    }
+    const limited = await emu.okta('POST', `/api/v1/users/${ada}/factors/${f.id!}/lifecycle/activate`, { json: { passCode: totp(secret, now) } });
+    assert.equal(limited.status, 429);
+    assert.equal((limited.body as Json).errorCode, 'E0000047');
+    assert.deepEqual(validateResponse('activateFactor', 429, limited.body), []);
+    await emu.control.advance(300);
+    const later = (await emu.control.nowMs()) / 1000;
+    await emu.client.userFactorApi.activateFactor({ userId: ada, factorId: f.id!, body: { passCode: totp(secret, later) } });
+    assert.equal(((await emu.okta('GET', `/api/v1/users/${ada}/factors/${f.id!}`)).body as Json).status, 'ACTIVE');
+  });
+
   test('unenrol → 204; the factor is gone from the list and getFactor is 404', async () => {
     const f = await enroll({ factorType: 'email', provider: 'OKTA', profile: { email: OTHER } }, { activate: true }, otherId);
     await emu.client.userFactorApi.unenrollFactor({ userId: otherId, factorId: f.id! });
@@ -189,9 +212,24 @@ describe('factor enrolment and activation', () => {
       json: { factorType: 'sms', provider: 'OKTA', profile: { phoneNumber: 'not-a-phone' } },
     });
     assert.equal(e.status, 400);
-    assert.equal(typeof (e.body as Json).errorCode, 'string');
+    assert.equal((e.body as Json).errorCode, 'E0000098');
+    assert.ok(((e.body as Json).errorCauses as Json[]).length > 0, 'errorCauses name the field');
     assert.deepEqual(validateResponse('enrollFactor', 400, e.body), []);
     assert.deepEqual(await listFactors(ivy), [], 'nothing enrolled');
+  });
+
+  // The numbers Okta's own SDK integration tests enrol (okta-sdk-java FactorsIT, okta-sdk-nodejs test/it factor
+  // tests), written without "+": Okta accepts them and stores the E.164 form.
+  test('sms and call accept the SDK tests\' numbers without "+" and normalise them (FactorsIT)', async () => {
+    const pia = (await emu.client.userApi.getUser({ userId: 'pia.phones@example.com' })).id!;
+    const cal = (await emu.client.userApi.getUser({ userId: 'cal.phones@example.com' })).id!;
+    const sms = (await enroll({ factorType: 'sms', provider: 'OKTA', profile: { phoneNumber: '185 635 15491' } }, {}, pia)) as Json;
+    assert.equal((sms.profile as Json).phoneNumber, '+18563515491');
+    const call = (await enroll({ factorType: 'call', provider: 'OKTA', profile: { phoneNumber: '162 840 01133' } }, {}, cal)) as Json;
+    assert.equal((call.profile as Json).phoneNumber, '+16284001133');
+    // A national number without its country code is refused (stricter than guessing a country).
+    const ivy = (await emu.client.userApi.getUser({ userId: 'ivy.invalid@example.com' })).id!;
+    await expectOktaError(enroll({ factorType: 'sms', provider: 'OKTA', profile: { phoneNumber: '555 0100' } }, {}, ivy), 400, 'E0000098');
   });
 
   test('factors of an unknown user → 404 E0000007', async () => {

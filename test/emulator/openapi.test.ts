@@ -46,7 +46,10 @@ describe('OpenAPI response checker', () => {
   }
 
   test('the SPEC_DEVIATIONS patches are in effect', () => {
-    assert.equal(SPEC_DEVIATIONS.length, 5);
+    assert.equal(SPEC_DEVIATIONS.length, 7);
+    assert.deepEqual(validateResponse('listUsers', 400, { errorCode: 'E0000031', errorSummary: 'Invalid search criteria.' }), []);
+    assert.deepEqual(validateResponse('unlockUser', 411, { errorCode: 'E0000003', errorSummary: 'Length Required' }), []);
+    assert.notDeepEqual(validateResponse('getUser', 400, { errorCode: 'E0000031' }), [], 'only where listed');
     // the patched shapes themselves, checked directly
     assert.deepEqual(validateSchema('UserFactorVerifyResponse', { factorResult: 'CHALLENGE', profile: { phoneNumber: '+15555550100' } }), []);
     assert.deepEqual(validateSchema('LinksResend', { resend: [{ name: 'sms', href: 'https://x.example/resend' }] }), []);

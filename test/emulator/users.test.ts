@@ -196,6 +196,24 @@ describe('users', () => {
     assert.ok(!/rel="next"/.test(many.headers.get('link') ?? ''), 'q has no next page');
   });
 
+  // Okta refuses a profile property its user schema does not define (400 E0000001; okta-sdk-nodejs test/it user
+  // profile tests add custom attributes to the schema first). The emulated org has only the base schema.
+  test('profile properties outside the schema are refused with 400 E0000001 and nothing is stored', async () => {
+    const target = await emu.client.userApi.getUser({ userId: SEEDED[3]! });
+    await expectOktaError(
+      emu.client.userApi.updateUser({ userId: target.id!, user: { profile: { favouriteColour: 'teal' } as never } }),
+      400,
+      'E0000001',
+    );
+    const created = emu.client.userApi.createUser({
+      body: { profile: { login: 'odd.attr@example.com', email: 'odd.attr@example.com', firstName: 'Odd', lastName: 'Attr', shoeSize: 9 } as never },
+    });
+    await expectOktaError(created, 400, 'E0000001');
+    assert.equal(((await emu.client.userApi.getUser({ userId: target.id! })).profile as Record<string, unknown>).favouriteColour, undefined);
+    const ok = await emu.client.userApi.updateUser({ userId: target.id!, user: { profile: { department: 'Finance' } } });
+    assert.equal(ok.profile?.department, 'Finance', 'base-schema attributes are fine');
+  });
+
   test('updateUser is partial: changing firstName keeps the other profile fields', async () => {
     const before = await emu.client.userApi.getUser({ userId: SEEDED[0]! });
     const updated = await emu.client.userApi.updateUser({ userId: before.id!, user: { profile: { firstName: 'Alicia' } } });

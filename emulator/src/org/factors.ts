@@ -25,11 +25,20 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** "+1 (555) 555-0100" → "+15555550100"; null when not a valid E.164 number. */
+/**
+ * "+1 (555) 555-0100" → "+15555550100"; null when not a valid E.164 number. Without a leading "+", the digits are
+ * read as a full international number with its country code, as Okta does for the numbers its own SDK tests enrol
+ * ("185 635 15491" → "+18563515491", okta-sdk-java FactorsIT / okta-sdk-nodejs test/it); such a number must then
+ * have 11 to 15 digits (a shorter one would be a national number, which Okta's documentation does not describe:
+ * refusing it is the stricter choice).
+ */
 export function normalizePhone(input: unknown): string | null {
-  if (typeof input !== 'string' || !input.trim().startsWith('+')) return null;
-  const digits = input.trim().slice(1).replace(/[\s\-.()]/g, '');
-  return /^[1-9]\d{1,14}$/.test(digits) ? `+${digits}` : null;
+  if (typeof input !== 'string') return null;
+  const trimmed = input.trim();
+  const plus = trimmed.startsWith('+');
+  const digits = (plus ? trimmed.slice(1) : trimmed).replace(/[\s\-.()]/g, '');
+  if (plus) return /^[1-9]\d{1,14}$/.test(digits) ? `+${digits}` : null;
+  return /^[1-9]\d{10,14}$/.test(digits) ? `+${digits}` : null;
 }
 
 /** Records a failed code and locks the factor once the seed's attempt limit is reached. */
@@ -93,7 +102,15 @@ export function enrollFactor(
   return factor;
 }
 
-/** POST .../lifecycle/activate. Push factors are finished by the phone, so this only reports their state. */
+export const ACTIVATION_ATTEMPTS = 5;
+export const ACTIVATION_WINDOW_MS = 5 * 60_000;
+
+/**
+ * POST .../lifecycle/activate. Push factors are finished by the phone, so this only reports their state. A pending
+ * factor takes ACTIVATION_ATTEMPTS attempts per ACTIVATION_WINDOW_MS (Okta's factor reference: "5 attempts per 5
+ * minutes"), counting every attempt; past that, 429 E0000047 until the oldest attempt leaves the window. A wrong
+ * activation code is 403 E0000068 and never locks the factor (the verify lockout is for active factors).
+ */
 export function activateFactor(state: OrgState, user: UserRecord, factor: FactorRecord, body: Record<string, unknown>): FactorRecord {
   if (factor.status === 'ACTIVE') {
     if (factor.factorType === 'push') return factor;
@@ -102,16 +119,23 @@ export function activateFactor(state: OrgState, user: UserRecord, factor: Factor
   if (factor.locked) throw errors.factorLocked();
   const now = state.clock.now();
   if (factor.factorType === 'push') return factor;
+  const recent = (factor.activationAttempts ?? []).filter((t) => now - t < ACTIVATION_WINDOW_MS);
+  if (recent.length >= ACTIVATION_ATTEMPTS) {
+    factor.activationAttempts = recent;
+    throw errors.rateLimited();
+  }
+  factor.activationAttempts = [...recent, now];
   if (factor.factorType === 'token:software:totp') {
     const res = checkTotp(factor.secret ?? '', String(body.passCode ?? ''), now, factor.lastTotpStep);
     if (!res.ok) {
       if (res.reason === 'replay') throw errors.totpReplay();
-      failAttempt(state, factor);
+      throw errors.invalidPasscode();
     }
     factor.lastTotpStep = res.step;
   } else if (!consumeCode(state, factor, body.passCode, 'activate')) {
-    failAttempt(state, factor);
+    throw errors.invalidPasscode();
   }
+  factor.activationAttempts = [];
   factor.status = 'ACTIVE';
   factor.consecutiveFailures = 0;
   factor.qrToken = null;

@@ -29,6 +29,8 @@ export interface FactorRecord {
   pending: PendingCode | null;
   consecutiveFailures: number;
   locked: boolean;
+  /** Times of the activation attempts of a pending factor (Okta allows 5 per 5 minutes). */
+  activationAttempts?: number[];
   /** Push enrolment: when the activation expires and whether the emulated phone has finished it. */
   pushActivationExpiresAt: number | null;
   /** Opaque token in the qrcode link of a pending TOTP or push enrolment. */

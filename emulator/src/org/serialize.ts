@@ -1,11 +1,19 @@
-// Okta wire shapes for users and factors. Rules: timestamps ISO-8601 with milliseconds; `_links` hold absolute hrefs
+// Okta wire shapes for users and factors. Rules: timestamps ISO-8601 in whole seconds (".000Z", as Okta's recorded
+// answers show: Okta stores these times to the second); users carry realmId and credentials.emails as Okta's do; `_links` hold absolute hrefs
 // built from the emulator's base URL with `hints.allow`; a user's links depend on its status as in Okta; factor
 // links depend on type and status; TOTP secrets appear only in a pending enrolment's `_embedded.activation`.
 import type { FactorRecord, UserRecord } from './model.js';
 
 type Link = { href: string; hints?: { allow: string[] }; method?: string; name?: string; type?: string };
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+/** An Okta timestamp: ISO-8601 truncated to the whole second. */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}
+const iso = (ms: number | null): string | null => (ms === null ? null : isoSeconds(ms));
+
+/** The org's one realm (Okta Identity Engine puts every user in the default realm unless realms are configured). */
+export const DEFAULT_REALM_ID = 'guoEmulatorRealm0001';
 const link = (href: string, ...allow: string[]): Link => ({ href, hints: { allow } });
 
 export const USER_TYPE_ID = 'otyDemoDefault000001';
@@ -52,8 +60,12 @@ export function serializeUser(base: string, user: UserRecord, opts: { collection
     passwordChanged: iso(user.passwordChanged),
     type: { id: USER_TYPE_ID },
     profile: { ...user.profile },
+    realmId: DEFAULT_REALM_ID,
     credentials: {
       ...(user.passwordHash ? { password: {} } : {}),
+      ...(typeof user.profile.email === 'string' && user.profile.email !== ''
+        ? { emails: [{ value: user.profile.email, status: 'VERIFIED', type: 'PRIMARY' }] }
+        : {}),
       provider: { type: 'OKTA', name: 'OKTA' },
     },
     _links: opts.collection ? { self: { href: userHref(base, user) } } : userLinks(base, user),
@@ -69,7 +81,7 @@ function pushActivation(base: string, factor: FactorRecord, now: number): Record
   const f = factorHref(base, factor);
   const expiresAt = factor.pushActivationExpiresAt ?? now;
   return {
-    expiresAt: new Date(expiresAt).toISOString(),
+    expiresAt: isoSeconds(expiresAt),
     factorResult: now >= expiresAt ? 'TIMEOUT' : 'WAITING',
     _links: {
       send: [

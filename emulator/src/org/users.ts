@@ -21,9 +21,23 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Okta's base user profile schema (Okta's "User profile" reference: the default attributes of the Okta user type);
+ * the emulated org has no custom attributes, so any other property is refused as Okta refuses one its schema lacks.
+ */
+export const BASE_PROFILE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'login', 'email', 'secondEmail', 'firstName', 'lastName', 'middleName', 'honorificPrefix', 'honorificSuffix', 'title',
+  'displayName', 'nickName', 'profileUrl', 'primaryPhone', 'mobilePhone', 'streetAddress', 'city', 'state', 'zipCode',
+  'postalAddress', 'countryCode', 'preferredLanguage', 'locale', 'timezone', 'userType', 'employeeNumber', 'costCenter',
+  'organization', 'division', 'department', 'managerId', 'manager',
+]);
+
 /** Validates profile values (strings, numbers, booleans, null, or arrays of strings) and the core attributes. */
 export function validateProfile(state: OrgState, profile: Record<string, unknown>, self: UserRecord | null): string[] {
   const causes: string[] = [];
+  for (const k of Object.keys(profile)) {
+    if (!BASE_PROFILE_ATTRIBUTES.has(k)) causes.push(`${k}: Property name '${k}' is not defined in the profile schema`);
+  }
   for (const [k, v] of Object.entries(profile)) {
     const ok =
       v === null ||

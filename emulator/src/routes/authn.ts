@@ -11,6 +11,7 @@ import { errors } from '../errors.js';
 import { opaqueToken } from '../ids.js';
 import type { UserRecord } from '../org/model.js';
 import { hashPasswordSync, verifyPassword } from '../org/passwords.js';
+import { isoSeconds } from '../org/serialize.js';
 import { baseUrl, jsonObject } from './common.js';
 
 const DUMMY_HASH = hashPasswordSync('emulator-timing-equaliser');
@@ -19,7 +20,7 @@ const SIGN_IN_STATUSES = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT']);
 function embeddedUser(user: UserRecord): Record<string, unknown> {
   return {
     id: user.id,
-    passwordChanged: user.passwordChanged === null ? null : new Date(user.passwordChanged).toISOString(),
+    passwordChanged: user.passwordChanged === null ? null : isoSeconds(user.passwordChanged),
     profile: {
       login: user.profile.login,
       firstName: user.profile.firstName,
@@ -65,7 +66,7 @@ export async function registerAuthnRoutes(app: FastifyInstance): Promise<void> {
 
     const base = baseUrl(req);
     const now = clock.now();
-    const expiresAt = new Date(now + 5 * 60_000).toISOString();
+    const expiresAt = isoSeconds(now + 5 * 60_000);
     const cancel = { href: `${base}/api/v1/authn/cancel`, hints: { allow: ['POST'] } };
     if (user.status === 'LOCKED_OUT') {
       if (!state.showLockoutFailures) throw errors.authFailed();

@@ -9,7 +9,7 @@ import { errors } from '../errors.js';
 import type { UserRecord } from '../org/model.js';
 import { verifyPassword } from '../org/passwords.js';
 import { SearchSyntaxError, parseSearch, type Dialect, type Predicate } from '../org/search.js';
-import { USER_TYPE_ID, serializeUser } from '../org/serialize.js';
+import { USER_TYPE_ID, isoSeconds, serializeUser } from '../org/serialize.js';
 import { createUser, deleteUser, setPassword, updateProfile } from '../org/users.js';
 import { baseUrl, jsonObject, queryBool, queryInt, queryString, resolveUser } from './common.js';
 
@@ -21,7 +21,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 function attributeOf(user: UserRecord, attr: string): unknown {
   if (attr.startsWith('profile.')) return user.profile[attr.slice('profile.'.length)];
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const iso = (ms: number | null) => (ms === null ? null : isoSeconds(ms));
   switch (attr) {
     case 'id':
       return user.id;

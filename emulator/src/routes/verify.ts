@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../errors.js';
 import type { FactorRecord, PushTransaction } from '../org/model.js';
-import { factorHref } from '../org/serialize.js';
+import { factorHref, isoSeconds } from '../org/serialize.js';
 import { findTransaction, verifyFactor } from '../org/verify.js';
 import { baseUrl, jsonObject, resolveFactor, resolveUser, tokenLifetime } from './common.js';
 
@@ -25,7 +25,7 @@ export function transactionBody(base: string, factor: FactorRecord, tx: PushTran
   if (tx.status !== 'WAITING') return { factorResult: tx.status, profile: credential, _links: verifyLinks(base, factor) };
   const txHref = `${factorHref(base, factor)}/transactions/${tx.id}`;
   return {
-    expiresAt: new Date(tx.expiresAt).toISOString(),
+    expiresAt: isoSeconds(tx.expiresAt),
     factorResult: 'WAITING',
     ...(withProfile ? { profile: credential } : {}),
     _links: { poll: link(txHref, 'GET'), cancel: link(txHref, 'DELETE') },
