@@ -151,7 +151,10 @@ export async function runAuditCommand(
   }
   let config;
   try {
-    config = loadConfig(env);
+    // The audit command reads the store and signs no cookie: the portal's COOKIE_SECRET (required with Redis, or
+    // generated into DATA_DIR with SQLite) is not its concern, so a stand-in keeps it from being asked for or written.
+    const ownSecret = env.COOKIE_SECRET !== undefined || env.COOKIE_SECRET_FILE !== undefined;
+    config = loadConfig(ownSecret ? env : { ...env, COOKIE_SECRET: 'audit-command-signs-no-cookie-0123456789abcdef' });
   } catch (e) {
     if (e instanceof ConfigError) {
       io.err(`audit: ${e.message}\n`);

@@ -49,7 +49,7 @@ export async function startPortal(
     STORE: 'memory', // tests that need the SQLite file or Redis pass STORE (and DATA_DIR / REDIS_URL)
     // The emulator is the Okta org, as an operator would configure a real one (the demo mode needs none of this).
     OKTA_ORG_URL: emu.url,
-    OKTA_API_TOKEN: emu.apiToken,
+    ...(env.OKTA_CLIENT_ID === undefined ? { OKTA_API_TOKEN: emu.apiToken } : {}),
     ...env,
   });
   const logger = pino({ level: 'debug' }, sink);

@@ -49,10 +49,10 @@ describe('metrics are not public', () => {
   });
 
   test('METRICS_PORT listens on 127.0.0.1 unless METRICS_HOST says otherwise, even when HOST is 0.0.0.0', () => {
-    const c = loadConfig({ ...BASE, HOST: '0.0.0.0', PUBLIC_URL: 'https://recover.example.com', METRICS_PORT: '9464' });
+    const c = loadConfig({ ...BASE, HOST: '0.0.0.0', PUBLIC_URL: 'https://recover.example.com', OKTA_ORG_URL: 'https://example.okta.com', OKTA_API_TOKEN: 'test-token', METRICS_PORT: '9464' });
     assert.deepEqual(c.ops.metrics, { host: '127.0.0.1', port: 9464 });
     assert.equal(c.ops.metricsOnMainPort, 'off');
-    const internal = loadConfig({ ...BASE, HOST: '0.0.0.0', PUBLIC_URL: 'https://recover.example.com', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' });
+    const internal = loadConfig({ ...BASE, HOST: '0.0.0.0', PUBLIC_URL: 'https://recover.example.com', OKTA_ORG_URL: 'https://example.okta.com', OKTA_API_TOKEN: 'test-token', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' });
     assert.deepEqual(internal.ops.metrics, { host: '10.0.0.5', port: 9464 });
   });
 

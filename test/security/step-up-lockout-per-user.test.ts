@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { createTestAccount } from '../helpers/fakes.js';
 
 function setup() {
-  const t = createTestAccount();
+  // The user's budget of codes sent to Okta (below Okta's factor lockout, item 2) is set wide here, so what is
+  // measured is the step-up's own per-user cap (maxWrongCodes) and its lock.
+  const t = createTestAccount({ policy: { factorLockout: { threshold: 100, windowSeconds: 86_400 } } });
   const alice = t.idp.addUser({
     login: 'alice@example.com',
     id: '00uAlice',

@@ -75,7 +75,7 @@ describe('self-service unlock: anti-enumeration until verification', () => {
     assert.deepEqual(
       calls.filter((c) => !c.startsWith('GET /api/v1/users/{id}/factors/{id}/transactions')),
       [
-        `GET /api/v1/users/${encodeURIComponent(LOCKED)}`,
+        'GET /api/v1/users', // an email-like login is one search (issue 11, item 3)
         'GET /api/v1/users/{id}/factors',
         'POST /api/v1/users/{id}/factors/{id}/verify',
         'POST /api/v1/users/{id}/factors/{id}/verify',
