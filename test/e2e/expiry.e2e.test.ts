@@ -9,7 +9,8 @@
  * Real expiry needs the portal's clock to move: its minimum lifetimes (60 s / 30 s) are too slow for this suite and the
  * clock cannot be advanced from outside, so expiry itself is covered with a fake clock in
  * test/unit/core/recovery-rules.test.ts ('every step answers FLOW_EXPIRED after the flow TTL' and
- * 'expires after ottTtlSeconds; status on a verified flow issues a fresh one and kills the old one').
+ * 'expires after ottTtlSeconds from verification; then status issues none (item 13)'), and in
+ * test/security/ott-lifetime.test.ts.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -50,6 +50,11 @@ export interface FlowRecord {
   ottHash: string | null;
   ottExpiresAt: number | null;
   /**
+   * When the flow reached `verified` (set by its first ott): no ott of this flow outlives verifiedAt + ottTtlSeconds,
+   * however often one is reissued. Absent in records written before it existed (the next issue sets it).
+   */
+  verifiedAt?: number | null;
+  /**
    * The user's passwordChanged as the IdP reported it at start: the baseline for reconciling a password write whose
    * outcome is unknown (REL-6). Absent in records written before it existed (treated as null).
    */

@@ -201,20 +201,30 @@ describe('codes', () => {
 });
 
 describe('ott', () => {
-  test('expires after ottTtlSeconds; status on a verified flow issues a fresh one and kills the old one', async () => {
+  test('status on a verified flow issues a fresh ott and kills the old one, within the window from verification', async () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
     const { handle, ott } = await verified(t);
-    t.clock.advance(600_000);
-    await assert.rejects(t.service.setPassword(pw(handle, ott)), { code: 'INVALID_OTT' });
+    t.clock.advance(300_000);
     const st = await t.service.status({ handle, ctx: ctx() });
     assert.ok(st.state === 'verified');
     assert.notEqual(st.ott, ott);
     const st2 = await t.service.status({ handle, ctx: ctx() });
     assert.ok(st2.state === 'verified');
+    await assert.rejects(t.service.setPassword(pw(handle, ott)), { code: 'INVALID_OTT' });
     await assert.rejects(t.service.setPassword(pw(handle, st.ott)), { code: 'INVALID_OTT' });
     await t.service.setPassword(pw(handle, st2.ott));
     assert.equal(t.idp.count('setPassword'), 1);
+  });
+
+  test('expires after ottTtlSeconds from verification; then status issues none (item 13)', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle, ott } = await verified(t);
+    t.clock.advance(600_000);
+    await assert.rejects(t.service.setPassword(pw(handle, ott)), { code: 'INVALID_OTT' });
+    await assert.rejects(t.service.status({ handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });
+    assert.equal(t.idp.count('setPassword'), 0);
   });
 
   test('ott lifetime never exceeds the flow', async () => {

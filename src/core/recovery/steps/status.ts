@@ -3,7 +3,9 @@
  * Rules:
  * - Read-only for every state but two: `push-waiting` polls the IdP at most once per pushPollIntervalSeconds per
  *   flow (otherwise the cached answer), stops at the push's expiry (→ expired) and never loops; `verified` issues a
- *   fresh ott (the previous one stops working) so a reloaded page can render a usable one.
+ *   fresh ott (the previous one stops working) so a reloaded page can render a usable one, valid only for what is
+ *   left of the ott window (ottTtlSeconds from verification). Once that window is over the flow expires
+ *   (FLOW_EXPIRED, its last ott deleted): a status GET never extends the time to set a password.
  * - Poll results: approved → verified + ott; rejected → 'rejected' and a cooling period for this user's pushes
  *   (PUSH-5); timeout → 'expired'. After rejected/expired the user may choose a method again.
  * - Decoy pushes pad like a poll and stay waiting until their expiry.
@@ -15,9 +17,9 @@
 import type { PushResult, RequestContext } from '../../ports.js';
 import type { StatusResult } from '../api.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
-import type { FlowRecord } from '../flow.js';
 import { next, refusal } from '../machine.js';
-import { issueOtt } from '../ott.js';
+import { ottKey, type FlowRecord } from '../flow.js';
+import { issueOtt, ottWindowOver } from '../ott.js';
 import { unlockOffer } from './unlock.js';
 import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, pushSubject } from './challenge.js';
 
@@ -62,6 +64,15 @@ async function current(
       return { state: 'expired' };
     case 'verified': {
       note.quiet = false;
+      if (ottWindowOver(env, flow)) {
+        note.detail = appendDetail(note.detail, 'ott window over: flow expired');
+        const writes = flow.ottHash ? [{ key: ottKey(flow.ottHash), value: null, ttlMs: 0 }] : [];
+        flow.state = next(flow.state, 'ttl');
+        flow.ottHash = null;
+        flow.ottExpiresAt = null;
+        await env.flows.save(flow, writes);
+        throw refusal(flow.state);
+      }
       note.detail = appendDetail(note.detail, 'ott reissued');
       flow.state = next(flow.state, 'ott-reissued');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
