@@ -4,7 +4,7 @@
  * adapter); randomness always comes from the Random port so tests stay deterministic. Secrets (flow secrets, otts)
  * are stored only as sha256 digests, which is enough at ≥ 128 bits of entropy (OTT-1).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** base64url without padding. */
 export function toBase64Url(bytes: Uint8Array): string {
@@ -13,7 +13,12 @@ export function toBase64Url(bytes: Uint8Array): string {
 
 /** sha256 of a UTF-8 string, base64url. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/** HMAC-SHA256 of a UTF-8 string under a secret key, base64url (a fingerprint only the key's holder can test). */
+export function hmacSha256(key: string, value: string): string {
+  return createHmac('sha256', key).update(value).digest('base64url');
 }
 
 /** Constant-time equality of two strings (digests); unequal lengths are simply unequal, without throwing. */

@@ -60,7 +60,7 @@ describe('ambiguous password writes (REL-6)', () => {
     const { ott: fresh } = (await t.service.status({ handle, ctx: ctx() })) as { ott: string };
     assert.deepEqual(await t.service.setPassword(pw(handle, fresh)), { changed: true });
     assert.equal(t.idp.count('setPassword'), 1, 'never written twice');
-    assert.match(t.audit.last()?.detail ?? '', /earlier write had been applied/);
+    assert.match(t.audit.last()?.detail ?? '', /earlier write of this password had been applied/);
   });
 
   test('not applied: the check sees no change, the error stands; the retry checks, then writes', async () => {

@@ -61,6 +61,12 @@ export interface FlowRecord {
   passwordChangedAtStart?: string | null;
   /** True after a password write failed ambiguously and could not be reconciled: check before writing again. */
   passwordWriteUnconfirmed?: boolean;
+  /**
+   * With passwordWriteUnconfirmed: HMAC-SHA256 of the password of that unconfirmed write, keyed with the flow
+   * handle's secret (which the store never holds, so a store dump cannot test guesses against it); null when the
+   * unconfirmed write cannot be told apart from an earlier one (then the retry writes again).
+   */
+  unconfirmedPasswordMac?: string | null;
   /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
   unlockedOnly?: boolean;
   createdAt: number;

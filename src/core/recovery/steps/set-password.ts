@@ -15,9 +15,15 @@
  * - REL-6, a write whose outcome is unknown (IDP_UNAVAILABLE: timeout, dropped connection, 5xx; Okta may have
  *   applied it) is never simply re-sent: the step asks idp.passwordChangedSince(the passwordChanged read at start).
  *   Changed → success (a second write would fail on history). Not changed, or the read fails too → the error stands
- *   and the flow is marked `passwordWriteUnconfirmed`; the next attempt asks again BEFORE writing, and a password
- *   changed by then counts as this flow's (the earlier attempt's password is in effect, even if the retry typed
- *   another one). Limitation: a change by someone else between start and an ambiguous write would count as ours.
+ *   and the flow is marked `passwordWriteUnconfirmed`, with a fingerprint of that password (HMAC keyed with the
+ *   flow handle's secret, which the store never holds). The next attempt asks again BEFORE writing:
+ *   - not changed → it writes its own password (reconciled the same way);
+ *   - changed, and the retry's password is the unconfirmed one → success without a second write;
+ *   - changed, and the retry typed ANOTHER password → that password is written now (a definite new write, not a
+ *     re-send), so "changed" is only ever reported for the password in effect (issue 11, item 11). If that write's
+ *     answer is lost too, passwordChanged can no longer tell the two apart: the error stands and the next attempt
+ *     writes again.
+ *   Limitation: a change by someone else between start and an ambiguous write would count as ours.
  * - A flow started before this user's last password change through the portal is refused (INVALID_OTT): one
  *   recovery invalidates the user's other outstanding flows and otts (OTT-3).
  * - Then every portal sign-in session of the user created before ends (sessions port; issue 11, item 8), and, if
@@ -25,7 +31,9 @@
  *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
  */
 import { refuseBreached } from '../../breach.js';
+import { hmacSha256, safeEqual } from '../../crypto.js';
 import { PortalError, isPortalError } from '../../errors.js';
+import { parseHandle } from '../../flow-handle.js';
 import type { RequestContext } from '../../ports.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
@@ -33,6 +41,8 @@ import { assertCan, next } from '../machine.js';
 import { redeemOtt, restoreOtt } from '../ott.js';
 
 export interface SetPasswordInput {
+  /** The flow handle the request presented (its secret keys the fingerprint of an unconfirmed write). */
+  handle?: string;
   ott: unknown;
   password: unknown;
   confirmPassword: unknown;
@@ -67,17 +77,23 @@ export async function setPassword(
   try {
     const earlierApplied =
       flow.passwordWriteUnconfirmed === true && (await env.idp.passwordChangedSince(userId, baselineOf(flow)));
+    const fingerprint = passwordFingerprint(input.handle, password);
+    const earlier = flow.unconfirmedPasswordMac ?? null;
+    const sameAsApplied = earlierApplied && earlier !== null && fingerprint !== null && safeEqual(earlier, fingerprint);
     // Before anything changes at the IdP (the unlock included): a breached password is refused, the ott kept.
-    if (!earlierApplied) await refuseBreached(env.breach, password, note);
+    if (!sameAsApplied) await refuseBreached(env.breach, password, note);
     if (flow.userStatus === 'LOCKED_OUT' && (env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
       await env.idp.unlockUser(userId);
       flow.userStatus = 'ACTIVE';
       note.detail = appendDetail(note.detail, 'user unlocked');
     }
-    if (earlierApplied) {
-      note.detail = appendDetail(note.detail, 'an earlier write had been applied (REL-6): not written again');
+    if (sameAsApplied) {
+      note.detail = appendDetail(note.detail, 'an earlier write of this password had been applied (REL-6): not written again');
+    } else if (earlierApplied) {
+      note.detail = appendDetail(note.detail, 'an earlier write of another password had been applied (REL-6): writing this one');
+      await writeAfterApplied(env, flow, userId, password);
     } else {
-      await writePassword(env, flow, userId, password, note);
+      await writePassword(env, flow, userId, password, fingerprint, note);
     }
   } catch (e) {
     await restoreOtt(env, flow);
@@ -121,8 +137,34 @@ function baselineOf(flow: FlowRecord): string | null {
   return flow.passwordChangedAtStart ?? null;
 }
 
+/** HMAC of the password keyed with the handle's secret; null without a well-formed handle. */
+function passwordFingerprint(handle: string | undefined, password: string): string | null {
+  const secret = parseHandle(handle)?.secret;
+  return secret === undefined ? null : hmacSha256(secret, password);
+}
+
+/**
+ * A write after an earlier one is known to have been applied: passwordChanged cannot reconcile an ambiguous answer
+ * any more, so such an answer leaves the write unconfirmed with no fingerprint (the next attempt writes again).
+ */
+async function writeAfterApplied(env: StepEnv, flow: FlowRecord, userId: string, password: string): Promise<void> {
+  try {
+    await env.idp.setPassword(userId, password);
+  } catch (e) {
+    if (isPortalError(e) && e.code === 'IDP_UNAVAILABLE') flow.unconfirmedPasswordMac = null;
+    throw e;
+  }
+}
+
 /** One write; on an ambiguous failure, reconciles through passwordChanged instead of writing again (REL-6). */
-async function writePassword(env: StepEnv, flow: FlowRecord, userId: string, password: string, note: AuditNote): Promise<void> {
+async function writePassword(
+  env: StepEnv,
+  flow: FlowRecord,
+  userId: string,
+  password: string,
+  fingerprint: string | null,
+  note: AuditNote,
+): Promise<void> {
   try {
     await env.idp.setPassword(userId, password);
   } catch (e) {
@@ -135,6 +177,7 @@ async function writePassword(env: StepEnv, flow: FlowRecord, userId: string, pas
     }
     if (!changed) {
       flow.passwordWriteUnconfirmed = true;
+      flow.unconfirmedPasswordMac = fingerprint;
       throw e;
     }
     note.detail = appendDetail(note.detail, `write outcome unknown (${e.detail ?? e.code}); passwordChanged moved: reconciled as done (REL-6)`);
@@ -150,4 +193,5 @@ function dropSecrets(flow: FlowRecord): void {
   flow.correctAnswer = null;
   flow.ottHash = null;
   flow.ottExpiresAt = null;
+  flow.unconfirmedPasswordMac = null;
 }
