@@ -64,7 +64,7 @@ describe('a dropped connection after Okta applied the password write (REL-6)', (
     assert.equal(retry.status, 200, retry.text);
     assert.equal(retry.body.status, 'changed');
     assert.equal((await passwordWrites()).length, 1, 'never written twice (no history error)');
-    assert.match(p.logText(), /earlier write had been applied \(REL-6\)/);
+    assert.match(p.logText(), /earlier write of this password had been applied \(REL-6\)/);
   });
 
   test('a connection dropped before Okta acted: the check sees no change, and the retry writes', async () => {

@@ -65,7 +65,8 @@ describe('new flows leave Okta’s rate-limit reserve to others', () => {
       assert.equal(refused.status, 429, refused.text);
       assert.equal(errorCode(refused), 'RATE_LIMITED', 'the same answer for a real and an unknown login');
       const wait = Number(refused.headers.get('retry-after'));
-      assert.ok(wait >= 1 && wait <= 60, `Retry-After until the bucket's reset: ${wait}`);
+      // X-Rate-Limit-Reset is a whole epoch second, so the wait to it can round up to one second past the window.
+      assert.ok(wait >= 1 && wait <= 61, `Retry-After until the bucket's reset: ${wait}`);
     }
     assert.equal((await oktaCalls()).length, before, 'refused before any Okta call: the last calls stay with the org');
     assert.equal(await metric('portal_okta_rate_limit_reserve_refusals_total', 'bucket="GET /api/v1/users"'), 2);

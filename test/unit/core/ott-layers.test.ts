@@ -40,8 +40,9 @@ describe('ott layers', () => {
     clock.advance(1000);
     const second = issueOtt(e, f);
     assert.deepEqual(second.writes[0], { key: ottKey(sha256(first.ott)), value: null, ttlMs: 0 });
-    assert.equal(second.writes[1]?.ttlMs, 600_000);
-    assert.equal(second.expiresAt, clock.now() + 600_000);
+    // A reissued ott gets what is left of the window that began at verification, not a fresh one (issue 11, item 13).
+    assert.equal(second.writes[1]?.ttlMs, 599_000);
+    assert.equal(second.expiresAt, first.expiresAt);
   });
 
   test('the ott never outlives the flow', () => {
@@ -113,7 +114,9 @@ describe('ott layers', () => {
 
 describe('the marker that cancels the other flows after a change', () => {
   test('lives as long as a flow: a flow started before the change is refused until the end of its life', async () => {
-    const t = createTestRecovery();
+    // The ott window as long as the flow, so the older flow can still ask for an ott near its end: what is measured
+    // is the marker's own lifetime.
+    const t = createTestRecovery({ policy: { ottTtlSeconds: 900, flowTtlSeconds: 900 } });
     addFullUser(t.idp);
     const verified = async () => {
       const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
