@@ -116,7 +116,7 @@ browserSuite('keyboard only, and without JavaScript', () => {
     await kb.press('Enter');
     await page.waitForURL(`${url}/recover/password`);
 
-    assert.equal(await focusedId(page), 'password');
+    await waitForFocus(page, 'password'); // focus.js moves it on load
     await kb.type(NEW_PASSWORD);
     await tabTo(page, '#confirmPassword');
     await kb.type(NEW_PASSWORD);
