@@ -23,6 +23,7 @@ export function instrumentRecovery(service: RecoveryService, onErrorCode: (code:
     status: watch(service.status),
     setPassword: watch(service.setPassword),
     unlock: watch(service.unlock),
+    resume: watch(service.resume),
     cancel: watch(service.cancel),
   };
 }

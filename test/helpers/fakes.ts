@@ -465,6 +465,8 @@ export function followHandles(service: RecoveryService): RecoveryService {
     status: (input) => service.status({ ...input, handle: current(input.handle) }),
     setPassword: (input) => service.setPassword({ ...input, handle: current(input.handle) }),
     unlock: (input) => service.unlock({ ...input, handle: current(input.handle) }),
+    // The replaced handle itself is the point of resume: passed as given.
+    resume: async (input) => remember(await service.resume(input)),
     cancel: (input) => service.cancel({ ...input, handle: current(input.handle) }),
   };
 }

@@ -2,6 +2,7 @@
  * A scriptable RecoveryService for transport tests that need answers the real core cannot easily produce
  * (every error code, exceptions that are not PortalErrors) and to see the RequestContext the transport builds.
  */
+import { PortalError } from '../../src/core/errors.js';
 import type { RequestContext } from '../../src/core/ports.js';
 import type { RecoveryService, StatusResult } from '../../src/core/recovery/api.js';
 
@@ -43,6 +44,10 @@ export class StubRecovery implements RecoveryService {
   async unlock({ ctx }: { handle: string; ctx: RequestContext }) {
     this.enter('unlock', ctx);
     return { unlocked: true as const };
+  }
+  /** The stub never rotates a handle, so there is never a form to resume (as the core answers then). */
+  async resume(_input: { handle: string; form: string; ctx: RequestContext }): Promise<{ handle: string }> {
+    throw new PortalError('FLOW_EXPIRED');
   }
   async cancel({ ctx }: { handle: string; ctx: RequestContext }) {
     this.enter('cancel', ctx);

@@ -22,7 +22,8 @@ export interface MethodOffer {
 
 /**
  * Choosing a method and passing verification rotate the flow handle's secret (session fixation, SES-1): the
- * results carry the new `handle`, which replaces the flow cookie; the previous handle stops working.
+ * results carry the new `handle`, which replaces the flow cookie; the previous handle stops working (except for a
+ * second copy of the same page form, see `resume`).
  */
 export type ChallengeKind =
   | { kind: 'code-sent'; method: 'sms' | 'call'; resendAfterSeconds: number }
@@ -63,9 +64,14 @@ export interface RecoveryService {
   /** Names the account. Same answer for every login, real or not (no enumeration). */
   start(input: { login: string; ctx: RequestContext }): Promise<StartResult>;
   /** Picks a method and starts its challenge (sends the SMS, places the call, sends the push). Calling it again resends. */
-  challenge(input: { handle: string; method: RecoveryMethod; ctx: RequestContext }): Promise<ChallengeResult>;
+  challenge(input: { handle: string; method: RecoveryMethod; ctx: RequestContext; form?: string }): Promise<ChallengeResult>;
   /** Checks a code for the chosen code method. */
-  verify(input: { handle: string; code: string; ctx: RequestContext }): Promise<VerifiedResult>;
+  verify(input: { handle: string; code: string; ctx: RequestContext; form?: string }): Promise<VerifiedResult>;
+  /**
+   * A second copy of a page form whose first copy rotated the handle (challenge and verify take the form's per-page
+   * value as `form`): a new handle for the same flow, nothing run again. FLOW_EXPIRED otherwise (resubmit.ts).
+   */
+  resume(input: { handle: string; form: string; ctx: RequestContext }): Promise<{ handle: string }>;
   /** Where the flow stands; for push, polls Okta at most once per poll interval. A verified flow gets a fresh ott (the previous one stops working). */
   status(input: { handle: string; ctx: RequestContext }): Promise<StatusResult>;
   /** Sets the new password. The ott is single use; a policy failure leaves it usable for another try. */

@@ -13,6 +13,7 @@ import { parseHandle, secretMatches } from '../flow-handle.js';
 import type { Clock, RecoveryMethod, Store, StoreWrite, UserStatus } from '../ports.js';
 import type { MethodOffer } from './api.js';
 import type { FlowState } from './machine.js';
+import type { Resubmission } from './resubmit.js';
 
 export interface FactorRef {
   factorId: string;
@@ -67,6 +68,8 @@ export interface FlowRecord {
    * unconfirmed write cannot be told apart from an earlier one (then the retry writes again).
    */
   unconfirmedPasswordMac?: string | null;
+  /** The last rotation made for a page form, so a second copy of that form can find the flow (resubmit.ts). */
+  resubmission?: Resubmission | null;
   /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
   unlockedOnly?: boolean;
   createdAt: number;

@@ -16,6 +16,7 @@ import { TimingEqualizer, type TimingOptions } from '../timing.js';
 import type { RecoveryService } from './api.js';
 import type { RecoveryDeps, StepEnv } from './env.js';
 import { FlowRepo, type FlowRecord } from './flow.js';
+import { resume } from './resubmit.js';
 import { cancel } from './steps/cancel.js';
 import { challenge } from './steps/challenge.js';
 import { setPassword } from './steps/set-password.js';
@@ -57,6 +58,13 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
     return mutex.run(id, async () => fn(await env.flows.load(handle)));
   }
 
+  /** Serialised on the flow id like every other call on the flow; the step checks the replaced handle itself. */
+  function resumeFlow(input: { handle: string; form: string; ctx: RequestContext }, note: AuditNote) {
+    const id = FlowRepo.idOf(input.handle);
+    if (id === null) throw new PortalError('FLOW_EXPIRED', { detail: 'malformed or missing flow handle' });
+    return mutex.run(id, () => resume(env, input, note));
+  }
+
   return {
     start: (input) => audited('start', input.ctx, (note) => start(env, input, note)),
     challenge: (input) =>
@@ -73,6 +81,7 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
       ),
     unlock: (input) =>
       audited('unlock', input.ctx, (note) => withFlow(input.handle, (flow) => unlock(env, flow, input, note))),
+    resume: (input) => audited('resume', input.ctx, (note) => resumeFlow(input, note)),
     cancel: (input) =>
       audited('cancel', input.ctx, async (note) => {
         const id = FlowRepo.idOf(input.handle);

@@ -134,6 +134,27 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   const status = (request: FastifyRequest): Promise<StatusResult> =>
     recovery.status({ handle: requireHandle(request, cfg), ctx: requestContext(request) });
 
+  /**
+   * A second copy of a form whose first copy rotated the handle (a double click, a reloaded POST: issue 11, item 10)
+   * arrives with the handle the first copy replaced. With the same page's form value the core hands back a new
+   * handle and the browser goes on to the flow's current page; anything else stays FLOW_EXPIRED (null here).
+   */
+  const resumed = async (request: FastifyRequest<{ Body: { _csrf?: string } }>, reply: FastifyReply, err: unknown) => {
+    const form = request.body?._csrf;
+    if (!isPortalError(err) || err.code !== 'FLOW_EXPIRED' || typeof form !== 'string') return null;
+    const ctx = requestContext(request);
+    try {
+      const { handle } = await recovery.resume({ handle: requireHandle(request, cfg), form, ctx });
+      setFlowCookie(reply, cfg, handle);
+      return go(reply, pageFor((await recovery.status({ handle, ctx })).state));
+    } catch {
+      return null; // the original FLOW_EXPIRED stands
+    }
+  };
+  /** The form's per-page value, which lets a second copy of it find the flow (see `resumed`). */
+  const formOf = (request: FastifyRequest<{ Body: { _csrf?: string } }>): { form?: string } =>
+    typeof request.body?._csrf === 'string' ? { form: request.body._csrf } : {};
+
   await brandingRoutes(app, cfg);
   await pushEventsRoute(app, { recovery, cfg });
 
@@ -240,7 +261,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     return renderMethod(request, reply, s);
   });
 
-  app.post<{ Body: { method?: RecoveryMethod } }>(
+  app.post<{ Body: { method?: RecoveryMethod; _csrf?: string } }>(
     PATHS.method,
     { schema: { body: formSchemas.method } },
     async (request, reply) => {
@@ -253,11 +274,13 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         return renderMethod(request, reply, s, undefined, { code: 'BAD_REQUEST', status: 400, message: text, text }, true);
       }
       try {
-        const r = await recovery.challenge({ handle, method, ctx: requestContext(request) });
+        const r = await recovery.challenge({ handle, method, ctx: requestContext(request), ...formOf(request) });
         setFlowCookie(reply, cfg, r.handle); // the handle rotates when a method is chosen (SES-1)
         reply.setCookie(TRIED_METHOD_COOKIE, method, cookieOpts(Math.floor(cfg.flowTtlSeconds)));
         return go(reply, r.kind === 'push-waiting' ? PATHS.push : PATHS.code);
       } catch (err) {
+        const again = await resumed(request, reply, err);
+        if (again) return again;
         const w = recoverable(err);
         const s = await status(request).catch(() => null);
         // The same phone method again within its cooldown: the code already sent still works, so the code page
@@ -294,7 +317,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     renderCode(request, reply, request.query.sent === '1' ? { notice: ctxOf(request).t.code.resent } : {}),
   );
 
-  app.post<{ Body: { code?: string } }>(PATHS.code, { schema: { body: formSchemas.code } }, async (request, reply) => {
+  app.post<{ Body: { code?: string; _csrf?: string } }>(PATHS.code, { schema: { body: formSchemas.code } }, async (request, reply) => {
     const handle = requireHandle(request, cfg);
     const code = pastedCode(request.body.code ?? '');
     if (code === '') {
@@ -303,25 +326,34 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       return renderCode(request, reply, { w, fieldError: true });
     }
     try {
-      const r = await recovery.verify({ handle, code, ctx: requestContext(request) });
+      const r = await recovery.verify({ handle, code, ctx: requestContext(request), ...formOf(request) });
       setFlowCookie(reply, cfg, r.handle);
       return go(reply, PATHS.password);
     } catch (err) {
+      const again = await resumed(request, reply, err);
+      if (again) return again;
       const w = recoverable(err);
       return renderCode(request, reply, { w, fieldError: w.code === 'INVALID_CODE' });
     }
   });
 
-  app.post<{ Body: { method: 'sms' | 'call' } }>(
+  app.post<{ Body: { method: 'sms' | 'call'; _csrf?: string } }>(
     PATHS.resend,
     { schema: { body: formSchemas.resend } },
     async (request, reply) => {
       const handle = requireHandle(request, cfg);
       try {
-        const r = await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
+        const r = await recovery.challenge({
+          handle,
+          method: request.body.method,
+          ctx: requestContext(request),
+          ...formOf(request),
+        });
         setFlowCookie(reply, cfg, r.handle);
         return reply.redirect(`${cfg.basePath}${PATHS.code}?sent=1`, 303);
       } catch (err) {
+        const again = await resumed(request, reply, err);
+        if (again) return again;
         return renderCode(request, reply, { w: recoverable(err) });
       }
     },

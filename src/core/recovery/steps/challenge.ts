@@ -20,7 +20,6 @@
  *   usual push lifetime; it ends as 'expired'.
  * - Authenticator-app methods: no IdP call for anyone.
  */
-import { rotateHandle } from '../../flow-handle.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { guardedSend } from '../../send-guard.js';
 import { RECOVERY_METHODS, type RecoveryMethod, type RequestContext } from '../../ports.js';
@@ -28,6 +27,7 @@ import type { ChallengeKind, ChallengeResult } from '../api.js';
 import { appendDetail, countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next, type FlowEvent } from '../machine.js';
+import { rotateForForm } from '../resubmit.js';
 
 /** Portal-side cap on a push's life (PUSH-4: 5 min even if the IdP says later). */
 export const PUSH_MAX_LIFETIME_MS = 5 * 60_000;
@@ -43,7 +43,7 @@ export function pushSubject(flow: FlowRecord): string {
 export async function challenge(
   env: StepEnv,
   flow: FlowRecord,
-  input: { method: unknown; ctx: RequestContext },
+  input: { method: unknown; ctx: RequestContext; form?: string },
   note: AuditNote,
 ): Promise<ChallengeResult> {
   noteFlow(note, flow);
@@ -84,10 +84,9 @@ export async function challenge(
     result = { kind: 'code-ready', method };
   }
   flow.state = next(flow.state, event);
-  const rotated = rotateHandle(env.random, flow.id);
-  flow.secretHash = rotated.secretHash;
+  const handle = rotateForForm(env, flow, input.form);
   await env.flows.save(flow);
-  return { ...result, handle: rotated.handle };
+  return { ...result, handle };
 }
 
 function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMethod {

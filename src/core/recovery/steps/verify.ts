@@ -16,7 +16,6 @@
  *   reports locked (FACTOR_LOCKED) all get exactly a decoy's answer: the usual verify latency, then a wrong code.
  * - Success → verified, and an ott is issued (ott.ts); the flow handle's secret is rotated (SES-1).
  */
-import { rotateHandle } from '../../flow-handle.js';
 import { idpCodesCounter, verifyWithinBudget, type CodeCheck } from '../../code-guard.js';
 import { PortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
@@ -25,6 +24,7 @@ import { appendDetail, attemptLimits, noteFlow, type AuditNote, type StepEnv } f
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next } from '../machine.js';
 import { issueOtt } from '../ott.js';
+import { rotateForForm } from '../resubmit.js';
 import { unlockOffer } from './unlock.js';
 
 const CODE_RE = /^\d{6,8}$/;
@@ -32,7 +32,7 @@ const CODE_RE = /^\d{6,8}$/;
 export async function verify(
   env: StepEnv,
   flow: FlowRecord,
-  input: { code: unknown; ctx: RequestContext },
+  input: { code: unknown; ctx: RequestContext; form?: string },
   note: AuditNote,
 ): Promise<VerifiedResult> {
   noteFlow(note, flow);
@@ -90,8 +90,7 @@ export async function verify(
 
   flow.state = next(flow.state, 'code-accepted');
   const { ott, expiresAt, writes } = issueOtt(env, flow);
-  const rotated = rotateHandle(env.random, flow.id);
-  flow.secretHash = rotated.secretHash;
+  const handle = rotateForForm(env, flow, input.form);
   await env.flows.save(flow, writes);
-  return { ott, expiresAt, handle: rotated.handle, ...unlockOffer(env, flow) };
+  return { ott, expiresAt, handle, ...unlockOffer(env, flow) };
 }
