@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { createMetrics } from '../../src/ops/metrics.js';
 import { VERSION } from '../../src/version.js';
 import { ApiClient, ROOMY_LIMITS, SMS_USER, startInProcess, startOrg, type InProcessPortal, type Org } from '../resilience/support.js';
 
@@ -157,6 +158,18 @@ describe('series present from the start', () => {
     } finally {
       await p.close();
     }
+  });
+
+  test('portal_okta_credential_refused follows the cached credential verdict (the PortalOktaCredentialRefused alert)', async () => {
+    const m = createMetrics({ defaultMetrics: false });
+    let state = 'accepted';
+    m.watchCredential(() => state);
+    const value = async () => Number(/^portal_okta_credential_refused (\d+)$/m.exec((await m.render()).body)?.[1]);
+    assert.equal(await value(), 0);
+    state = 'refused';
+    assert.equal(await value(), 1);
+    state = 'unknown'; // Okta unreachable: not a refusal (the circuit alert covers it)
+    assert.equal(await value(), 0);
   });
 
   test('an SMS the IdP sent counts once in portal_sends_total{channel="sms"}; a decoy (unknown login) does not', async () => {

@@ -4,6 +4,7 @@
 // migration leaves the file at its previous version.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -158,6 +159,43 @@ describe('SQLite schema version and migrations', () => {
     }
     assert.equal(sha256(file), before, 'the newer file is byte for byte unchanged');
     assert.equal(existsSync(`${file}-wal`), false, 'not even switched to WAL');
+  });
+
+  test('the portal refuses to start on a newer file: exit 1 with the reason, no stack trace, the file unchanged', async () => {
+    const dataDir = newDir();
+    await openSqliteStore({ dataDir, clock: new FakeClock(NOW), sweepIntervalMs: 0 }).close();
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 7}`);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const before = sha256(file);
+    const entry = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          STORE: 'sqlite',
+          DATA_DIR: dataDir,
+          OKTA_ORG_URL: 'http://127.0.0.1:9',
+          OKTA_API_TOKEN: 'schema-test-token-0123',
+          COOKIE_SECRET: 'schema-test-cookie-secret-0123456789abcdef',
+          PORT: '0',
+          PUBLIC_URL: 'http://127.0.0.1:3999',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, new RegExp(`its schema version is ${SCHEMA_VERSION + 7}, newer than this release of okta-mfa-portal knows \\(${SCHEMA_VERSION}\\)`));
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(sha256(file), before);
   });
 
   test('a migration that fails leaves the file at its previous version, without half of its changes', () => {
