@@ -381,9 +381,9 @@ describe('real nginx terminating TLS in front of two portal instances on Redis',
         '}',
       ].join('\n'),
     );
-    const check = spawnSync(NGINX!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { encoding: 'utf8' });
+    const check = spawnSync(NGINX!, ['-t', '-p', dir, '-e', join(dir, 'logs', 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { encoding: 'utf8' });
     assert.equal(check.status, 0, `nginx -t: ${check.stderr}`);
-    nginx = spawn(NGINX!, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nginx = spawn(NGINX!, ['-p', dir, '-e', join(dir, 'logs', 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
     nginx.stdout!.on('data', (d: Buffer) => (nginxLog += d.toString()));
     nginx.stderr!.on('data', (d: Buffer) => (nginxLog += d.toString()));
     await waitForProxy(client('127.0.0.1'), nginx, () => nginxLog + safeRead(join(dir, 'logs', 'error.log')));
