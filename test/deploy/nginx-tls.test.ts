@@ -269,9 +269,9 @@ class TlsClient {
   }
 }
 
-/** Waits until the proxy answers on its TLS port. */
+/** Waits (up to about 30 s on a loaded machine) until the proxy answers on its TLS port. */
 async function waitForProxy(client: TlsClient, nginx: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if (nginx.exitCode !== null) throw new Error(`nginx exited (${nginx.exitCode}): ${log()}`);
     try {
       await client.send('GET', OPS_PATHS.health);
