@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
 import { createAccountService, createRecoveryService, cryptoRandom, defaultAccountPolicy, systemClock } from './core/index.js';
 import type { BreachCheck } from './core/breach.js';
-import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
+import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, SendObserver, Store } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
 import { createOidcClient, createSessionManager, createTransactionStore, type SessionManager } from './auth/index.js';
 import { createUiStateStore, type AccountHttpOptions } from './http/account/index.js';
@@ -183,6 +183,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       if (status === 401) credential.suspect();
     };
   }
+  if (credential) metrics.watchCredential(() => credential.state().state);
   const idp = opts.idp ?? createOktaIdentityProvider(oktaOptions);
 
   // Audit events go to the log as structured lines (`audit: true`, with the request's reqId) and to the store's
@@ -220,6 +221,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     policy: toRecoveryPolicy(config),
     ...(breach.check ? { breach: breach.check } : {}),
     ...(sessions ? { sessions } : {}),
+    sends: metrics.sends,
   });
   const recovery = instrumentRecovery(core, (code) => metrics.errorCode(code));
 
@@ -230,6 +232,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         store,
         clock,
         audit,
+        sends: metrics.sends,
         ...(breach.check ? { breach: breach.check } : {}),
       })
     : undefined;
@@ -307,7 +310,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 function accountHttp(
   config: Config,
   oidc: OidcConfig,
-  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; breach?: BreachCheck; sessions: SessionManager },
+  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; sends: SendObserver; breach?: BreachCheck; sessions: SessionManager },
 ): AccountHttpOptions {
   const r = config.recovery;
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
@@ -337,6 +340,7 @@ function accountHttp(
       clock: deps.clock,
       random: cryptoRandom,
       audit: deps.audit,
+      sends: deps.sends,
       policy,
       ...(deps.breach ? { breach: deps.breach } : {}),
       sessions: deps.sessions,

@@ -1,5 +1,6 @@
 /**
- * SqliteAuditLog: audit events in the SQLite store's database file (table `audit`, created on first use).
+ * SqliteAuditLog: audit events in the SQLite store's database file (table `audit`, part of the file's
+ * versioned schema in store/sqlite-schema.ts).
  * Rules: as in types.ts. Rows are only inserted and, past the retention period, deleted (at most once a minute,
  * on append, and whenever prune() is called); queries never return an expired row even before it is deleted.
  * Indexes serve the command's filters: by time, by login (case-insensitive) and by user id.
@@ -10,6 +11,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditEvent, AuditOutcome, Clock, RecoveryMethod } from '../core/ports.js';
 import { StoreUnavailableError, errorLabel } from '../store/errors.js';
+import { SchemaTooNewError, migrate } from '../store/sqlite-schema.js';
 import { queryLimit, type AuditLog, type AuditQuery, type StoredAuditEvent } from './types.js';
 
 const PRUNE_EVERY_MS = 60_000;
@@ -46,25 +48,11 @@ export class SqliteAuditLog implements AuditLog {
     private readonly retentionMs: number,
   ) {
     try {
-      db.exec(`
-        CREATE TABLE IF NOT EXISTS audit (
-          id INTEGER PRIMARY KEY,
-          at INTEGER NOT NULL,
-          action TEXT NOT NULL,
-          outcome TEXT NOT NULL,
-          login TEXT,
-          user_id TEXT,
-          method TEXT,
-          ip TEXT NOT NULL,
-          request_id TEXT NOT NULL,
-          detail TEXT
-        ) STRICT;
-        CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
-        CREATE INDEX IF NOT EXISTS audit_login_at ON audit (login COLLATE NOCASE, at);
-        CREATE INDEX IF NOT EXISTS audit_user_at ON audit (user_id, at);
-      `);
+      // The table is part of the file's versioned schema (store/sqlite-schema.ts); the store has already migrated
+      // the file it opened, so this only does work for a database handed over directly.
+      migrate(db);
     } catch (e) {
-      throw new StoreUnavailableError(`sqlite audit log: cannot create its table (${errorLabel(e)})`, e);
+      throw new StoreUnavailableError(`sqlite audit log: cannot bring its table up to date (${e instanceof SchemaTooNewError ? e.message : errorLabel(e)})`, e);
     }
     this.insert = db.prepare<[number, string, string, string | null, string | null, string | null, string, string, string | null]>(
       'INSERT INTO audit (at, action, outcome, login, user_id, method, ip, request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',

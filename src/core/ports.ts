@@ -218,6 +218,17 @@ export interface AuditSink {
   record(event: AuditEvent): Promise<void> | void;
 }
 
+/** The channels through which the portal makes the IdP reach a user's device. */
+export type SendChannel = 'sms' | 'call' | 'push';
+
+/**
+ * Told once for every SMS, voice call or push the IdP was asked to send (after the IdP accepted the request); never
+ * for a decoy or a send a budget held back. For metrics (sends per channel, toll-fraud alerts); it must not throw.
+ */
+export interface SendObserver {
+  sent(channel: SendChannel): void;
+}
+
 /** Tells the user about security-relevant events through a channel other than the portal (optional). */
 export interface Notifier {
   passwordChanged(user: { id: string; login: string }): Promise<void> | void;

@@ -17,7 +17,7 @@
 import { sha256 } from './crypto.js';
 import { PortalError, isPortalError } from './errors.js';
 import type { Limiter } from './limits.js';
-import type { Clock, Store } from './ports.js';
+import type { Clock, SendChannel, SendObserver, Store } from './ports.js';
 import type { Window } from './recovery/policy.js';
 
 export interface SendGuardEnv {
@@ -25,6 +25,17 @@ export interface SendGuardEnv {
   clock: Clock;
   limiter: Limiter;
   policy: { resendCooldownSeconds: number; limits: { perDestination: Window; globalSends: Window } };
+  /** Told about each send the IdP accepted (metrics). */
+  sends?: SendObserver;
+}
+
+/** Tells the observer about a send; an observer's failure never changes the flow. */
+export function noteSent(env: { sends?: SendObserver }, channel: SendChannel): void {
+  try {
+    env.sends?.sent(channel);
+  } catch {
+    // metrics only
+  }
 }
 
 export interface SendRequest {
@@ -72,8 +83,10 @@ export async function guardedSend(env: SendGuardEnv, req: SendRequest): Promise<
     }
   }
   try {
-    if (sent) await req.send();
-    else await req.skip?.();
+    if (sent) {
+      await req.send();
+      noteSent(env, req.method);
+    } else await req.skip?.();
   } catch (e) {
     if (isPortalError(e) && e.code === 'RESEND_TOO_SOON') {
       // Hidden: the usual cooldown, exactly as after a send (a later early send is refused by the IdP again).

@@ -18,15 +18,23 @@
  *   portal_okta_in_flight / portal_okta_queued                  gauges
  *   portal_okta_rate_limit_remaining{bucket} / _limit{bucket}   gauges (Okta's X-Rate-Limit-* per bucket, latest answer)
  *   portal_okta_rate_limit_reserve_refusals_total{bucket}       counter (new flows refused: bucket down to the reserve)
+ *   portal_okta_credential_refused                              gauge 1 while the cached credential check says refused (401/403)
+ *   portal_sends_total{channel}                                 counter (SMS, voice calls and pushes the IdP accepted)
+ *   portal_build_info{version,node_version}                     gauge, always 1
  *   plus prom-client's default process metrics (portal_process_*, portal_nodejs_*)
+ * Counters whose label sets are known in advance (limit codes, circuit states, channels, the recovery funnel) are
+ * present at zero from the start, so rate() and increase() in alerts and dashboards have a series before the
+ * first event.
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AuditEvent, AuditSink } from '../core/ports.js';
+import type { AuditEvent, AuditSink, SendChannel, SendObserver } from '../core/ports.js';
+import { VERSION } from '../version.js';
 import type { CircuitState, RejectReason } from '../okta/index.js';
 
 export const LIMIT_CODES = ['RATE_LIMITED', 'RESEND_TOO_SOON', 'TOO_MANY_ATTEMPTS'] as const;
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+export const SEND_CHANNELS: readonly SendChannel[] = ['sms', 'call', 'push'];
 
 export interface OktaGaugeSource {
   circuit(): CircuitState;
@@ -48,6 +56,10 @@ export interface PortalMetrics {
   reserveRefused(bucket: string): void;
   /** Reads the circuit and in-flight gauges from here at scrape time. */
   watchOkta(source: OktaGaugeSource): void;
+  /** Reads the cached Okta credential verdict at scrape time ('refused' sets portal_okta_credential_refused). */
+  watchCredential(state: () => string): void;
+  /** Counts the SMS, calls and pushes the IdP accepted (the core's SendObserver). */
+  sends: SendObserver;
   /** Wraps an audit sink: each recovery event is counted, then passed on. */
   auditSink(inner: AuditSink): AuditSink;
   /** Counts a PortalError code if it is one of the limit codes. */
@@ -57,6 +69,8 @@ export interface PortalMetrics {
 
 const METHOD_LABELS = new Set(['sms', 'call', 'push', 'google-authenticator', 'okta-verify-code']);
 const OUTCOME_LABELS = new Set(['success', 'failure', 'denied', 'rate_limited', 'error']);
+/** The recovery funnel's steps whose series exist from the start: start (no method yet), then per method. */
+const FUNNEL_STEPS = ['challenge', 'verify', 'password'] as const;
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): PortalMetrics {
   const registry = new Registry();
@@ -161,6 +175,37 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): PortalMe
     registers: [registry],
   });
 
+  const sends = new Counter({
+    name: 'portal_sends_total',
+    help: 'SMS, voice calls and pushes the IdP accepted to send, by channel (decoys and held-back sends are not counted).',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  let credential: (() => string) | null = null;
+  new Gauge({
+    name: 'portal_okta_credential_refused',
+    help: 'Okta refused the API credential (401/403) at its latest check: 1, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(credential?.() === 'refused' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'portal_build_info',
+    help: 'The running portal: its version and the Node.js version (always 1).',
+    labelNames: ['version', 'node_version'] as const,
+    registers: [registry],
+  }).set({ version: VERSION, node_version: process.versions.node }, 1);
+
+  // Known label sets at zero from the start.
+  for (const code of LIMIT_CODES) limitsHit.inc({ code }, 0);
+  for (const to of Object.keys(CIRCUIT_VALUE)) circuitTransitions.inc({ to }, 0);
+  for (const channel of SEND_CHANNELS) sends.inc({ channel }, 0);
+  for (const outcome of OUTCOME_LABELS) {
+    recoveryEvents.inc({ step: 'start', method: 'none', outcome }, 0);
+    for (const step of FUNNEL_STEPS) for (const method of METHOD_LABELS) recoveryEvents.inc({ step, method, outcome }, 0);
+  }
+
   const limitCodes: ReadonlySet<string> = new Set(LIMIT_CODES);
 
   return {
@@ -188,6 +233,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): PortalMe
     },
     watchOkta(s) {
       source = s;
+    },
+    watchCredential(state) {
+      credential = state;
+    },
+    sends: {
+      sent(channel) {
+        if (SEND_CHANNELS.includes(channel)) sends.inc({ channel });
+      },
     },
     auditSink(inner) {
       return {

@@ -19,6 +19,7 @@ export function createSituationMetrics(registry: Registry): SituationMetrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  for (const result of ['clean', 'breached', 'unavailable'] as const satisfies readonly BreachResult[]) breachChecks.inc({ result }, 0);
   return {
     breachCheck(result) {
       breachChecks.inc({ result });

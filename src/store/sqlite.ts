@@ -5,6 +5,8 @@
  *   itself is 0600). WAL journal, synchronous=NORMAL (durable across a process crash; at most the last
  *   transactions are lost on a power cut), busy_timeout so a second process on the same file waits instead of
  *   failing.
+ * - The file's schema is versioned (PRAGMA user_version) and migrated on open (sqlite-schema.ts); a file written by
+ *   a newer release is refused with a clear error and left untouched.
  * - Table kv(key, value JSON text, expires_at epoch ms). Expiry uses the injected Clock: a row whose expires_at
  *   is not in the future does not exist for readers (lazy), and a periodic sweep on an unref'd timer deletes
  *   such rows (never keeps the process alive).
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock, CounterHit, CounterValue, StoreWrite } from '../core/ports.js';
 import { StoreUnavailableError, errorLabel } from './errors.js';
+import { SchemaTooNewError, assertSchemaKnown, migrate } from './sqlite-schema.js';
 import type { ManagedStore } from './types.js';
 
 export const SQLITE_FILE_NAME = 'portal.sqlite';
@@ -54,22 +57,23 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     throw new StoreUnavailableError(`DATA_DIR: cannot create ${opts.dataDir} (${errorLabel(e)})`, e);
   }
   const isNew = !existsSync(file);
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     db = new Database(file, { fileMustExist: opts.mustExist === true });
     if (isNew) chmodSync(file, 0o600);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    // A file from a newer release is refused before anything is written to it (even the journal mode).
+    assertSchemaKnown(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS kv (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL,
-        expires_at INTEGER NOT NULL
-      ) STRICT, WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS kv_expires_at ON kv (expires_at);
-    `);
+    migrate(db);
   } catch (e) {
+    try {
+      db?.close();
+    } catch {
+      // the error below is the one to report
+    }
+    if (e instanceof SchemaTooNewError) throw new StoreUnavailableError(`DATA_DIR: ${file}: ${e.message}`, e);
     throw new StoreUnavailableError(`DATA_DIR: cannot open ${file} (${errorLabel(e)})`, e);
   }
   return new SqliteStore(db, file, opts.clock, opts.sweepIntervalMs ?? 60_000);

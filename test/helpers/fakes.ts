@@ -50,6 +50,7 @@ import type {
   Random,
   RecoveryMethod,
   RequestContext,
+  SendChannel,
   UserStatus,
 } from '../../src/core/ports.js';
 import type { RecoveryService } from '../../src/core/recovery/api.js';
@@ -429,6 +430,8 @@ export interface TestRecovery {
   audit: MemoryAudit;
   notifier: FakeNotifier;
   policy: RecoveryPolicy;
+  /** Every send the service reported (its SendObserver), in order. */
+  sends: SendChannel[];
 }
 
 /** A RecoveryService over fakes. `latencyMs` gives the FakeIdp latency on the fake clock. */
@@ -442,11 +445,12 @@ export function createTestRecovery(
   const audit = new MemoryAudit();
   const notifier = new FakeNotifier();
   const policy = testPolicy(opts.policy);
+  const sends: SendChannel[] = [];
   const service = createRecoveryService(
-    { idp, store, clock, random, audit, notifier, policy },
+    { idp, store, clock, random, audit, notifier, policy, sends: { sent: (c) => sends.push(c) } },
     opts.timing === undefined ? {} : { timing: opts.timing },
   );
-  return { service: followHandles(service), raw: service, idp, clock, random, store, audit, notifier, policy };
+  return { service: followHandles(service), raw: service, idp, clock, random, store, audit, notifier, policy, sends };
 }
 
 /** Wraps a RecoveryService so that a handle keeps working after the flow rotated it (a browser's cookie jar). */

@@ -4,7 +4,7 @@
  */
 import type { BreachCheck } from '../breach.js';
 import type { Limiter } from '../limits.js';
-import type { AccountIdentityProvider, AuditSink, Clock, PortalSessions, Random, RequestContext, Store } from '../ports.js';
+import type { AccountIdentityProvider, AuditSink, Clock, PortalSessions, Random, RequestContext, SendObserver, Store } from '../ports.js';
 import type { AccountContext } from './api.js';
 import type { AccountPolicy } from './policy.js';
 import type { AccountRepo } from './record.js';
@@ -23,6 +23,8 @@ export interface AccountDeps {
   breach?: BreachCheck;
   /** The portal's sign-in sessions: a password change ends the user's other ones. */
   sessions?: PortalSessions;
+  /** Told about each SMS, call and push the IdP accepted (metrics; absent: nobody is told). */
+  sends?: SendObserver;
 }
 
 export interface AccountEnv extends AccountDeps {

@@ -13,6 +13,7 @@ import type {
   PortalSessions,
   Random,
   RequestContext,
+  SendObserver,
   Store,
 } from '../ports.js';
 import type { TimingEqualizer } from '../timing.js';
@@ -35,6 +36,8 @@ export interface RecoveryDeps {
   breach?: BreachCheck;
   /** The portal's sign-in sessions: a completed reset ends the user's earlier ones (absent: no sign-in). */
   sessions?: PortalSessions;
+  /** Told about each SMS, call and push the IdP accepted (metrics; absent: nobody is told). */
+  sends?: SendObserver;
 }
 
 export interface StepEnv extends RecoveryDeps {

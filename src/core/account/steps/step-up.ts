@@ -25,7 +25,7 @@ import { appendDetail, countAttempt, type AccountEnv, type AuditNote } from '../
 import { owned, verifiable } from '../factors.js';
 import { assertStepUp, stepUpNext, type StepUpEvent } from '../machine.js';
 import { accountKey, freshStepUp, type AccountRecord } from '../record.js';
-import { guardedSend } from '../../send-guard.js';
+import { guardedSend, noteSent } from '../../send-guard.js';
 import { cleanCode } from './send.js';
 
 export const codesKey = (userId: string): string => `account-codes:user:${userId}`;
@@ -107,6 +107,7 @@ export async function stepUpStart(
     await env.limiter.hit('push', pushSubject(a.userId), env.policy.limits.pushPerUser);
     const now = env.clock.now();
     const started = await env.idp.startPush(a.userId, factor.id, a.ctx);
+    noteSent(env, 'push');
     s.transactionId = started.transactionId;
     s.correctAnswer = started.correctAnswer;
     s.pushExpiresAt = Math.min(started.expiresAt, now + PUSH_MAX_LIFETIME_MS);

@@ -21,7 +21,7 @@
  * - Authenticator-app methods: no IdP call for anyone.
  */
 import { PortalError, isPortalError } from '../../errors.js';
-import { guardedSend } from '../../send-guard.js';
+import { guardedSend, noteSent } from '../../send-guard.js';
 import { RECOVERY_METHODS, type RecoveryMethod, type RequestContext } from '../../ports.js';
 import type { ChallengeKind, ChallengeResult } from '../api.js';
 import { appendDetail, countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
@@ -151,6 +151,7 @@ async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext, not
     const userId = flow.userId;
     const factorId = flow.factorId;
     const started = await env.timing.measure('idp.startPush', () => env.idp.startPush(userId, factorId, ctx));
+    noteSent(env, 'push');
     env.timing.observe('push.expiresInMs', Math.max(0, started.expiresAt - arrival));
     env.timing.observe('push.numberMatching', started.correctAnswer === null ? 0 : 1);
     flow.transactionId = started.transactionId;
