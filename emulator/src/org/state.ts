@@ -34,7 +34,7 @@ const FACTOR_KIND: Record<SeedFactor['type'], { factorType: FactorType; provider
 };
 
 export function factorIdPrefix(factorType: FactorType): string {
-  return { sms: 'sms', call: 'clf', email: 'emf', push: 'opf', 'token:software:totp': 'ost' }[factorType];
+  return { sms: 'sms', call: 'clf', email: 'emf', push: 'opf', 'token:software:totp': 'ost', question: 'ufs' }[factorType];
 }
 
 /** Hashes the seed's passwords once; the same password within one seed shares one hash computation. */
@@ -65,6 +65,8 @@ export class OrgState {
   /** Last send time per cooldown key (`sms:+1555...`, `call:+1555...`, `email:<factorId>`). */
   lastSent = new Map<string, number>();
   tokenOwnerId: string | null = null;
+  /** When the org (its default user type and schema) was created: 30 days before the last reset, like the users. */
+  orgCreated = 0;
 
   constructor(
     readonly seed: PreparedSeed,
@@ -98,6 +100,7 @@ export class OrgState {
     this.outbox = [];
     this.lastSent.clear();
     const now = this.clock.now();
+    this.orgCreated = now - 30 * DAY;
     for (const p of this.seed.users) this.users.set(p.id, this.buildUser(p, now));
     const owner = this.seed.parsed.apiTokenOwner;
     this.tokenOwnerId = owner ? (this.findByLogin(owner)?.id ?? null) : null;
@@ -131,6 +134,7 @@ export class OrgState {
       failedLogins: 0,
       sessions: new Set(),
       recoveryToken: null,
+      recoveryQuestion: null,
     };
     s.factors.forEach((f, i) => {
       const kind = FACTOR_KIND[f.type];
