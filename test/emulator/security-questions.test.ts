@@ -12,20 +12,39 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { UserFactor } from '@okta/okta-sdk-nodejs';
 import { collect, expectOktaError, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { SeedError, validateSeed } from '../../emulator/src/seed/load.js';
 import { specExample, validateResponse } from '../helpers/openapi.js';
 import { PASSWORD, seed, user } from './fixtures.js';
 
 type Json = Record<string, unknown>;
 const ANSWER = 'Mayonnaise Sandwich';
-const L = { quinn: 'quinn.question@example.com', rex: 'rex.recovery@example.com', sue: 'sue.suspended@example.com', stan: 'stan.staged@example.com' };
+const L = {
+  quinn: 'quinn.question@example.com',
+  rex: 'rex.recovery@example.com',
+  sue: 'sue.suspended@example.com',
+  stan: 'stan.staged@example.com',
+  seeded: 'sid.seeded@example.com',
+};
 
 describe('security questions: the question factor, GET /factors/questions, change_recovery_question', () => {
   let emu: TestEmulator;
   before(async () => {
     emu = await startTestEmulator({
-      seed: seed([user(L.quinn), user(L.rex, { status: 'RECOVERY' }), user(L.sue, { status: 'SUSPENDED' }), user(L.stan, { status: 'STAGED', password: undefined })], {
-        factorLockoutAttempts: 3,
-      }),
+      seed: seed(
+        [
+          user(L.quinn),
+          user(L.rex, { status: 'RECOVERY' }),
+          user(L.sue, { status: 'SUSPENDED' }),
+          user(L.stan, { status: 'STAGED', password: undefined }),
+          user(L.seeded, {
+            recoveryQuestion: { question: 'First concert you went to?', answer: 'The Proclaimers' },
+            factors: [{ id: 'ufsSeededQuestion01', type: 'question', question: 'first_computer_game', answer: 'Elite' }],
+          }),
+        ],
+        {
+          factorLockoutAttempts: 3,
+        },
+      ),
     });
   });
   after(() => emu?.close());
@@ -161,5 +180,32 @@ describe('security questions: the question factor, GET /factors/questions, chang
       'E0000001',
     );
     await assertNoAnswerEchoed('Annie Oakley');
+  });
+
+  test('the seed can give users a recovery question and a question factor; bad ones are refused naming the field', async () => {
+    await emu.control.reset();
+    const u = await emu.client.userApi.getUser({ userId: L.seeded });
+    assert.equal(u.credentials?.recovery_question?.question, 'First concert you went to?');
+    const links = ((await emu.recorder.last()).body as Json)._links as Json;
+    assert.ok('forgotPassword' in links, 'a seeded recovery question enables forgot password');
+    assert.equal((await verify(L.seeded, 'ufsSeededQuestion01', 'elite')).factorResult, 'SUCCESS');
+    await emu.client.userApi.forgotPasswordSetNewPassword({
+      userId: L.seeded,
+      userCredentials: { password: { value: 'Concert-Night-2031' }, recovery_question: { answer: 'the proclaimers' } },
+    });
+    const bad: [Json, RegExp][] = [
+      [{ type: 'question', question: 'first_computer_game' }, /users\[0\]\.factors\[0\]\.answer: is required/],
+      [{ type: 'question', question: 'favourite_colour', answer: 'Blue sky' }, /users\[0\]\.factors\[0\]\.question/],
+      [{ type: 'question', question: 'first_award', answer: 'abc' }, /users\[0\]\.factors\[0\]\.answer/],
+      [{ type: 'sms', phoneNumber: '+15555550100', answer: 'Blue sky' }, /users\[0\]\.factors\[0\]\.answer: is only allowed on question factors/],
+    ];
+    for (const [factor, message] of bad) {
+      assert.throws(() => validateSeed({ users: [{ login: 'x.y@example.com', firstName: 'X', lastName: 'Y', password: PASSWORD, factors: [factor] }] }), (e: unknown) => e instanceof SeedError && message.test(e.message));
+    }
+    assert.throws(
+      () => validateSeed({ users: [{ login: 'x.y@example.com', firstName: 'X', lastName: 'Y', password: PASSWORD, recoveryQuestion: { question: 'Pet?', answer: 'Rex' } }] }),
+      (e: unknown) => e instanceof SeedError && /users\[0\]\.recoveryQuestion\.answer/.test(e.message),
+    );
+    await assertNoAnswerEchoed('The Proclaimers', 'Elite');
   });
 });

@@ -6,7 +6,8 @@
 // answer; an answer is never stored, echoed or logged in clear. The factor offers exactly Okta's twenty question
 // keys (listSupportedSecurityQuestions; the spec's enum and Okta's documented texts).
 import { errors } from '../errors.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, hashPasswordSync, verifyPassword } from './passwords.js';
+import type { PasswordHashing } from '../seed/schema.js';
 import type { OrgState } from './state.js';
 
 /** Okta's security questions, in Okta's order (key → questionText). */
@@ -53,6 +54,11 @@ export function answerViolation(field: string, answer: unknown): string | null {
 
 export async function hashAnswer(state: OrgState, answer: string): Promise<string> {
   return hashPassword(normalise(answer), state.passwordHashing);
+}
+
+/** For the seed, hashed once at start-up like the seed's passwords. */
+export function hashAnswerSync(answer: string, hashing: PasswordHashing): string {
+  return hashPasswordSync(normalise(answer), hashing);
 }
 
 export async function answerMatches(answer: unknown, hash: string | undefined): Promise<boolean> {
