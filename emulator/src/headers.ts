@@ -7,7 +7,9 @@
 // values in their query are redacted in the request log; errors never carry a stack trace. `Authorization: Bearer`
 // with an access token issued to a service app works like the API token, but each operation also needs its
 // okta.* scope (emulator/src/oauth/scopes.ts): an unknown or expired token is 401 E0000011, a missing scope 403
-// E0000006, each with Okta's WWW-Authenticate header.
+// E0000006, each with Okta's WWW-Authenticate header. A DPoP-bound token (emulator/src/oauth/dpop.ts) works only as
+// `Authorization: DPoP` with a matching DPoP proof; as a Bearer token, or with a bad proof, it is 400 with a
+// `WWW-Authenticate: DPoP … error="invalid_dpop_proof"` challenge.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError, OktaError, errors } from './errors.js';
