@@ -42,9 +42,14 @@ export const errors = {
   notFound: (what: string) => new OktaError(404, 'E0000007', `Not found: Resource not found: ${what}`),
   internal: () => new OktaError(500, 'E0000009', 'Internal Server Error'),
   invalidToken: () => new OktaError(401, 'E0000011', 'Invalid token provided'),
+  /** A DPoP problem on the management API. Okta answers 400 with a DPoP challenge; its body is undocumented. */
+  dpopProofInvalid: (description: string) => new OktaError(400, 'E0000011', 'Invalid token provided', [description]),
   forbidden: () => new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action'),
   alreadyActive: () => new OktaError(403, 'E0000016', 'Activation failed because the user is already active'),
   unlockNotAllowed: () => new OktaError(403, 'E0000032', 'Unlock is not allowed for this user.'),
+  forgotPasswordNotAllowed: () => new OktaError(403, 'E0000034', 'Forgot password not allowed on specified user.'),
+  changeRecoveryQuestionNotAllowed: () => new OktaError(403, 'E0000036', 'Change recovery question not allowed on specified user.'),
+  recoveryAnswerMismatch: () => new OktaError(400, 'E0000087', 'The recovery question answer did not match our records.'),
   notAllowedInStatus: () => new OktaError(403, 'E0000038', "This operation is not allowed in the user's current status."),
   credentialsUpdateFailed: (causes: string[]) => new OktaError(403, 'E0000014', 'Update of credentials failed', causes),
   badMediaType: () =>

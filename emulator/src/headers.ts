@@ -7,7 +7,9 @@
 // values in their query are redacted in the request log; errors never carry a stack trace. `Authorization: Bearer`
 // with an access token issued to a service app works like the API token, but each operation also needs its
 // okta.* scope (emulator/src/oauth/scopes.ts): an unknown or expired token is 401 E0000011, a missing scope 403
-// E0000006, each with Okta's WWW-Authenticate header.
+// E0000006, each with Okta's WWW-Authenticate header. A DPoP-bound token (emulator/src/oauth/dpop.ts) works only as
+// `Authorization: DPoP` with a matching DPoP proof; as a Bearer token, or with a bad proof, it is 400 with a
+// `WWW-Authenticate: DPoP … error="invalid_dpop_proof"` challenge.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError, OktaError, errors } from './errors.js';
@@ -15,6 +17,8 @@ import { requestId } from './ids.js';
 import { isControlPath, pathOf, type EmulatorContext } from './context.js';
 import type { RateDecision } from './ratelimit.js';
 import { isOidcPath, redactOidcQuery } from './oidc/paths.js';
+import type { IssuedToken } from './oauth/apps.js';
+import { DPOP_ALGORITHMS, verifyDpopProof } from './oauth/dpop.js';
 import { requiredScope } from './oauth/scopes.js';
 
 export const BODY_LIMIT = 1_048_576;
@@ -113,9 +117,11 @@ export function registerHttpBehaviour(app: FastifyInstance): void {
     if (!isOidcPath(path) && !(isAuthn && auth === undefined)) {
       const refusal = /^Bearer /i.test(auth ?? '')
         ? bearerRefusal(req, (auth as string).slice(7).trim())
-        : tokenMatches(auth, emu.apiToken)
-          ? null
-          : errors.invalidToken();
+        : /^DPoP /i.test(auth ?? '')
+          ? await dpopRefusal(req, (auth as string).slice(5).trim())
+          : tokenMatches(auth, emu.apiToken)
+            ? null
+            : errors.invalidToken();
       if (refusal) {
         setRateHeaders(reply, emu.limiter.peek(emu.clock.now()));
         throw refusal;
@@ -152,6 +158,47 @@ export function registerHttpBehaviour(app: FastifyInstance): void {
       e.headers['WWW-Authenticate'] = challenge('invalid_token', 'The access token is invalid.');
       return e;
     }
+    // A DPoP-bound token is not a bearer token: it must come with the DPoP scheme and a proof.
+    if (issued.jkt !== undefined) return dpopError('The access token is DPoP-bound: send it with the DPoP authorization scheme and a DPoP proof.');
+    return scopeRefusal(req, issued, challenge);
+  }
+
+  /** A DPoP refusal on the management API: 400 with Okta's DPoP challenge (okta-sdk-python issue 541). */
+  function dpopError(description: string): OktaError {
+    const e = errors.dpopProofInvalid(description);
+    e.headers['WWW-Authenticate'] = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}", error="invalid_dpop_proof", error_description="${description}"`;
+    return e;
+  }
+
+  /** `Authorization: DPoP <token>` with a DPoP proof header (RFC 9449 section 7), or the refusal. */
+  async function dpopRefusal(req: FastifyRequest, token: string): Promise<OktaError | null> {
+    const origin = `${req.protocol}://${req.host}`;
+    const path = pathOf(req.url);
+    const issued = token === '' ? undefined : emu.serviceApps.lookup(token);
+    if (!issued) {
+      const e = errors.invalidToken();
+      e.headers['WWW-Authenticate'] = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}", error="invalid_token", error_description="The access token is invalid."`;
+      return e;
+    }
+    if (issued.jkt === undefined) return dpopError('The access token is not DPoP-bound: send it with the Bearer authorization scheme.');
+    const proof = await verifyDpopProof(emu.serviceApps, req.headers.dpop, {
+      method: req.method,
+      url: origin + path,
+      nowMs: emu.clock.now(),
+      accessToken: { value: token, jkt: issued.jkt },
+    });
+    if (!proof.ok) return dpopError(proof.description);
+    return scopeRefusal(req, issued, (error, description, scope) =>
+      `DPoP algs="${DPOP_ALGORITHMS.join(' ')}", ${scope ? `scope="${scope}", ` : ''}error="${error}", error_description="${description}"`,
+    );
+  }
+
+  function scopeRefusal(
+    req: FastifyRequest,
+    issued: IssuedToken,
+    challenge: (error: string, description: string, scope?: string) => string,
+  ): OktaError | null {
+    const path = pathOf(req.url);
     const needed = requiredScope(req.method, req.routeOptions.url ?? path);
     if (needed === undefined || (needed !== null && issued.scopes.has(needed))) return null;
     const e = errors.forbidden();

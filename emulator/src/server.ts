@@ -19,8 +19,10 @@ import { RateLimiter } from './ratelimit.js';
 import { RequestLog } from './requestlog.js';
 import { registerAuthnRoutes } from './routes/authn.js';
 import { registerControlRoutes } from './routes/control.js';
+import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerFactorRoutes } from './routes/factors.js';
 import { registerLifecycleRoutes } from './routes/lifecycle.js';
+import { registerMetaRoutes } from './routes/meta.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import { loadSeed } from './seed/load.js';
@@ -121,6 +123,8 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
   await app.register(async (api) => {
     await registerUserRoutes(api);
     await registerLifecycleRoutes(api);
+    await registerCredentialRoutes(api);
+    await registerMetaRoutes(api);
     await registerFactorRoutes(api);
     await registerVerifyRoutes(api);
     await registerAuthnRoutes(api);

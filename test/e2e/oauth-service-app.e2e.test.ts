@@ -33,6 +33,7 @@ function documentedScopes(): string[] {
 
 const FULL_APP = '0oaPortalE2eFull0001';
 const READ_ONLY_APP = '0oaPortalE2eRead0001';
+const DPOP_APP = '0oaPortalE2eDpop0001';
 const KEY_ID = 'portal-e2e-key';
 const NEW_PASSWORD = 'Service-App-Rec0very!';
 
@@ -57,6 +58,7 @@ describe('OAuth service-app mode against the emulator', () => {
       serviceApps: [
         { clientId: FULL_APP, jwks: { keys: [jwk] }, scopes },
         { clientId: READ_ONLY_APP, jwks: { keys: [jwk] }, scopes: scopes.filter((s) => s.endsWith('.read')) },
+        { clientId: DPOP_APP, jwks: { keys: [jwk] }, scopes, dpopRequired: true },
       ],
     };
     stack = await startSignInStack({ seed, env: (emu) => ({ ...oauthEnv(FULL_APP), OKTA_ORG_URL: emu.url }) });
@@ -130,6 +132,18 @@ describe('OAuth service-app mode against the emulator', () => {
       assert.equal(started.body.error?.code, 'IDP_UNAVAILABLE');
       assert.match(portal.logText(), /refused the scopes in OKTA_SCOPES \(okta\.users\.manage\)/);
       assert.doesNotMatch(portal.logText(), /BEGIN PRIVATE KEY|client_assertion=/, 'no key or assertion in the log');
+    } finally {
+      await portal.close();
+    }
+  });
+
+  test('an app that requires DPoP (Okta: 400 invalid_dpop_proof at /token): the log tells the operator to turn "Require DPoP" off', async () => {
+    const portal = await startPortal(stack.emu, { ...oauthEnv(DPOP_APP), OKTA_ORG_URL: stack.emu.url });
+    try {
+      const started = await new ApiClient(portal.url).request<{ error: { code: string } }>('POST', '/api/v1/recovery', { username: 'vic.voice@example.com' });
+      assert.equal(started.body.error?.code, 'IDP_UNAVAILABLE');
+      assert.match(portal.logText(), /requires DPoP-bound tokens/);
+      assert.match(portal.logText(), /Require DPoP/);
     } finally {
       await portal.close();
     }

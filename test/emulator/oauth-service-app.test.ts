@@ -227,7 +227,12 @@ describe('OAuth service apps: /oauth2/v1/token, Bearer tokens, scopes', () => {
       ['GET', '/api/v1/users/:userId/factors'],
       ['POST', '/api/v1/users/:userId/factors'],
       ['GET', '/api/v1/users/:userId/factors/catalog'],
-      ['GET', '/api/v1/users/:id/factors/questions'],
+      ['GET', '/api/v1/users/:userId/factors/questions'],
+      ['POST', '/api/v1/users/:id/credentials/forgot_password'],
+      ['POST', '/api/v1/users/:id/credentials/forgot_password_recovery_question'],
+      ['POST', '/api/v1/users/:id/credentials/change_recovery_question'],
+      ['GET', '/api/v1/meta/schemas/user/:schemaId'],
+      ['GET', '/api/v1/meta/types/user/:typeId'],
       ['GET', '/api/v1/users/:userId/factors/:factorId'],
       ['DELETE', '/api/v1/users/:userId/factors/:factorId'],
       ['POST', '/api/v1/users/:userId/factors/:factorId/lifecycle/activate'],
@@ -236,7 +241,7 @@ describe('OAuth service apps: /oauth2/v1/token, Bearer tokens, scopes', () => {
       ['GET', '/api/v1/users/:userId/factors/:factorId/transactions/:transactionId'],
     ];
     for (const [method, route] of routes) {
-      const concrete = route.replace(/:[A-Za-z]+/g, (p) => (p === ':id' || p === ':userId' ? '00uX' : 'x1'));
+      const concrete = route.replace(/:[A-Za-z]+/g, (p) => (p === ':id' || p === ':userId' ? '00uX' : p === ':factorId' || p === ':transactionId' ? 'x1' : 'default'));
       const spec = operationScopes(method, concrete);
       assert.ok(spec, `${method} ${route} is in the spec`);
       const ours = requiredScope(method, route);

@@ -108,6 +108,23 @@ describe('listFactors', () => {
     assert.equal(byId.emfJane01?.method, null);
     assert.equal(factors.length, 6);
   });
+
+  test("a security-question factor (Okta's `question`) is listed with no method: the portal never offers it for recovery", async () => {
+    const res = await fetch(`${org.url}/api/v1/users/${JANE}/factors`, {
+      method: 'POST',
+      headers: { authorization: `SSWS ${org.apiToken}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ factorType: 'question', provider: 'OKTA', profile: { question: 'disliked_food', answer: 'Cold Spinach' } }),
+    });
+    assert.equal(res.status, 200);
+    const { id } = (await res.json()) as { id: string };
+    const factors = await org.idp.listFactors(JANE);
+    const question = factors.find((f) => f.id === id);
+    assert.ok(question, 'listed');
+    assert.equal(question.method, null);
+    assert.equal(question.status, 'ACTIVE');
+    assert.equal(factors.length, 7);
+    assert.doesNotMatch(JSON.stringify(factors), /Cold Spinach/i);
+  });
 });
 
 describe('SMS and voice', () => {

@@ -10,11 +10,15 @@ import { opaqueToken } from '../ids.js';
 import type { ServiceApp } from '../seed/schema.js';
 
 export const TOKEN_LIFETIME_SECONDS = 3600;
+/** How long a DPoP nonce the token endpoint hands out stays acceptable (virtual time). */
+export const DPOP_NONCE_LIFETIME_SECONDS = 3600;
 
 export interface IssuedToken {
   clientId: string;
   scopes: ReadonlySet<string>;
   expiresAt: number;
+  /** DPoP-bound tokens: the JWK SHA-256 thumbprint of the proof key (RFC 9449 cnf.jkt). */
+  jkt?: string;
 }
 
 interface RegisteredApp {
@@ -26,6 +30,7 @@ export class ServiceApps {
   private readonly apps = new Map<string, RegisteredApp>();
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly usedJtis = new Map<string, number>();
+  private readonly nonces = new Map<string, number>();
 
   constructor(
     apps: ServiceApp[],
@@ -54,12 +59,26 @@ export class ServiceApps {
     return true;
   }
 
-  issue(clientId: string, scopes: string[]): { token: string; expiresIn: number } {
+  issue(clientId: string, scopes: string[], jkt?: string): { token: string; expiresIn: number } {
     const now = this.clock.now();
     for (const [k, t] of this.tokens) if (t.expiresAt <= now) this.tokens.delete(k);
     const token = 'eyEmu.' + opaqueToken(40);
-    this.tokens.set(token, { clientId, scopes: new Set(scopes), expiresAt: now + TOKEN_LIFETIME_SECONDS * 1000 });
+    this.tokens.set(token, { clientId, scopes: new Set(scopes), expiresAt: now + TOKEN_LIFETIME_SECONDS * 1000, ...(jkt ? { jkt } : {}) });
     return { token, expiresIn: TOKEN_LIFETIME_SECONDS };
+  }
+
+  /** A fresh DPoP nonce (the DPoP-Nonce header of a use_dpop_nonce answer). */
+  newNonce(): string {
+    const now = this.clock.now();
+    for (const [k, exp] of this.nonces) if (exp <= now) this.nonces.delete(k);
+    const nonce = opaqueToken(24);
+    this.nonces.set(nonce, now + DPOP_NONCE_LIFETIME_SECONDS * 1000);
+    return nonce;
+  }
+
+  nonceValid(nonce: string): boolean {
+    const exp = this.nonces.get(nonce);
+    return exp !== undefined && exp > this.clock.now();
   }
 
   /** The live token, or undefined when it is unknown or expired. */
@@ -76,5 +95,6 @@ export class ServiceApps {
   reset(): void {
     this.tokens.clear();
     this.usedJtis.clear();
+    this.nonces.clear();
   }
 }

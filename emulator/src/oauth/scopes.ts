@@ -9,9 +9,17 @@ export const READ = 'okta.users.read';
 export const MANAGE = 'okta.users.manage';
 
 /** Scope needed for `${method} ${routeTemplate}`; null = not allowed with an OAuth token; undefined = no scope needed. */
+/** Read-only operations outside /api/v1/users and the scope the spec's `security` lists for each. */
+const OTHER_READS: Record<string, string> = {
+  '/api/v1/meta/schemas/user/:schemaId': 'okta.schemas.read',
+  '/api/v1/meta/types/user/:typeId': 'okta.userTypes.read',
+};
+
 export function requiredScope(method: string, route: string): string | null | undefined {
   if (route === '/api/v1/authn' || route.startsWith('/api/v1/authn/')) return undefined;
+  const other = OTHER_READS[route];
+  if (other !== undefined) return method === 'GET' || method === 'HEAD' ? other : null;
   if (!route.startsWith('/api/v1/users')) return null; // nothing else is emulated under /api/v1
-  if (route === '/api/v1/users/:id/factors/questions') return null; // spec: apiToken only
+  if (route === '/api/v1/users/:userId/factors/questions') return null; // spec: apiToken only
   return method === 'GET' || method === 'HEAD' ? READ : MANAGE;
 }

@@ -8,13 +8,16 @@
 //   invalid_client (nothing says which check failed beyond Okta's description);
 // - scope is required; every scope must be granted to the app (400 invalid_scope naming the refused ones);
 //   OIDC scopes are refused with client_credentials;
-// - an app that requires DPoP refuses a request without a DPoP proof (400 invalid_dpop_proof); DPoP proofs
-//   themselves are not emulated (a request with one is refused the same way, see emulator/README.md);
-// - success: {token_type: "Bearer", expires_in: 3600, access_token, scope}, Cache-Control: no-store.
+// - an app that requires DPoP needs a valid DPoP proof (oauth/dpop.ts) carrying a nonce this server issued: no
+//   proof or a bad one is 400 invalid_dpop_proof ("The DPoP proof JWT header is missing." as Okta words it), a
+//   proof without a known nonce 400 use_dpop_nonce with a DPoP-Nonce header; the token is then bound to the proof
+//   key and its token_type is DPoP;
+// - success: {token_type: "Bearer" | "DPoP", expires_in: 3600, access_token, scope}, Cache-Control: no-store.
 // Answers are RFC 6749 errors ({error, error_description}), as Okta's OAuth endpoints send, never Okta's errorCode.
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { baseUrl } from '../routes/common.js';
+import { verifyDpopProof } from './dpop.js';
 
 export const TOKEN_PATH = '/oauth2/v1/token';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -110,21 +113,23 @@ async function handleToken(req: FastifyRequest, reply: FastifyReply): Promise<Fa
   if (oidc.length > 0) return oauthError(reply, 400, 'invalid_scope', `Cannot request '${oidc[0]}' scopes using client credentials.`);
   const refused = requested.filter((s) => !registered.app.scopes.includes(s));
   if (refused.length > 0) return oauthError(reply, 400, 'invalid_scope', `The following scopes are not allowed: ${refused.join(', ').slice(0, 300)}`);
+  // A DPoP-bound app needs a valid proof with a server nonce; other apps ignore a DPoP header (okta-sdk-nodejs
+  // always sends one and switches to DPoP only when told use_dpop_nonce), and get Bearer tokens.
+  let jkt: string | undefined;
   if (registered.app.dpopRequired) {
-    const proof = req.headers.dpop;
-    return oauthError(
-      reply,
-      400,
-      'invalid_dpop_proof',
-      proof === undefined ? 'The DPoP proof JWT header is missing.' : 'DPoP proofs are not supported by the emulator.',
-    );
+    const proof = await verifyDpopProof(apps, req.headers.dpop, { method: 'POST', url: tokenUrl, nowMs: clock.now(), requireNonce: true });
+    if (!proof.ok) {
+      if (proof.error === 'use_dpop_nonce') reply.header('DPoP-Nonce', apps.newNonce());
+      return oauthError(reply, 400, proof.error, proof.description);
+    }
+    jkt = proof.jkt;
   }
   const scopes = [...new Set(requested)];
-  const { token, expiresIn } = apps.issue(claimedClient, scopes);
+  const { token, expiresIn } = apps.issue(claimedClient, scopes, jkt);
   return reply
     .header('cache-control', 'no-store')
     .header('pragma', 'no-cache')
-    .send({ token_type: 'Bearer', expires_in: expiresIn, access_token: token, scope: scopes.join(' ') });
+    .send({ token_type: jkt ? 'DPoP' : 'Bearer', expires_in: expiresIn, access_token: token, scope: scopes.join(' ') });
 }
 
 export async function registerServiceAppRoutes(app: FastifyInstance): Promise<void> {

@@ -57,9 +57,9 @@ export type MfaKind = 'totp' | 'sent';
 
 /** Factors the MFA step can use, in a stable order: authenticator apps first, then SMS, voice, email. */
 export function usableFactors(user: UserRecord): FactorRecord[] {
-  const rank = { 'token:software:totp': 0, sms: 1, call: 2, email: 3, push: 9 } as const;
+  const rank = { 'token:software:totp': 0, sms: 1, call: 2, email: 3, push: 9, question: 9 } as const;
   return user.factors
-    .filter((f) => f.status === 'ACTIVE' && !f.locked && f.factorType !== 'push')
+    .filter((f) => f.status === 'ACTIVE' && !f.locked && f.factorType !== 'push' && f.factorType !== 'question')
     .sort((a, b) => rank[a.factorType] - rank[b.factorType]);
 }
 
@@ -94,7 +94,7 @@ export function factorLabel(f: FactorRecord): string {
 
 /** RFC 8176 method reference for the factor, as Okta puts in `amr`. */
 export function factorAmr(f: FactorRecord): string {
-  return { 'token:software:totp': 'otp', sms: 'sms', call: 'tel', email: 'email', push: 'swk' }[f.factorType];
+  return { 'token:software:totp': 'otp', sms: 'sms', call: 'tel', email: 'email', push: 'swk', question: 'kba' }[f.factorType];
 }
 
 /** A clear, code-free message for an OktaError raised by sending or verifying a code. */

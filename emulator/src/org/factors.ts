@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import { base62, oktaId } from '../ids.js';
 import type { FactorProvider, FactorRecord, FactorType, UserRecord } from './model.js';
 import { consumeCode, sendCode } from './otp.js';
+import { SECURITY_QUESTIONS, answerViolation, hashAnswer } from './recovery.js';
 import { PUSH_ACTIVATION_SECONDS, factorIdPrefix, newFactorRecord, pushDeviceProfile, type OrgState } from './state.js';
 import { checkTotp, newTotpSecret } from './totp.js';
 
@@ -17,6 +18,7 @@ export const SUPPORTED: { factorType: FactorType; provider: FactorProvider }[] =
   { factorType: 'push', provider: 'OKTA' },
   { factorType: 'token:software:totp', provider: 'OKTA' },
   { factorType: 'token:software:totp', provider: 'GOOGLE' },
+  { factorType: 'question', provider: 'OKTA' },
 ];
 
 const enrollError = (cause: string) => errors.validation('factorEnrollRequest', [cause]);
@@ -62,6 +64,7 @@ export function enrollFactor(
       typeof factorType === 'string' ? `factorType: The factor type ${factorType} with provider ${String(provider)} is not supported` : 'factorType: The field cannot be left blank',
     );
   }
+  if (kind.factorType === 'question') throw new Error('question factors are enrolled with enrollQuestionFactor');
   const profileIn = isPlainObject(body.profile) ? body.profile : {};
   const now = state.clock.now();
   const existing = user.factors.find((f) => f.factorType === kind.factorType && f.provider === kind.provider);
@@ -96,6 +99,34 @@ export function enrollFactor(
   } else if (canAutoActivate) {
     sendCode(state, user, factor, 'activate', opts.tokenLifetimeSeconds);
   }
+  if (existing) removeFactor(state, user, existing, false);
+  user.factors.push(factor);
+  user.lastUpdated = now;
+  return factor;
+}
+
+/**
+ * Enrols a security-question factor (Okta's EnrollFactorQuestionRequest: profile {question, answer}). The question
+ * must be one of Okta's keys (listSupportedSecurityQuestions) and the answer at least 4 characters
+ * (UserFactorSecurityQuestionProfile); the factor is ACTIVE at once, as in EnrollFactorQuestionResponse, and its
+ * profile carries the question and its text, never the answer. One per user, like every other type.
+ */
+export async function enrollQuestionFactor(state: OrgState, user: UserRecord, body: Record<string, unknown>): Promise<FactorRecord> {
+  const profileIn = isPlainObject(body.profile) ? body.profile : {};
+  const known = SECURITY_QUESTIONS.find((q) => q.question === profileIn.question);
+  if (!known) {
+    throw enrollError(typeof profileIn.question === 'string' ? 'profile.question: The security question is not supported' : 'profile.question: The field cannot be left blank');
+  }
+  const bad = answerViolation('profile.answer', profileIn.answer);
+  if (bad) throw enrollError(bad);
+  const existing = user.factors.find((f) => f.factorType === 'question');
+  if (existing?.status === 'ACTIVE') throw enrollError('factorType: A factor of this type is already set up.');
+  const answerHash = await hashAnswer(state, profileIn.answer as string);
+  const now = state.clock.now();
+  const factor = newFactorRecord(oktaId(factorIdPrefix('question')), user, 'question', 'OKTA', now);
+  factor.status = 'ACTIVE';
+  factor.profile = { question: known.question, questionText: known.questionText };
+  factor.answerHash = answerHash;
   if (existing) removeFactor(state, user, existing, false);
   user.factors.push(factor);
   user.lastUpdated = now;

@@ -3,7 +3,7 @@
 import type { UserStatus } from '../seed/schema.js';
 
 export type { UserStatus };
-export type FactorType = 'sms' | 'call' | 'email' | 'push' | 'token:software:totp';
+export type FactorType = 'sms' | 'call' | 'email' | 'push' | 'token:software:totp' | 'question';
 export type FactorProvider = 'OKTA' | 'GOOGLE';
 export type FactorStatus = 'ACTIVE' | 'PENDING_ACTIVATION';
 
@@ -35,6 +35,8 @@ export interface FactorRecord {
   pushActivationExpiresAt: number | null;
   /** Opaque token in the qrcode link of a pending TOTP or push enrolment. */
   qrToken: string | null;
+  /** Hash of the normalised answer of a security-question factor (org/recovery.ts). */
+  answerHash?: string;
 }
 
 export interface UserRecord {
@@ -55,6 +57,8 @@ export interface UserRecord {
   failedLogins: number;
   sessions: Set<string>;
   recoveryToken: string | null;
+  /** The recovery question credential (credentials.recovery_question): the question, and a hash of the answer. */
+  recoveryQuestion?: { question: string; answerHash: string } | null;
 }
 
 export type PushStatus = 'WAITING' | 'SUCCESS' | 'REJECTED' | 'TIMEOUT';

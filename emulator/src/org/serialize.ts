@@ -22,27 +22,65 @@ export function userHref(base: string, user: UserRecord): string {
   return `${base}/api/v1/users/${user.id}`;
 }
 
+/** The user schema and type every user has (GET /api/v1/meta/schemas/user/{id}, /api/v1/meta/types/user/{id}). */
+export const USER_SCHEMA_ID = 'oscDemoDefault000001';
+
+type LinkRel =
+  | 'activate' | 'reactivate' | 'deactivate' | 'suspend' | 'unsuspend' | 'unlock' | 'resetPassword' | 'expirePassword'
+  | 'resetFactors' | 'forgotPassword' | 'changePassword' | 'changeRecoveryQuestion';
+
+const LINK_PATH: Record<LinkRel, string> = {
+  activate: '/lifecycle/activate',
+  reactivate: '/lifecycle/reactivate',
+  deactivate: '/lifecycle/deactivate',
+  suspend: '/lifecycle/suspend',
+  unsuspend: '/lifecycle/unsuspend',
+  unlock: '/lifecycle/unlock',
+  resetPassword: '/lifecycle/reset_password',
+  expirePassword: '/lifecycle/expire_password',
+  resetFactors: '/lifecycle/reset_factors',
+  forgotPassword: '/credentials/forgot_password',
+  changePassword: '/credentials/change_password',
+  changeRecoveryQuestion: '/credentials/change_recovery_question',
+};
+
+/**
+ * The operation links a user of each status carries (besides schema, type and self). Sources: okta-sdk-python's
+ * recorded users (TestUsersResource cassettes: an ACTIVE user has suspend, resetPassword, expirePassword,
+ * changeRecoveryQuestion, changePassword, deactivate, and forgotPassword once it has a recovery question), the
+ * spec's examples (a STAGED user has activate only; resetFactors on an ACTIVE user with factors) and its text
+ * (resetFactors "is present only if the user is currently enrolled in one or more MFA factors"; forgotPassword needs
+ * a recovery question; change_password from STAGED, ACTIVE, PASSWORD_EXPIRED or RECOVERY; unlock from LOCKED_OUT;
+ * reactivate from PROVISIONED or RECOVERY), and issue 15's recordings (a PASSWORD_EXPIRED user has suspend,
+ * forgotPassword and changeRecoveryQuestion like an ACTIVE one). Every link here leads to an operation the emulator
+ * accepts for that status (test/emulator/user-links.test.ts).
+ */
+export const LINKS_BY_STATUS: Record<UserRecord['status'], readonly LinkRel[]> = {
+  STAGED: ['activate'],
+  PROVISIONED: ['reactivate', 'deactivate'],
+  ACTIVE: ['suspend', 'resetPassword', 'forgotPassword', 'expirePassword', 'changeRecoveryQuestion', 'changePassword', 'resetFactors', 'deactivate'],
+  PASSWORD_EXPIRED: ['suspend', 'resetPassword', 'forgotPassword', 'expirePassword', 'changeRecoveryQuestion', 'changePassword', 'resetFactors', 'deactivate'],
+  RECOVERY: ['reactivate', 'resetPassword', 'expirePassword', 'changeRecoveryQuestion', 'changePassword', 'resetFactors', 'deactivate'],
+  LOCKED_OUT: ['unlock', 'resetPassword', 'resetFactors', 'deactivate'],
+  SUSPENDED: ['unsuspend', 'resetFactors', 'deactivate'],
+  DEPROVISIONED: ['activate'],
+};
+
+/** Whether `rel` applies to this user beyond its status: conditions on credentials and factors. */
+function linkApplies(user: UserRecord, rel: LinkRel): boolean {
+  if (rel === 'resetFactors') return user.factors.length > 0;
+  if (rel === 'forgotPassword') return user.passwordHash !== null && Boolean(user.recoveryQuestion);
+  if (rel === 'changePassword' || rel === 'changeRecoveryQuestion') return user.passwordHash !== null;
+  return true;
+}
+
 function userLinks(base: string, user: UserRecord): Record<string, Link> {
   const u = userHref(base, user);
-  const post = (path: string): Link => ({ href: `${u}${path}`, method: 'POST' });
   const links: Record<string, Link> = {};
-  const s = user.status;
-  if (s === 'STAGED' || s === 'DEPROVISIONED') links.activate = post('/lifecycle/activate');
-  if (s === 'PROVISIONED') links.reactivate = post('/lifecycle/reactivate');
-  if (['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY', 'LOCKED_OUT'].includes(s)) {
-    links.resetPassword = post('/lifecycle/reset_password');
-    links.expirePassword = post('/lifecycle/expire_password');
-    links.changePassword = post('/credentials/change_password');
-    links.resetFactors = post('/lifecycle/reset_factors');
+  for (const rel of LINKS_BY_STATUS[user.status]) {
+    if (linkApplies(user, rel)) links[rel] = { href: `${u}${LINK_PATH[rel]}`, method: 'POST' };
   }
-  if (s === 'ACTIVE') {
-    links.forgotPassword = post('/credentials/forgot_password');
-    links.suspend = post('/lifecycle/suspend');
-  }
-  if (s === 'SUSPENDED') links.unsuspend = post('/lifecycle/unsuspend');
-  if (s === 'LOCKED_OUT') links.unlock = post('/lifecycle/unlock');
-  if (s !== 'DEPROVISIONED') links.deactivate = post('/lifecycle/deactivate');
-  links.schema = { href: `${base}/api/v1/meta/schemas/user/oscDemoDefault000001` };
+  links.schema = { href: `${base}/api/v1/meta/schemas/user/${USER_SCHEMA_ID}` };
   links.type = { href: `${base}/api/v1/meta/types/user/${USER_TYPE_ID}` };
   links.self = { href: u };
   return links;
@@ -66,6 +104,7 @@ export function serializeUser(base: string, user: UserRecord, opts: { collection
       ...(typeof user.profile.email === 'string' && user.profile.email !== ''
         ? { emails: [{ value: user.profile.email, status: 'VERIFIED', type: 'PRIMARY' }] }
         : {}),
+      ...(user.recoveryQuestion ? { recovery_question: { question: user.recoveryQuestion.question } } : {}),
       provider: { type: 'OKTA', name: 'OKTA' },
     },
     _links: opts.collection ? { self: { href: userHref(base, user) } } : userLinks(base, user),
@@ -106,6 +145,11 @@ export function serializeFactor(base: string, factor: FactorRecord, now: number)
     lastUpdated: iso(factor.lastUpdated),
   };
   if (Object.keys(factor.profile).length > 0) out.profile = { ...factor.profile };
+  if (factor.factorType === 'question') {
+    // Okta's EnrollFactorQuestionResponse / ListFactorsResults: questions, self and user (no verify link).
+    out._links = { questions: link(`${base}/api/v1/users/${factor.userId}/factors/questions`, 'GET'), self: link(f, 'GET', 'DELETE'), user };
+    return out;
+  }
   if (factor.status === 'ACTIVE') {
     out._links = { verify: link(`${f}/verify`, 'POST'), self: link(f, 'GET', 'DELETE'), user };
     return out;

@@ -6,6 +6,7 @@ import { oktaId, base62 } from '../ids.js';
 import type { ParsedSeed, PasswordHashing, PasswordPolicy, RateLimitRule, SeedFactor, SeedUser } from '../seed/schema.js';
 import type { FactorProvider, FactorRecord, FactorType, OutboxMessage, PushTransaction, UserRecord } from './model.js';
 import { hashPasswordSync } from './passwords.js';
+import { SECURITY_QUESTIONS, hashAnswerSync } from './recovery.js';
 import { newTotpSecret } from './totp.js';
 
 const DAY = 86_400_000;
@@ -17,6 +18,9 @@ interface PreparedUser {
   secrets: (string | null)[];
   passwordHash: string | null;
   historyHashes: string[];
+  /** Hashes of the recovery answer and of each question factor's answer (null where there is none). */
+  recoveryAnswerHash: string | null;
+  answerHashes: (string | null)[];
 }
 
 export interface PreparedSeed {
@@ -31,10 +35,11 @@ const FACTOR_KIND: Record<SeedFactor['type'], { factorType: FactorType; provider
   push: { factorType: 'push', provider: 'OKTA', prefix: 'opf' },
   'google-totp': { factorType: 'token:software:totp', provider: 'GOOGLE', prefix: 'ost' },
   'okta-totp': { factorType: 'token:software:totp', provider: 'OKTA', prefix: 'ost' },
+  question: { factorType: 'question', provider: 'OKTA', prefix: 'ufs' },
 };
 
 export function factorIdPrefix(factorType: FactorType): string {
-  return { sms: 'sms', call: 'clf', email: 'emf', push: 'opf', 'token:software:totp': 'ost' }[factorType];
+  return { sms: 'sms', call: 'clf', email: 'emf', push: 'opf', 'token:software:totp': 'ost', question: 'ufs' }[factorType];
 }
 
 /** Hashes the seed's passwords once; the same password within one seed shares one hash computation. */
@@ -54,6 +59,8 @@ export function prepareSeed(parsed: ParsedSeed): PreparedSeed {
       secrets: seed.factors.map((f) => (f.type.endsWith('-totp') ? (f.secret ?? newTotpSecret()) : null)),
       passwordHash: seed.password ? hash(seed.password) : null,
       historyHashes: seed.passwordHistory.map(hash),
+      recoveryAnswerHash: seed.recoveryQuestion ? hashAnswerSync(seed.recoveryQuestion.answer, parsed.passwordHashing) : null,
+      answerHashes: seed.factors.map((f) => (f.answer ? hashAnswerSync(f.answer, parsed.passwordHashing) : null)),
     })),
   };
 }
@@ -65,6 +72,8 @@ export class OrgState {
   /** Last send time per cooldown key (`sms:+1555...`, `call:+1555...`, `email:<factorId>`). */
   lastSent = new Map<string, number>();
   tokenOwnerId: string | null = null;
+  /** When the org (its default user type and schema) was created: 30 days before the last reset, like the users. */
+  orgCreated = 0;
 
   constructor(
     readonly seed: PreparedSeed,
@@ -98,6 +107,7 @@ export class OrgState {
     this.outbox = [];
     this.lastSent.clear();
     const now = this.clock.now();
+    this.orgCreated = now - 30 * DAY;
     for (const p of this.seed.users) this.users.set(p.id, this.buildUser(p, now));
     const owner = this.seed.parsed.apiTokenOwner;
     this.tokenOwnerId = owner ? (this.findByLogin(owner)?.id ?? null) : null;
@@ -131,6 +141,7 @@ export class OrgState {
       failedLogins: 0,
       sessions: new Set(),
       recoveryToken: null,
+      recoveryQuestion: s.recoveryQuestion && p.recoveryAnswerHash ? { question: s.recoveryQuestion.question, answerHash: p.recoveryAnswerHash } : null,
     };
     s.factors.forEach((f, i) => {
       const kind = FACTOR_KIND[f.type];
@@ -140,6 +151,11 @@ export class OrgState {
       if (f.type === 'sms' || f.type === 'call') factor.profile = { phoneNumber: f.phoneNumber ?? '' };
       if (f.type === 'email') factor.profile = { email: f.email ?? String(profile.email) };
       if (kind.factorType === 'token:software:totp') factor.profile = { credentialId: s.login };
+      if (f.type === 'question') {
+        const q = SECURITY_QUESTIONS.find((x) => x.question === f.question);
+        factor.profile = { question: q?.question ?? '', questionText: q?.questionText ?? '' };
+        factor.answerHash = p.answerHashes[i] ?? undefined;
+      }
       if (f.type === 'push') {
         factor.profile = f.status === 'ACTIVE' ? pushDeviceProfile(s.login, f.deviceName) : {};
         if (f.status !== 'ACTIVE') factor.pushActivationExpiresAt = now + PUSH_ACTIVATION_SECONDS * 1000;

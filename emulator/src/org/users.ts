@@ -12,6 +12,7 @@ import {
   hashPassword,
   verifyPassword,
 } from './passwords.js';
+import { parseRecoveryQuestion } from './recovery.js';
 import type { OrgState } from './state.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -132,8 +133,10 @@ export async function createUser(
     failedLogins: 0,
     sessions: new Set(),
     recoveryToken: null,
+    recoveryQuestion: null,
   };
   if (pw !== undefined) await setPassword(state, user, pw, { strict: false });
+  if (creds.recovery_question !== undefined) user.recoveryQuestion = await parseRecoveryQuestion(state, creds.recovery_question);
   if (opts.activate) {
     setStatus(state, user, user.passwordHash ? 'ACTIVE' : 'PROVISIONED');
     if (opts.nextLogin === 'changePassword' && user.passwordHash) setStatus(state, user, 'PASSWORD_EXPIRED');
@@ -168,7 +171,7 @@ const ALLOWED_FROM: Record<LifecycleAction, UserStatus[] | 'any-but-deprovisione
   activate: ['STAGED', 'DEPROVISIONED'],
   reactivate: ['PROVISIONED', 'RECOVERY'], // spec reactivateUser: "PROVISIONED or RECOVERY status"
   deactivate: 'any-but-deprovisioned',
-  suspend: ['ACTIVE'],
+  suspend: ['ACTIVE', 'PASSWORD_EXPIRED'], // Okta advertises suspend on PASSWORD_EXPIRED users too (issue 15)
   unsuspend: ['SUSPENDED'],
   unlock: ['LOCKED_OUT'],
   expire_password: ['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY'],

@@ -3,11 +3,12 @@
 // with no passCode issue a challenge, with one check it; TOTP checks ±1 step and refuses replays (E0000082); push
 // opens a WAITING transaction that the phone approves or rejects and that times out at expiresAt (virtual time).
 import { randomInt } from 'node:crypto';
-import { errors } from '../errors.js';
+import { OktaError, errors } from '../errors.js';
 import { transactionId } from '../ids.js';
 import type { FactorRecord, PushTransaction, UserRecord } from './model.js';
 import { failAttempt } from './factors.js';
 import { consumeCode, sendCode } from './otp.js';
+import { answerMatches } from './recovery.js';
 import type { OrgState } from './state.js';
 import { checkTotp } from './totp.js';
 
@@ -19,6 +20,30 @@ export type VerifyOutcome =
   | { kind: 'success' }
   | { kind: 'push'; tx: PushTransaction };
 
+/**
+ * Verifies a security-question factor with {answer} (Okta's UserFactorVerifySecurityQuestionRequest): compared
+ * case-insensitively; a wrong or missing answer is 403 E0000068 and counts toward the factor lockout, like a wrong
+ * code. Same user and factor checks as verifyFactor.
+ */
+export async function verifyQuestion(state: OrgState, user: UserRecord, factor: FactorRecord, body: Record<string, unknown>): Promise<VerifyOutcome> {
+  assertVerifiable(user, factor);
+  if (!(await answerMatches(body.answer, factor.answerHash))) {
+    factor.consecutiveFailures++;
+    if (factor.consecutiveFailures >= state.factorLockoutAttempts) factor.locked = true;
+    throw new OktaError(403, 'E0000068', 'Invalid Passcode/Answer', ["Your answer doesn't match our records. Please try again."]);
+  }
+  factor.consecutiveFailures = 0;
+  return { kind: 'success' };
+}
+
+function assertVerifiable(user: UserRecord, factor: FactorRecord): void {
+  if (!VERIFIABLE.has(user.status)) {
+    throw errors.validation('user', [`status: Factors cannot be verified for a user with status ${user.status}`]);
+  }
+  if (factor.status !== 'ACTIVE') throw errors.validation('factor', ['factor: The factor is not active.']);
+  if (factor.locked) throw errors.factorLocked();
+}
+
 export function verifyFactor(
   state: OrgState,
   user: UserRecord,
@@ -26,11 +51,7 @@ export function verifyFactor(
   body: Record<string, unknown>,
   lifetimeSeconds: number,
 ): VerifyOutcome {
-  if (!VERIFIABLE.has(user.status)) {
-    throw errors.validation('user', [`status: Factors cannot be verified for a user with status ${user.status}`]);
-  }
-  if (factor.status !== 'ACTIVE') throw errors.validation('factor', ['factor: The factor is not active.']);
-  if (factor.locked) throw errors.factorLocked();
+  assertVerifiable(user, factor);
   const passCode = body.passCode;
   const now = state.clock.now();
 
@@ -53,6 +74,8 @@ export function verifyFactor(
       factor.lastTotpStep = res.step;
       break;
     }
+    case 'question':
+      throw new Error('question factors are verified with verifyQuestion');
     case 'push':
       return { kind: 'push', tx: startPush(state, user, factor, body.useNumberMatchingChallenge === true, lifetimeSeconds) };
   }

@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 import { errors } from '../errors.js';
-import { SUPPORTED, activateFactor, enrollFactor, removeFactor, resendEnrollCode } from '../org/factors.js';
+import { SUPPORTED, activateFactor, enrollFactor, enrollQuestionFactor, removeFactor, resendEnrollCode } from '../org/factors.js';
+import { SECURITY_QUESTIONS } from '../org/recovery.js';
 import { factorHref, serializeFactor } from '../org/serialize.js';
 import { otpauthUri } from '../org/totp.js';
 import { baseUrl, jsonObject, queryBool, resolveFactor, resolveUser, tokenLifetime } from './common.js';
@@ -35,6 +36,12 @@ export async function registerFactorRoutes(app: FastifyInstance): Promise<void> 
     });
   });
 
+  // Okta's listSupportedSecurityQuestions: the questions a user may pick for a `question` factor.
+  app.get<UserParams>('/api/v1/users/:userId/factors/questions', async (req) => {
+    resolveUser(req.server.emu.state, req.params.userId);
+    return SECURITY_QUESTIONS.map((q) => ({ ...q }));
+  });
+
   app.get<FactorParams>('/api/v1/users/:userId/factors/:factorId', async (req) => {
     const { state, clock } = req.server.emu;
     const factor = resolveFactor(resolveUser(state, req.params.userId), req.params.factorId);
@@ -45,11 +52,12 @@ export async function registerFactorRoutes(app: FastifyInstance): Promise<void> 
     const { state, clock } = req.server.emu;
     const user = resolveUser(state, req.params.userId);
     if (user.status === 'DEPROVISIONED') throw errors.validation('user', ['status: Factors cannot be enrolled for a deactivated user']);
-    const factor = enrollFactor(state, user, jsonObject(req), {
-      updatePhone: queryBool(req, 'updatePhone', false),
-      activate: queryBool(req, 'activate', false),
-      tokenLifetimeSeconds: tokenLifetime(req),
-    });
+    const body = jsonObject(req);
+    const opts = { updatePhone: queryBool(req, 'updatePhone', false), activate: queryBool(req, 'activate', false), tokenLifetimeSeconds: tokenLifetime(req) };
+    const factor =
+      body.factorType === 'question' && (body.provider ?? 'OKTA') === 'OKTA'
+        ? await enrollQuestionFactor(state, user, body)
+        : enrollFactor(state, user, body, opts);
     return serializeFactor(baseUrl(req), factor, clock.now());
   });
 

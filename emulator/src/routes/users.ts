@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../errors.js';
 import type { UserRecord } from '../org/model.js';
 import { verifyPassword } from '../org/passwords.js';
+import { parseRecoveryQuestion } from '../org/recovery.js';
 import { SearchSyntaxError, parseSearch, type Dialect, type Predicate } from '../org/search.js';
 import { USER_TYPE_ID, isoSeconds, serializeUser } from '../org/serialize.js';
 import { createUser, deleteUser, setPassword, updateProfile } from '../org/users.js';
@@ -89,7 +90,10 @@ async function applyUpdate(req: FastifyRequest<IdParams>, reply: FastifyReply, r
   const creds = body.credentials;
   if (creds !== undefined && !isObj(creds)) throw errors.validation('credentials', ['credentials: Property value is not valid.']);
   const pw = isObj(creds) && isObj(creds.password) ? creds.password.value : undefined;
+  // Okta's update-user-set-recovery-question-and-answer: an admin sets the recovery question without the password.
+  const question = isObj(creds) && creds.recovery_question !== undefined ? await parseRecoveryQuestion(state, creds.recovery_question) : undefined;
   if (pw !== undefined) await setPassword(state, user, pw, { strict });
+  if (question) user.recoveryQuestion = question;
   updateProfile(state, user, body.profile, replace);
   return reply.send(serializeUser(baseUrl(req), user));
 }

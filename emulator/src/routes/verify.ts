@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from '../errors.js';
 import type { FactorRecord, PushTransaction } from '../org/model.js';
 import { factorHref, isoSeconds } from '../org/serialize.js';
-import { findTransaction, verifyFactor } from '../org/verify.js';
+import { findTransaction, verifyFactor, verifyQuestion } from '../org/verify.js';
 import { baseUrl, jsonObject, resolveFactor, resolveUser, tokenLifetime } from './common.js';
 
 type FactorParams = { Params: { userId: string; factorId: string } };
@@ -43,7 +43,10 @@ export async function registerVerifyRoutes(app: FastifyInstance): Promise<void> 
     if (factor.factorType === 'push' && !req.headers['user-agent']) {
       throw errors.validation('User-Agent', ['User-Agent: The User-Agent header is required to verify a push factor']);
     }
-    const outcome = verifyFactor(state, user, factor, jsonObject(req), tokenLifetime(req));
+    const outcome =
+      factor.factorType === 'question'
+        ? await verifyQuestion(state, user, factor, jsonObject(req))
+        : verifyFactor(state, user, factor, jsonObject(req), tokenLifetime(req));
     if (outcome.kind === 'push') return reply.code(201).send(transactionBody(base, factor, outcome.tx, false));
     if (outcome.kind === 'success') return { factorResult: 'SUCCESS' };
     const profile =

@@ -4,6 +4,7 @@
 // ids, a secret exactly when the client authenticates with one) are checked here.
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
+import { ANSWER_MIN, SECURITY_QUESTIONS } from '../org/recovery.js';
 
 export const USER_STATUSES = [
   'ACTIVE',
@@ -17,7 +18,7 @@ export const USER_STATUSES = [
 ] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
-export const SEED_FACTOR_TYPES = ['sms', 'call', 'email', 'push', 'google-totp', 'okta-totp'] as const;
+export const SEED_FACTOR_TYPES = ['sms', 'call', 'email', 'push', 'google-totp', 'okta-totp', 'question'] as const;
 export type SeedFactorType = (typeof SEED_FACTOR_TYPES)[number];
 
 const base32 = z
@@ -36,9 +37,18 @@ export const seedFactorSchema = z
     secret: base32.optional(),
     status: z.enum(['ACTIVE', 'PENDING_ACTIVATION']).default('ACTIVE'),
     deviceName: z.string().min(1).max(100).optional(),
+    question: z.enum(SECURITY_QUESTIONS.map((q) => q.question) as [string, ...string[]]).optional(),
+    answer: z.string().trim().min(ANSWER_MIN).max(100).optional(),
   })
   .strict()
   .superRefine((f, ctx) => {
+    if (f.type === 'question') {
+      if (!f.question) ctx.addIssue({ code: 'custom', path: ['question'], message: 'is required for a question factor' });
+      if (!f.answer) ctx.addIssue({ code: 'custom', path: ['answer'], message: 'is required for a question factor' });
+      if (f.status !== 'ACTIVE') ctx.addIssue({ code: 'custom', path: ['status'], message: 'a question factor is always ACTIVE' });
+    } else if (f.question !== undefined || f.answer !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [f.question !== undefined ? 'question' : 'answer'], message: 'is only allowed on question factors' });
+    }
     if ((f.type === 'sms' || f.type === 'call') && !f.phoneNumber) {
       ctx.addIssue({ code: 'custom', path: ['phoneNumber'], message: `is required for a ${f.type} factor` });
     }
@@ -60,6 +70,7 @@ export const seedUserSchema = z
     password: z.string().min(1).max(256).optional(),
     passwordHistory: z.array(z.string().min(1).max(256)).max(24).default([]),
     mfaRequired: z.boolean().default(false),
+    recoveryQuestion: z.object({ question: z.string().trim().min(1).max(100), answer: z.string().trim().min(ANSWER_MIN).max(100) }).strict().optional(),
     factors: z.array(seedFactorSchema).default([]),
   })
   .strict()
