@@ -88,7 +88,11 @@ const formArb: fc.Arbitrary<Form> = fc.oneof(
 );
 
 /** Brings a browser to the page of `form` and returns where a successful submission of it goes, and its fields. */
-async function prepare(app: App, clock: { advance(ms: number): void }, form: Form) {
+async function prepare(
+  app: App,
+  clock: { advance(ms: number): void },
+  form: Form,
+): Promise<{ b: Browser; url: string; fields: Record<string, string>; lands: string }> {
   const b = await atMethodPage(app);
   if (form.kind === 'method') {
     return { b, url: '/recover/method', fields: { method: form.method }, lands: form.method === 'push' ? '/recover/push' : '/recover/code' };
