@@ -56,6 +56,9 @@ export async function challenge(
   const event: FlowEvent =
     method === 'sms' || method === 'call' ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
   assertCan(flow.state, event);
+  if ((flow.verifiedMethods?.length ?? 0) > 0 && !nextFactorMethods(env, flow).includes(method)) {
+    throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'not a method for the next factor (rule, enrolment or same class as a verified one)' });
+  }
   await countAttempt(env, flow.loginKey, input.ctx);
 
   const factor = flow.userId !== null ? (flow.factors[method] ?? null) : null;
@@ -97,12 +100,8 @@ export async function challenge(
 function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMethod {
   const method = RECOVERY_METHODS.find((m) => m === raw);
   if (!method || !env.policy.methods.includes(method)) throw new PortalError('METHOD_NOT_AVAILABLE');
-  if ((flow.verifiedMethods?.length ?? 0) > 0) {
-    if (!nextFactorMethods(env, flow).includes(method)) {
-      throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'not a method for the next factor (rule, enrolment or same class as a verified one)' });
-    }
-    return method;
-  }
+  // After a verified factor the next one has its own offer (checked once the step is known to be allowed).
+  if ((flow.verifiedMethods?.length ?? 0) > 0) return method;
   if (env.policy.showEnrolledMethods && !flow.offered.some((o) => o.method === method)) {
     throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'method not offered to this flow' });
   }
