@@ -69,7 +69,7 @@ browserSuite('policies by group: a two-method recovery in the browser', () => {
     await page.waitForURL(`${url}/recover/method`);
     await page.getByRole('heading', { name: t.secondHeading }).waitFor();
     await page.getByText(t.progress(2, 2)).waitFor();
-    const offered = await page.getByRole('radio').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    const offered = await Promise.all((await page.getByRole('radio').all()).map((r) => r.getAttribute('value')));
     assert.deepEqual(offered, ['push'], 'only another kind of method the rule allows');
     await snap(page, 'two-methods-step-2');
     await assertAccessible(page, 'method page, step 2 of 2');

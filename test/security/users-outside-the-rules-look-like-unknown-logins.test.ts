@@ -20,7 +20,10 @@ const methodsArb = fc.subarray([...RECOVERY_METHODS], { minLength: 1 });
 const ruleArb = (i: number): fc.Arbitrary<GroupRule> =>
   fc
     .record({
-      groups: fc.oneof({ weight: 9, arbitrary: fc.subarray([...GROUPS], { minLength: 1 }) }, { weight: 1, arbitrary: fc.constant(['*']) }),
+      groups: fc.oneof(
+        { weight: 9, arbitrary: fc.subarray<string>([...GROUPS], { minLength: 1 }) },
+        { weight: 1, arbitrary: fc.constant<string[]>(['*']) },
+      ),
       access: fc.constantFrom('allow' as const, 'deny' as const),
       methods: methodsArb,
       two: fc.boolean(),
