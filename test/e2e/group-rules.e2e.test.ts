@@ -16,10 +16,24 @@ import { NEW_PASSWORD, PASSWORD, ROOMY_LIMITS, Stack, assertError, setPasswordBo
 const ADMIN = 'multi.user@example.com'; // push, sms, google-totp
 const DENIED = 'call.user@example.com';
 
+const LOCKED_ADMIN = 'locked.admin@example.com';
+
 const SEED: SeedOrg = {
   ...E2E_SEED,
+  users: [
+    ...(E2E_SEED.users ?? []),
+    {
+      login: LOCKED_ADMIN,
+      email: LOCKED_ADMIN,
+      firstName: 'Locked',
+      lastName: 'Admin',
+      status: 'LOCKED_OUT',
+      password: PASSWORD,
+      factors: [{ type: 'push' }, { type: 'okta-totp', secret: 'MFRGGZDFMZTWQ2LKMFRGGZDF' }],
+    },
+  ],
   groups: [
-    { name: 'Portal Admins', members: [ADMIN] },
+    { name: 'Portal Admins', members: [ADMIN, LOCKED_ADMIN] },
     { name: 'Service Accounts', members: [DENIED] },
   ],
 };
@@ -171,5 +185,26 @@ describe('group rules: a user a deny rule matches', () => {
   test('gets the answers of an unknown login; nothing is sent', async () => {
     assert.deepEqual(await journey(DENIED), await journey('nobody.here@example.com'));
     assert.deepEqual(await stack.messagesTo(DENIED), []);
+  });
+});
+
+describe('group rules with self-service unlock', () => {
+  test('a locked-out admin is offered the unlock only after both factors; the unlock keeps the password', async () => {
+    const portal = await stack.portalWith({ ...ROOMY_LIMITS, GROUP_RULES: JSON.stringify(RULES), SELF_SERVICE_UNLOCK: 'true', PUSH_POLL_INTERVAL_SECONDS: '1' });
+    const b = stack.browser(portal);
+    assert.equal((await b.api('POST', '/api/v1/recovery', { username: LOCKED_ADMIN })).status, 200);
+    await b.api('POST', '/api/v1/recovery/challenge', { method: 'okta-verify-code' });
+    const first = await b.api('POST', '/api/v1/recovery/verify', { code: await stack.totpCode(LOCKED_ADMIN) });
+    assert.equal(first.body.status, 'factor_verified', first.text);
+    assert.equal(first.body.unlockAvailable, undefined);
+    assertError(await b.api('POST', '/api/v1/recovery/unlock', { ott: 'x'.repeat(43) }), 409, 'WRONG_STEP');
+    const push = await b.api('POST', '/api/v1/recovery/challenge', { method: 'push' });
+    await approvePush(LOCKED_ADMIN, push.body.correctAnswer);
+    const verified = await waitForStatus(b, 'verified');
+    assert.equal(verified.unlockAvailable, true);
+    const unlocked = await b.api('POST', '/api/v1/recovery/unlock', { ott: verified.ott });
+    assert.deepEqual(unlocked.body, { status: 'unlocked' });
+    assert.equal((await stack.user(LOCKED_ADMIN)).status, 'ACTIVE');
+    assert.equal(await stack.authn(LOCKED_ADMIN, PASSWORD), 200, 'the password did not change');
   });
 });
