@@ -168,6 +168,36 @@ describe('group rules: a two-method recovery', () => {
   });
 });
 
+describe('group rules: push first, over the pages without JavaScript', () => {
+  test('the approved push leads back to the method page (step 2 of 2), then the authenticator code to the password page', async () => {
+    const b = stack.browser();
+    const t = CATALOGUES.en.method;
+    await b.submit('/recover', { username: ADMIN });
+    const chose = await b.submit('/recover/method', { method: 'push' });
+    assert.equal(chose.headers.get('location'), '/recover/push');
+    const pushPage = await b.page('/recover/push');
+    const number = /id="push-number"[^>]*>\s*(\d+)/.exec(pushPage.text)?.[1];
+    await approvePush(ADMIN, Number(number));
+    let check: Answer<string> | undefined;
+    for (let i = 0; i < 40; i++) {
+      check = await b.page('/recover/push'); // "Check again"
+      if (check.status === 303) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(check?.headers.get('location'), '/recover/method');
+    const step2 = await b.page('/recover/method');
+    assert.ok(step2.text.includes(t.progress(2, 2)));
+    assert.match(step2.text, /value="google-authenticator"/);
+    assert.doesNotMatch(step2.text, /value="push"|value="sms"/);
+    await b.submit('/recover/method', { method: 'google-authenticator' });
+    const code = await b.page('/recover/code');
+    assert.ok(code.text.includes(t.progress(2, 2)), 'the code page shows the progress too');
+    const res = await b.submit('/recover/code', { code: await stack.totpCode(ADMIN) });
+    assert.equal(res.headers.get('location'), '/recover/password');
+    assert.equal((await b.page('/recover/password')).status, 200);
+  });
+});
+
 describe('group rules: a user a deny rule matches', () => {
   function shape(a: Answer<unknown>): unknown {
     const body = JSON.parse(JSON.stringify(a.body), (k, v: unknown) => (k === 'expiresAt' ? '<time>' : v)) as unknown;
