@@ -12,6 +12,8 @@ import { join as joinPath, resolve as resolvePath } from 'node:path';
 import type * as Yaml from 'yaml';
 import type { RecoveryMethod } from '../core/ports.js';
 import type { Window } from '../core/recovery/policy.js';
+import type { GroupRule } from '../core/recovery/group-rules.js';
+import { resolveGroupRules } from './group-rules.js';
 import { signingKeyOf } from '../okta/oauth.js';
 import { parseLogo, type Logo } from './branding.js';
 import {
@@ -75,6 +77,8 @@ export interface Config {
     allowLockedOut: boolean;
     /** SELF_SERVICE_UNLOCK: a verified LOCKED_OUT user may unlock without a new password. */
     selfServiceUnlock: boolean;
+    /** GROUP_RULES with methods resolved against RECOVERY_METHODS; empty = no rules (no groups call). */
+    groupRules: readonly GroupRule[];
     flowTtlSeconds: number;
     ottTtlSeconds: number;
     resendCooldownSeconds: number;
@@ -179,6 +183,9 @@ type Raw = Partial<Record<SettingName, string>>;
 /** Settings whose file lists are joined with something other than a comma (their items may contain commas). */
 const LIST_SEPARATOR: Partial<Record<SettingName, string>> = { PASSWORD_REQUIREMENTS: '|' };
 
+/** Settings whose file value is structured (a list of mappings): handed to the schema as JSON text. */
+const STRUCTURED: ReadonlySet<SettingName> = new Set<SettingName>(['GROUP_RULES']);
+
 const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY_FILE'] as const;
 
 /**
@@ -237,6 +244,12 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   // A misspelt name is the likeliest cause of a missing setting: say so beside the problems.
   if (problems.length > 0) problems.push(...unknown);
   const breachFile = resolveBreachFile(parsed, problems);
+  let groupRules: GroupRule[] = [];
+  if (parsed.GROUP_RULES !== undefined && parsed.RECOVERY_METHODS !== undefined) {
+    const r = resolveGroupRules(parsed.GROUP_RULES, parsed.RECOVERY_METHODS);
+    if (r.ok) groupRules = r.value;
+    else problems.push(`GROUP_RULES: ${r.message}`);
+  }
   if (problems.length > 0 || okta === null || publicUrl === null || store === null) throw new ConfigError(problems);
 
   const s = parsed as Settings;
@@ -297,6 +310,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       showEnrolledMethods: s.SHOW_ENROLLED_METHODS,
       allowLockedOut: s.ALLOW_LOCKED_OUT_RECOVERY,
       selfServiceUnlock: s.SELF_SERVICE_UNLOCK,
+      groupRules,
       flowTtlSeconds: s.FLOW_TTL_SECONDS,
       ottTtlSeconds: s.OTT_TTL_SECONDS,
       resendCooldownSeconds: s.RESEND_COOLDOWN_SECONDS,
@@ -490,6 +504,10 @@ function readConfigFile(path: string, readFile: (p: string) => string, problems:
     }
     const name = key as SettingName;
     if (value === null) continue;
+    if (STRUCTURED.has(name)) {
+      out[name] = typeof value === 'string' ? value : JSON.stringify(value);
+      continue;
+    }
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       const v = nonBlank(String(value));
       if (v !== undefined) out[name] = v;

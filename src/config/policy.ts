@@ -13,6 +13,7 @@ export function toRecoveryPolicy(config: Config): RecoveryPolicy {
     showEnrolledMethods: r.showEnrolledMethods,
     allowLockedOut: r.allowLockedOut,
     selfServiceUnlock: r.selfServiceUnlock,
+    groupRules: r.groupRules.map((g) => ({ ...g, groups: [...g.groups], methods: [...g.methods] })),
     flowTtlSeconds: r.flowTtlSeconds,
     ottTtlSeconds: r.ottTtlSeconds,
     resendCooldownSeconds: r.resendCooldownSeconds,

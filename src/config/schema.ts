@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parseRequirementLines } from './branding.js';
+import { parseGroupRules, type GroupRuleSetting } from './group-rules.js';
 import { RECOVERY_METHODS, type RecoveryMethod } from '../core/ports.js';
 import {
   isHostName,
@@ -257,6 +258,7 @@ export const settingsSchema = z.object({
   BREACHED_PASSWORD_TIMEOUT_MS: int(100, 30000, 2000),
   BREACHED_PASSWORD_FAIL_OPEN: bool(true),
   SELF_SERVICE_UNLOCK: bool(false),
+  GROUP_RULES: custom<GroupRuleSetting[]>(parseGroupRules, []),
 });
 
 export type Settings = z.output<typeof settingsSchema>;

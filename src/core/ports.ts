@@ -50,6 +50,12 @@ export interface IdpFactor {
   phoneNumber?: string;
 }
 
+/** An IdP group the user belongs to (Okta's Group: id and profile.name). */
+export interface IdpGroup {
+  id: string;
+  name: string;
+}
+
 /** Who is asking: forwarded to the IdP (push context) and used by limits and audit. */
 export interface RequestContext {
   ip: string;
@@ -77,6 +83,8 @@ export interface IdentityProvider {
   /** Exact login lookup; null when no such user. Never resolves `me` or other aliases (the adapter refuses them). */
   findUser(login: string): Promise<IdpUser | null>;
   listFactors(userId: string): Promise<IdpFactor[]>;
+  /** The groups the user belongs to (one call; used only when the operator wrote group rules). */
+  listGroups(userId: string): Promise<IdpGroup[]>;
   /** Sends an SMS or voice code (empty-body verify). */
   sendChallenge(userId: string, factorId: string, ctx: RequestContext): Promise<void>;
   /** Checks a passcode (sms, call, totp). Resolves on success; throws INVALID_CODE / FACTOR_LOCKED otherwise. */

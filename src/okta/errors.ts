@@ -25,6 +25,7 @@ export type OktaOp =
   | 'getUser'
   | 'listUsers'
   | 'listFactors'
+  | 'listGroups'
   | 'sendChallenge'
   | 'verifyPasscode'
   | 'startPush'

@@ -8,6 +8,7 @@
  *   `GET /users/{login}` (404 = no user). Both are exact (see mappers.isAcceptableLogin / toIdpUser).
  * - findUser starts every new flow, so it is where a flow is refused while Okta's rate limit is down to the
  *   reserve (RATE_LIMITED with Retry-After, before any Okta call; for any login, so it tells nothing).
+ * - listGroups (GET /users/{id}/groups, one page) is called only when the operator wrote group rules.
  * - Challenges (SMS / voice / push) forward the end user's IP and User-Agent; pushes ask for number matching.
  * - Passwords are set with strict=true (history and minimum age), never through PUT.
  * - A push poll whose transaction Okta no longer knows (404) is reported as timed out.
@@ -16,7 +17,7 @@
  * - Errors: see errors.ts. Nothing here logs or returns a password, code or token.
  */
 import { PortalError } from '../core/errors.js';
-import type { IdentityProvider, IdpFactor, IdpUser, PushResult, PushStart, RequestContext } from '../core/ports.js';
+import type { IdentityProvider, IdpFactor, IdpGroup, IdpUser, PushResult, PushStart, RequestContext } from '../core/ports.js';
 import { createOktaRunner, seg, type OktaClientOptions, type OktaRunner } from './client.js';
 import {
   correctAnswerOf,
@@ -24,6 +25,7 @@ import {
   isAcceptableLogin,
   pollHrefOf,
   toIdpFactor,
+  toIdpGroup,
   toIdpUser,
   toPushResult,
   transactionIdFromPollHref,
@@ -32,6 +34,8 @@ import {
 export type OktaIdentityProviderOptions = OktaClientOptions;
 
 const MAX_FACTORS = 200;
+/** Groups read per user (one page; a user in more groups than this is matched on the first ones Okta lists). */
+const MAX_GROUPS = 1000;
 /** Users read from a login-or-email search: a login is unique, so more only means an email shared by several. */
 const SEARCH_LIMIT = 10;
 /** Okta Verify pushes expire after five minutes; used only if Okta omits expiresAt. */
@@ -113,6 +117,19 @@ export function identityProviderOver(runner: OktaRunner): IdentityProvider {
           const mapped = toIdpFactor(f);
           if (mapped !== null) out.push(mapped);
           if (out.length >= MAX_FACTORS) break;
+        }
+        return out;
+      });
+    },
+
+    async listGroups(userId) {
+      return run('listGroups', async (c) => {
+        const groups = await c.json('GET', `${user(userId)}/groups`);
+        const out: IdpGroup[] = [];
+        for (const g of Array.isArray(groups) ? groups : []) {
+          const mapped = toIdpGroup(g);
+          if (mapped !== null) out.push(mapped);
+          if (out.length >= MAX_GROUPS) break;
         }
         return out;
       });

@@ -2,7 +2,7 @@
  * Pure mappings from Okta's JSON answers to the core's port types, and the input checks done before any call.
  * Rules: read answers as untrusted `unknown` (any field may be missing or of another type); never build a URL from Okta data; transaction ids come only from `_links.poll.href`.
  */
-import type { IdpFactor, IdpUser, PushResult, RecoveryMethod } from '../core/ports.js';
+import type { IdpFactor, IdpGroup, IdpUser, PushResult, RecoveryMethod } from '../core/ports.js';
 
 const MAX_LOGIN_LENGTH = 256;
 
@@ -79,6 +79,15 @@ export function toIdpFactor(factor: unknown): IdpFactor | null {
   const phone = str(obj(f.profile).phoneNumber);
   if ((method === 'sms' || method === 'call') && phone !== undefined) out.phoneNumber = phone;
   return out;
+}
+
+/** An Okta Group (id, profile.name); null when either is missing, so a malformed entry matches no rule. */
+export function toIdpGroup(group: unknown): IdpGroup | null {
+  const g = obj(group);
+  const id = str(g.id);
+  const name = str(obj(g.profile).name);
+  if (id === undefined || name === undefined) return null;
+  return { id, name };
 }
 
 const TRANSACTION_ID = /^[A-Za-z0-9._-]{1,128}$/;

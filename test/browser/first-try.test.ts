@@ -41,6 +41,7 @@ const USERS: { login: string; recovers: boolean }[] = [
   { login: 'mia.mfa@example.com', recovers: true },
   { login: 'eli.expired@example.com', recovers: true },
   { login: 'rory.recovery@example.com', recovers: true },
+  { login: 'pam.privileged@example.com', recovers: true }, // no GROUP_RULES here: one method, as for anyone
   { login: 'emma.email@example.com', recovers: false },
   { login: 'nora.none@example.com', recovers: false },
   { login: 'admin@example.com', recovers: false },

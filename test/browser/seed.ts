@@ -68,5 +68,8 @@ export const BROWSER_SEED: SeedOrg = {
     // guidance.test.ts (issue 13)
     user('gwen.guide@example.com', [{ type: 'google-totp', secret: 'GNBVGY3TQOJQGEZDGNBVGY3T' }]),
     user('stan.guide@example.com', [sms()]),
+    // two-methods.test.ts (issue 14, item 3: policies by group)
+    user('pam.privileged@example.com', [{ type: 'google-totp', secret: 'AXM7OANGSFA5FY2HPOU75BAZLKR3Q4VV' }, { type: 'push' }, sms()]),
   ],
+  groups: [{ name: 'Portal Admins', members: ['pam.privileged@example.com'] }],
 };

@@ -417,13 +417,20 @@ describe('PORTAL_CONFIG file', () => {
 
 describe('toRecoveryPolicy', () => {
   test('maps every policy field and returns a mutable copy', () => {
-    const c = load({ RECOVERY_METHODS: 'sms,push', ALLOW_LOCKED_OUT_RECOVERY: 'true', LIMIT_PER_DESTINATION: '2/30m', SELF_SERVICE_UNLOCK: 'true' });
+    const c = load({
+      RECOVERY_METHODS: 'sms,push',
+      ALLOW_LOCKED_OUT_RECOVERY: 'true',
+      LIMIT_PER_DESTINATION: '2/30m',
+      SELF_SERVICE_UNLOCK: 'true',
+      GROUP_RULES: '[{"name":"admins","groups":["Portal Admins"],"methodsRequired":2}]',
+    });
     const p = toRecoveryPolicy(c);
     assert.deepEqual(p, {
       methods: ['sms', 'push'],
       showEnrolledMethods: false,
       allowLockedOut: true,
       selfServiceUnlock: true,
+      groupRules: [{ name: 'admins', groups: ['Portal Admins'], access: 'allow', methods: ['sms', 'push'], methodsRequired: 2 }],
       flowTtlSeconds: 900,
       ottTtlSeconds: 600,
       resendCooldownSeconds: 30,
@@ -440,6 +447,8 @@ describe('toRecoveryPolicy', () => {
     });
     p.methods.push('call');
     assert.deepEqual(c.recovery.methods, ['sms', 'push'], 'the config is untouched');
+    (p.groupRules?.[0]?.methods as string[]).push('call');
+    assert.deepEqual(c.recovery.groupRules[0]?.methods, ['sms', 'push'], 'the rules are copied too');
   });
 });
 

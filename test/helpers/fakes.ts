@@ -5,7 +5,8 @@
  *   resolves (no real waiting, deterministic); every sleep is recorded in `sleeps` and summed in `slept`.
  * - SeededRandom(seed?): deterministic Random (mulberry32). Never use outside tests.
  * - FakeIdp({ clock?, latencyMs? }): in-memory IdentityProvider.
- *     addUser({ login, status?, id?, code?, factors: [{ method, id?, status?, phoneNumber? }] }) → IdpUser
+ *     addUser({ login, status?, id?, code?, groups?, factors: [{ method, id?, status?, phoneNumber? }] }) → IdpUser
+ *     (groups by name; every user is also in Everyone; listGroups answers them)
  *     `calls` (op + userId, never secrets), `count(op?)`, `clearCalls()`;
  *     verifyPasscode accepts the user's `code` (default '123456');
  *     push: `setPushResult(userId, 'approved' | 'rejected' | 'timeout' | 'waiting')` answers the next polls;
@@ -26,7 +27,8 @@
  * - testPolicy(overrides?) and createTestRecovery(opts?) build a RecoveryService on all of the above
  *   (with a MemoryStore), plus ctx(ip?) for request contexts. `service` behaves like one browser per flow: it
  *   follows the handle rotations (challenge, verify) the way a cookie jar would, so tests can keep using the handle
- *   `start` returned; `raw` is the service itself, for tests of the rotation.
+ *   `start` returned; its `verify` expects the last required factor (`.ott` is there), `verifyStep` gives the raw
+ *   answer (two-method flows); `raw` is the service itself, for tests of the rotation.
  */
 import { createAccountService, createRecoveryService, defaultAccountPolicy } from '../../src/core/index.js';
 import type { AccountContext, AccountService } from '../../src/core/account/api.js';
@@ -41,6 +43,7 @@ import type {
   IdentityProvider,
   IdpFactor,
   IdpFactorDetail,
+  IdpGroup,
   IdpUser,
   PendingEnrolment,
   PushActivation,
@@ -53,7 +56,7 @@ import type {
   SendChannel,
   UserStatus,
 } from '../../src/core/ports.js';
-import type { RecoveryService } from '../../src/core/recovery/api.js';
+import type { RecoveryService, VerifiedResult, VerifyResult } from '../../src/core/recovery/api.js';
 import type { RecoveryPolicy } from '../../src/core/recovery/policy.js';
 import type { TimingOptions } from '../../src/core/timing.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -110,9 +113,12 @@ export interface FakeUserSpec {
   factors?: Array<{ method: RecoveryMethod | null; id?: string; status?: string; phoneNumber?: string; factorType?: string; provider?: string; email?: string }>;
   /** The current password changePassword checks (default 'Current-Pass-1'). */
   password?: string;
+  /** The user's groups (listGroups); every user is also in Okta's built-in Everyone group. */
+  groups?: string[];
 }
 
 interface FakeUser extends IdpUser {
+  groups: IdpGroup[];
   code: string;
   password: string;
   factors: IdpFactorDetail[];
@@ -154,6 +160,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
       status: spec.status ?? 'ACTIVE',
       passwordChanged: null,
       code: spec.code ?? '123456',
+      groups: [{ id: '00gEveryone', name: 'Everyone' }, ...(spec.groups ?? []).map((name, i) => ({ id: `00g${id}g${i}`, name }))],
       password: spec.password ?? 'Current-Pass-1',
       factors: (spec.factors ?? []).map((f, i) => ({
         id: f.id ?? `${id}f${i}`,
@@ -219,6 +226,11 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
       if (f.phoneNumber !== undefined) out.phoneNumber = f.phoneNumber;
       return out;
     });
+  }
+
+  async listGroups(userId: string): Promise<IdpGroup[]> {
+    await this.enter('listGroups', userId);
+    return this.user(userId).groups.map((g) => ({ ...g }));
   }
 
   // --- AccountIdentityProvider ---------------------------------------------------------------------------------
@@ -420,8 +432,17 @@ export function ctx(ip = '203.0.113.7', requestId = 'req-test'): RequestContext 
   return { ip, userAgent: 'test-agent/1.0', requestId };
 }
 
+/**
+ * The service as a browser drives it: `verify` expects the last required factor (it fails the test on a
+ * factor-verified answer, so one-method tests can read `.ott` directly); `verifyStep` gives the raw answer.
+ */
+export interface TestRecoveryService extends Omit<RecoveryService, 'verify'> {
+  verify(input: Parameters<RecoveryService['verify']>[0]): Promise<VerifiedResult>;
+  verifyStep(input: Parameters<RecoveryService['verify']>[0]): Promise<VerifyResult>;
+}
+
 export interface TestRecovery {
-  service: RecoveryService;
+  service: TestRecoveryService;
   raw: RecoveryService;
   idp: FakeIdp;
   clock: FakeClock;
@@ -454,7 +475,7 @@ export function createTestRecovery(
 }
 
 /** Wraps a RecoveryService so that a handle keeps working after the flow rotated it (a browser's cookie jar). */
-export function followHandles(service: RecoveryService): RecoveryService {
+export function followHandles(service: RecoveryService): TestRecoveryService {
   const latest = new Map<string, string>(); // flow id → newest handle
   const idOf = (handle: string) => handle.split('.')[0] ?? handle;
   const current = (handle: string) => latest.get(idOf(handle)) ?? handle;
@@ -465,7 +486,12 @@ export function followHandles(service: RecoveryService): RecoveryService {
   return {
     start: (input) => service.start(input),
     challenge: async (input) => remember(await service.challenge({ ...input, handle: current(input.handle) })),
-    verify: async (input) => remember(await service.verify({ ...input, handle: current(input.handle) })),
+    verify: async (input) => {
+      const r = remember(await service.verify({ ...input, handle: current(input.handle) }));
+      if (!('ott' in r)) throw new Error('test expected the last factor, got factor-verified');
+      return r;
+    },
+    verifyStep: async (input) => remember(await service.verify({ ...input, handle: current(input.handle) })),
     status: (input) => service.status({ ...input, handle: current(input.handle) }),
     setPassword: (input) => service.setPassword({ ...input, handle: current(input.handle) }),
     unlock: (input) => service.unlock({ ...input, handle: current(input.handle) }),

@@ -149,6 +149,32 @@ describe('requests', () => {
   });
 });
 
+describe('listGroups (policies by group)', () => {
+  test('one GET /users/{id}/groups; id and profile.name kept, malformed entries dropped; errors name the operation', async () => {
+    script = () => ({
+      status: 200,
+      body: [
+        { id: '00gEveryone', type: 'BUILT_IN', profile: { name: 'Everyone', description: 'All users' } },
+        { id: '00gAdmins', type: 'OKTA_GROUP', profile: { name: 'Portal Admins' } },
+        { id: 42, profile: { name: 'not a string id' } },
+        { id: '00gNoName', profile: {} },
+        'junk',
+      ],
+    });
+    assert.deepEqual(await idp().listGroups('00u1'), [
+      { id: '00gEveryone', name: 'Everyone' },
+      { id: '00gAdmins', name: 'Portal Admins' },
+    ]);
+    assert.deepEqual(seen.map((s) => `${s.method} ${s.url}`), ['GET /api/v1/users/00u1/groups']);
+    script = () => ({ status: 200, body: { not: 'a list' } });
+    assert.deepEqual(await idp().listGroups('00u1'), []);
+    script = () => ({ status: 503, body: { errorCode: 'E0000009', errorSummary: 'down' } });
+    const e = await portalError(idp().listGroups('00u1'));
+    assert.equal(e.code, 'IDP_UNAVAILABLE');
+    assert.equal(e.detail, 'okta listGroups: HTTP 503 E0000009');
+  });
+});
+
 describe('odd answers', () => {
   test('errorCauses as an object (not the usual array) still gives PASSWORD_POLICY with causes', async () => {
     script = () => ({

@@ -89,3 +89,16 @@ export interface OutboxMessage {
 export function userLogin(user: UserRecord): string {
   return String(user.profile.login ?? '');
 }
+
+/** An Okta group: the built-in Everyone (every user, computed) or a seeded OKTA_GROUP with its members' ids. */
+export interface GroupRecord {
+  id: string;
+  type: 'BUILT_IN' | 'OKTA_GROUP';
+  name: string;
+  description: string;
+  created: number;
+  lastUpdated: number;
+  lastMembershipUpdated: number;
+  /** User ids (unused for BUILT_IN Everyone, whose members are every user). */
+  members: Set<string>;
+}

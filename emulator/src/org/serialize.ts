@@ -2,7 +2,7 @@
 // answers show: Okta stores these times to the second); users carry realmId and credentials.emails as Okta's do; `_links` hold absolute hrefs
 // built from the emulator's base URL with `hints.allow`; a user's links depend on its status as in Okta; factor
 // links depend on type and status; TOTP secrets appear only in a pending enrolment's `_embedded.activation`.
-import type { FactorRecord, UserRecord } from './model.js';
+import type { FactorRecord, GroupRecord, UserRecord } from './model.js';
 
 type Link = { href: string; hints?: { allow: string[] }; method?: string; name?: string; type?: string };
 
@@ -177,4 +177,26 @@ export function serializeFactor(base: string, factor: FactorRecord, now: number)
     };
   }
   return out;
+}
+
+/** An Okta Group as listUserGroups returns it (spec Group: objectClass, type, profile, _links). */
+export function serializeGroup(base: string, group: GroupRecord): Record<string, unknown> {
+  const g = `${base}/api/v1/groups/${group.id}`;
+  return {
+    id: group.id,
+    created: isoSeconds(group.created),
+    lastUpdated: isoSeconds(group.lastUpdated),
+    lastMembershipUpdated: isoSeconds(group.lastMembershipUpdated),
+    objectClass: ['okta:user_group'],
+    type: group.type,
+    profile: { name: group.name, description: group.description },
+    _links: {
+      logo: [
+        { name: 'medium', href: `${base}/assets/img/logos/groups/okta-medium.png`, type: 'image/png' },
+        { name: 'large', href: `${base}/assets/img/logos/groups/okta-large.png`, type: 'image/png' },
+      ],
+      users: { href: `${g}/users` },
+      apps: { href: `${g}/apps` },
+    },
+  };
 }

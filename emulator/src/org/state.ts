@@ -4,7 +4,7 @@
 import type { Clock } from '../clock.js';
 import { oktaId, base62 } from '../ids.js';
 import type { ParsedSeed, PasswordHashing, PasswordPolicy, RateLimitRule, SeedFactor, SeedUser } from '../seed/schema.js';
-import type { FactorProvider, FactorRecord, FactorType, OutboxMessage, PushTransaction, UserRecord } from './model.js';
+import type { FactorProvider, FactorRecord, FactorType, GroupRecord, OutboxMessage, PushTransaction, UserRecord } from './model.js';
 import { hashPasswordSync } from './passwords.js';
 import { SECURITY_QUESTIONS, hashAnswerSync } from './recovery.js';
 import { newTotpSecret } from './totp.js';
@@ -26,6 +26,8 @@ interface PreparedUser {
 export interface PreparedSeed {
   parsed: ParsedSeed;
   users: PreparedUser[];
+  /** Group ids fixed once: Everyone first, then the seed's groups in order. */
+  groupIds: string[];
 }
 
 const FACTOR_KIND: Record<SeedFactor['type'], { factorType: FactorType; provider: FactorProvider; prefix: string }> = {
@@ -62,11 +64,14 @@ export function prepareSeed(parsed: ParsedSeed): PreparedSeed {
       recoveryAnswerHash: seed.recoveryQuestion ? hashAnswerSync(seed.recoveryQuestion.answer, parsed.passwordHashing) : null,
       answerHashes: seed.factors.map((f) => (f.answer ? hashAnswerSync(f.answer, parsed.passwordHashing) : null)),
     })),
+    groupIds: [oktaId('00g'), ...parsed.groups.map((g) => g.id ?? oktaId('00g'))],
   };
 }
 
 export class OrgState {
   users = new Map<string, UserRecord>();
+  /** Everyone first, then the seed's groups (emulator/src/routes/users.ts lists a user's). */
+  groups: GroupRecord[] = [];
   transactions = new Map<string, PushTransaction>();
   outbox: OutboxMessage[] = [];
   /** Last send time per cooldown key (`sms:+1555...`, `call:+1555...`, `email:<factorId>`). */
@@ -109,8 +114,40 @@ export class OrgState {
     const now = this.clock.now();
     this.orgCreated = now - 30 * DAY;
     for (const p of this.seed.users) this.users.set(p.id, this.buildUser(p, now));
+    this.groups = this.buildGroups(now);
     const owner = this.seed.parsed.apiTokenOwner;
     this.tokenOwnerId = owner ? (this.findByLogin(owner)?.id ?? null) : null;
+  }
+
+  private buildGroups(now: number): GroupRecord[] {
+    const created = now - 60 * DAY;
+    const [everyoneId = oktaId('00g'), ...ids] = this.seed.groupIds;
+    const everyone: GroupRecord = {
+      id: everyoneId,
+      type: 'BUILT_IN',
+      name: 'Everyone',
+      description: 'All users in your organization',
+      created,
+      lastUpdated: created,
+      lastMembershipUpdated: created,
+      members: new Set(),
+    };
+    const seeded = this.seed.parsed.groups.map((g, i): GroupRecord => ({
+      id: ids[i] ?? oktaId('00g'),
+      type: 'OKTA_GROUP',
+      name: g.name,
+      description: g.description ?? '',
+      created,
+      lastUpdated: created,
+      lastMembershipUpdated: created,
+      members: new Set(g.members.map((login) => this.findByLogin(login)?.id).filter((id): id is string => id !== undefined)),
+    }));
+    return [everyone, ...seeded];
+  }
+
+  /** The groups `user` belongs to: Everyone, then the seeded groups that list it. */
+  groupsOf(user: UserRecord): GroupRecord[] {
+    return this.groups.filter((g) => g.type === 'BUILT_IN' || g.members.has(user.id));
   }
 
   private buildUser(p: PreparedUser, now: number): UserRecord {

@@ -4,13 +4,14 @@
 // property, then id, `sortOrder` asc/desc), paginated with `limit` and an opaque `after` cursor, with Link
 // rel="self"/"next" headers; plain lists and `q` omit DEPROVISIONED users as Okta does; `q` matches firstName,
 // lastName or email (not the login) by prefix, defaults to limit 10 and has no next page (spec listUsers).
+// A user's groups (spec listUserGroups): the built-in Everyone, then the seeded groups that list the user.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../errors.js';
 import type { UserRecord } from '../org/model.js';
 import { verifyPassword } from '../org/passwords.js';
 import { parseRecoveryQuestion } from '../org/recovery.js';
 import { SearchSyntaxError, parseSearch, type Dialect, type Predicate } from '../org/search.js';
-import { USER_TYPE_ID, isoSeconds, serializeUser } from '../org/serialize.js';
+import { USER_TYPE_ID, isoSeconds, serializeGroup, serializeUser } from '../org/serialize.js';
 import { createUser, deleteUser, setPassword, updateProfile } from '../org/users.js';
 import { baseUrl, jsonObject, queryBool, queryInt, queryString, resolveUser } from './common.js';
 
@@ -136,6 +137,12 @@ export async function registerUserRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<IdParams>('/api/v1/users/:id', async (req) => {
     return serializeUser(baseUrl(req), resolveUser(req.server.emu.state, req.params.id));
+  });
+
+  app.get<IdParams>('/api/v1/users/:id/groups', async (req) => {
+    const { state } = req.server.emu;
+    const base = baseUrl(req);
+    return state.groupsOf(resolveUser(state, req.params.id)).map((g) => serializeGroup(base, g));
   });
 
   app.post('/api/v1/users', async (req) => {

@@ -189,6 +189,30 @@ export const demoSeed: SeedOrg = {
       password: DEMO_PASSWORD,
       factors: [{ id: 'ostDemoRoryRecover01', type: 'google-totp', secret: 'LXVDSRRWE6E4L5IVS3TE6XPRF7PDAVN2' }],
     },
+    {
+      // In the group Portal Admins: with the GROUP_RULES example of docs/configuration.md she needs a push and an
+      // authenticator code, and her SMS factor is not offered (no SMS for privileged groups).
+      id: '00uDemoPamPriv000001',
+      login: 'pam.privileged@example.com',
+      firstName: 'Pam',
+      lastName: 'Privileged',
+      mobilePhone: '+15555550181',
+      status: 'ACTIVE',
+      password: DEMO_PASSWORD,
+      factors: [
+        { id: 'smsDemoPamPriv000001', type: 'sms', phoneNumber: '+15555550181' },
+        { id: 'opfDemoPamPriv000001', type: 'push', deviceName: "Pam's phone" },
+        { id: 'ostDemoPamPriv000001', type: 'google-totp', secret: 'AXM7OANGSFA5FY2HPOU75BAZLKR3Q4VV' },
+      ],
+    },
+  ],
+  groups: [
+    {
+      id: '00gDemoPortalAdmins1',
+      name: 'Portal Admins',
+      description: 'Privileged users: two verification methods to recover (policies by group)',
+      members: ['pam.privileged@example.com', 'admin@example.com'],
+    },
   ],
   oidcClients: [
     {

@@ -195,6 +195,19 @@ export const passwordPolicySchema = z
   })
   .strict();
 
+/**
+ * An Okta group and its members (logins of seeded users). Every user is also in the built-in group Everyone, which
+ * the emulator adds itself (a seed group may not take that name).
+ */
+export const seedGroupSchema = z
+  .object({
+    id: z.string().regex(/^00g[A-Za-z0-9]{17}$/, 'must be an Okta group id: 00g and 17 letters or digits').optional(),
+    name: z.string().trim().min(1).max(255),
+    description: z.string().max(1024).optional(),
+    members: z.array(z.string().min(1)).max(10_000).default([]),
+  })
+  .strict();
+
 export const PASSWORD_HASHINGS = ['scrypt', 'fast'] as const;
 export type PasswordHashing = (typeof PASSWORD_HASHINGS)[number];
 
@@ -214,6 +227,7 @@ export const seedSchema = z
       .default({ limit: 600, windowSeconds: 60 }),
     rateLimits: z.array(rateLimitSchema).default([]),
     users: z.array(seedUserSchema).default([]),
+    groups: z.array(seedGroupSchema).max(1000).default([]),
     oidcClients: z.array(oidcClientSchema).max(100).default([]),
     serviceApps: z.array(serviceAppSchema).max(100).default([]),
   })
@@ -247,6 +261,23 @@ export const seedSchema = z
       if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['serviceApps', i, 'clientId'], message: `duplicates serviceApps[${prev}].clientId` });
       appIds.set(a.clientId, i);
     });
+    const groupNames = new Map<string, number>([['everyone', -1]]);
+    seed.groups.forEach((g, i) => {
+      const key = g.name.toLowerCase();
+      const prev = groupNames.get(key);
+      if (prev !== undefined) {
+        const what = prev === -1 ? 'the built-in group Everyone' : `groups[${prev}].name`;
+        ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: `duplicates ${what}` });
+      }
+      groupNames.set(key, i);
+      if (g.id) {
+        if (ids.has(g.id)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'id'], message: `duplicates ${ids.get(g.id)}` });
+        ids.set(g.id, `groups[${i}].id`);
+      }
+      g.members.forEach((m, j) => {
+        if (!logins.has(m.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['groups', i, 'members', j], message: 'must be the login of a user in users' });
+      });
+    });
     if (seed.apiTokenOwner && !logins.has(seed.apiTokenOwner.toLowerCase())) {
       ctx.addIssue({ code: 'custom', path: ['apiTokenOwner'], message: 'must be the login of a user in users' });
     }
@@ -258,6 +289,7 @@ export type SeedOrg = z.input<typeof seedSchema>;
 export type ParsedSeed = z.output<typeof seedSchema>;
 export type SeedUser = z.output<typeof seedUserSchema>;
 export type SeedFactor = z.output<typeof seedFactorSchema>;
+export type SeedGroup = z.output<typeof seedGroupSchema>;
 export type PasswordPolicy = z.output<typeof passwordPolicySchema>;
 export type RateLimitRule = z.output<typeof rateLimitSchema>;
 export type OidcClientInput = z.input<typeof oidcClientSchema>;

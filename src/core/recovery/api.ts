@@ -12,6 +12,18 @@ export interface StartResult {
   methods: MethodOffer[];
   /** Epoch ms when the flow expires. */
   expiresAt: number;
+  /** Only with showEnrolledMethods (which already tells accounts apart): step 1 of a two-method flow. */
+  progress?: Progress;
+}
+
+/**
+ * Where a two-method flow stands (policies by group): factor `step` of `steps`. Given once the first factor is
+ * verified (from then on the user has proven a factor); before that only with showEnrolledMethods, because the
+ * number of methods a login needs would otherwise tell which group (and that an account) is behind it.
+ */
+export interface Progress {
+  step: number;
+  steps: number;
 }
 
 export interface MethodOffer {
@@ -30,7 +42,7 @@ export type ChallengeKind =
   | { kind: 'push-waiting'; correctAnswer: number | null; expiresAt: number }
   | { kind: 'code-ready'; method: 'google-authenticator' | 'okta-verify-code' };
 
-export type ChallengeResult = ChallengeKind & { handle: string };
+export type ChallengeResult = ChallengeKind & { handle: string; progress?: Progress };
 
 export interface VerifiedResult {
   /** The one-time token that opens the change-password step. Shown once; only its hash is stored. */
@@ -46,18 +58,36 @@ export interface VerifiedResult {
 }
 
 /**
+ * A factor was verified and the flow's group rule requires another one of a different class (no ott yet): the
+ * methods the user may verify next (the rule's, enrolled, of another class; empty when the user has none).
+ */
+export interface FactorVerifiedResult {
+  kind: 'factor-verified';
+  progress: Progress;
+  methods: MethodOffer[];
+  handle: string;
+}
+
+export type VerifyResult = VerifiedResult | FactorVerifiedResult;
+
+export function isFactorVerified(r: VerifyResult): r is FactorVerifiedResult {
+  return 'kind' in r && r.kind === 'factor-verified';
+}
+
+/**
  * Where a flow stands. The states from which a method may still be chosen carry `methods` (what the start step
  * offered, hints included) only when the operator enabled showEnrolledMethods; otherwise the offer is the operator's
  * method list, which the transport already knows.
  */
 export type StatusResult =
-  | { state: 'started'; methods?: MethodOffer[] }
-  | { state: 'code-sent'; method: RecoveryMethod; resendAfterSeconds: number; methods?: MethodOffer[] }
-  | { state: 'code-ready'; method: RecoveryMethod; methods?: MethodOffer[] }
-  | { state: 'waiting'; correctAnswer: number | null; expiresAt: number; methods?: MethodOffer[] }
+  | { state: 'started'; methods?: MethodOffer[]; progress?: Progress }
+  | { state: 'code-sent'; method: RecoveryMethod; resendAfterSeconds: number; methods?: MethodOffer[]; progress?: Progress }
+  | { state: 'code-ready'; method: RecoveryMethod; methods?: MethodOffer[]; progress?: Progress }
+  | { state: 'waiting'; correctAnswer: number | null; expiresAt: number; methods?: MethodOffer[]; progress?: Progress }
+  | { state: 'factor-verified'; methods: MethodOffer[]; progress: Progress }
   | { state: 'verified'; ott: string; expiresAt: number; unlockAvailable?: true }
-  | { state: 'rejected'; methods?: MethodOffer[] }
-  | { state: 'expired'; methods?: MethodOffer[] }
+  | { state: 'rejected'; methods?: MethodOffer[]; progress?: Progress }
+  | { state: 'expired'; methods?: MethodOffer[]; progress?: Progress }
   | { state: 'completed'; unlocked?: true };
 
 export interface RecoveryService {
@@ -65,8 +95,11 @@ export interface RecoveryService {
   start(input: { login: string; ctx: RequestContext }): Promise<StartResult>;
   /** Picks a method and starts its challenge (sends the SMS, places the call, sends the push). Calling it again resends. */
   challenge(input: { handle: string; method: RecoveryMethod; ctx: RequestContext; form?: string }): Promise<ChallengeResult>;
-  /** Checks a code for the chosen code method. */
-  verify(input: { handle: string; code: string; ctx: RequestContext; form?: string }): Promise<VerifiedResult>;
+  /**
+   * Checks a code for the chosen code method. The ott comes with the last required factor; before it (two-method
+   * flows) the answer says which methods may be verified next.
+   */
+  verify(input: { handle: string; code: string; ctx: RequestContext; form?: string }): Promise<VerifyResult>;
   /**
    * A second copy of a page form whose first copy rotated the handle (challenge and verify take the form's per-page
    * value as `form`): a new handle for the same flow, nothing run again. FLOW_EXPIRED otherwise (resubmit.ts).

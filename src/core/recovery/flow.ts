@@ -12,6 +12,7 @@ import { PortalError } from '../errors.js';
 import { parseHandle, secretMatches } from '../flow-handle.js';
 import type { Clock, RecoveryMethod, Store, StoreWrite, UserStatus } from '../ports.js';
 import type { MethodOffer } from './api.js';
+import type { AppliedRule } from './group-rules.js';
 import type { FlowState } from './machine.js';
 import type { Resubmission } from './resubmit.js';
 
@@ -70,6 +71,13 @@ export interface FlowRecord {
   unconfirmedPasswordMac?: string | null;
   /** The last rotation made for a page form, so a second copy of that form can find the flow (resubmit.ts). */
   resubmission?: Resubmission | null;
+  /**
+   * The group rule the flow runs under (policies by group); null or absent without group rules. Decides the methods
+   * a factor may be verified with and how many distinct methods must be verified before the ott.
+   */
+  rule?: AppliedRule | null;
+  /** The methods verified so far in this flow (two-method flows: the first one, until the second is verified). */
+  verifiedMethods?: RecoveryMethod[];
   /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
   unlockedOnly?: boolean;
   createdAt: number;

@@ -2,6 +2,7 @@
  * The recovery flow's state machine: ONE table of (state × event → next state), reviewable and testable alone.
  *
  *   started ──challenge──▶ challenged { code-sent | code-ready | push-waiting } ──code/push ok──▶ verified
+ *   challenged ──code/push ok [moreFactorsRequired]──▶ factor-verified ──challenge──▶ challenged (the next factor)
  *   verified ──password set──▶ completed
  *   verified ──unlocked (self-service unlock, no new password)──▶ completed
  *   challenged ──wrong code [wrongCodeCapReached]──▶ locked
@@ -11,6 +12,9 @@
  * Rules:
  * - A method may be (re)chosen from `started` and from every challenged state; choosing one resets the per-method
  *   state (the steps do that), the wrong-code count persists for the whole flow.
+ * - Two-method flows (a group rule requiring 2 distinct methods) are ONE flow: the first accepted factor leads to
+ *   `factor-verified` (no ott), where a method of another class is chosen (the challenge step checks the class);
+ *   the second accepted factor leads to `verified`. Budgets, limits and the wrong-code count span both factors.
  * - Only code states accept a code; only `push-waiting` polls; only `verified` accepts a password.
  * - `locked`, `completed` and `expired` are terminal. Cancelling deletes the flow record (no state needed).
  * - An event that is not in the table is refused: TOO_MANY_ATTEMPTS from `locked`, FLOW_EXPIRED from `expired`,
@@ -25,6 +29,7 @@ export const FLOW_STATES = [
   'push-waiting',
   'push-rejected',
   'push-expired',
+  'factor-verified', // one factor verified, another (distinct) one required before the ott
   'verified',
   'completed',
   'locked',
@@ -52,7 +57,7 @@ export const FLOW_EVENTS = [
 export type FlowEvent = (typeof FLOW_EVENTS)[number];
 
 /** Named guards: conditions the step evaluates and the table branches on. */
-export type GuardName = 'wrongCodeCapReached';
+export type GuardName = 'wrongCodeCapReached' | 'moreFactorsRequired';
 export type Guards = Partial<Record<GuardName, boolean>>;
 
 type Target = FlowState | { guard: GuardName; then: FlowState; else: FlowState };
@@ -65,30 +70,34 @@ const CHOOSE = {
 
 const TTL = { ttl: 'expired' } as const satisfies Partial<Record<FlowEvent, Target>>;
 
+/** A factor accepted: verified, unless the flow's rule requires another distinct factor. */
+const ACCEPTED: Target = { guard: 'moreFactorsRequired', then: 'factor-verified', else: 'verified' };
+
 export const TRANSITIONS: Readonly<Record<FlowState, Readonly<Partial<Record<FlowEvent, Target>>>>> = {
   started: { ...CHOOSE, ...TTL },
   'code-sent': {
     ...CHOOSE,
-    'code-accepted': 'verified',
+    'code-accepted': ACCEPTED,
     'code-rejected': { guard: 'wrongCodeCapReached', then: 'locked', else: 'code-sent' },
     ...TTL,
   },
   'code-ready': {
     ...CHOOSE,
-    'code-accepted': 'verified',
+    'code-accepted': ACCEPTED,
     'code-rejected': { guard: 'wrongCodeCapReached', then: 'locked', else: 'code-ready' },
     ...TTL,
   },
   'push-waiting': {
     ...CHOOSE,
     'push-pending': 'push-waiting',
-    'push-approved': 'verified',
+    'push-approved': ACCEPTED,
     'push-rejected': 'push-rejected',
     'push-timed-out': 'push-expired',
     ...TTL,
   },
   'push-rejected': { ...CHOOSE, ...TTL },
   'push-expired': { ...CHOOSE, ...TTL },
+  'factor-verified': { ...CHOOSE, ...TTL },
   verified: {
     'ott-reissued': 'verified',
     'password-refused': 'verified',

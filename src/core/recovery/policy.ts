@@ -4,6 +4,7 @@
  */
 import type { FactorLockoutPolicy } from '../code-guard.js';
 import type { RecoveryMethod } from '../ports.js';
+import type { GroupRule } from './group-rules.js';
 
 export interface Window {
   max: number;
@@ -22,6 +23,12 @@ export interface RecoveryPolicy {
    * lifecycle/unlock) without a new password. Optional for backward compatibility (absent: off).
    */
   selfServiceUnlock?: boolean;
+  /**
+   * Policies by group (./group-rules.ts): when non-empty, start reads the user's groups (one more IdP call) and only
+   * users a rule admits may recover, with that rule's methods and number of methods. Absent or empty: no rules, no
+   * groups call, every eligible user gets the operator's methods and one method.
+   */
+  groupRules?: readonly GroupRule[];
   flowTtlSeconds: number;
   ottTtlSeconds: number;
   /** Okta's resend window for SMS / voice (30 s). */

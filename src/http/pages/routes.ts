@@ -12,7 +12,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPortalError, type ErrorCode } from '../../core/errors.js';
 import { RECOVERY_METHODS, type RecoveryMethod } from '../../core/ports.js';
-import type { MethodOffer, RecoveryService, StatusResult } from '../../core/recovery/api.js';
+import { isFactorVerified, type MethodOffer, type RecoveryService, type StatusResult } from '../../core/recovery/api.js';
 import { html as markup } from '../../views/html.js';
 import { isLanguage, type Language } from '../../views/i18n/index.js';
 import { retryNote, type Message, type ViewContext } from '../../views/layout.js';
@@ -61,6 +61,7 @@ function recoverable(err: unknown): WireError {
 export function pageFor(state: StatusResult['state']): string {
   switch (state) {
     case 'started':
+    case 'factor-verified':
       return PATHS.method;
     case 'code-sent':
     case 'code-ready':
@@ -249,6 +250,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         remembered: methodCookie(request, LAST_METHOD_COOKIE),
         error: w ? msg(request, w) : undefined,
         fieldError,
+        progress: s && 'progress' in s ? s.progress : undefined,
       }),
       w,
     );
@@ -308,6 +310,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         error: opts.w ? msg(request, opts.w) : undefined,
         fieldError: opts.fieldError,
         notice: opts.notice,
+        progress: s.progress,
       }),
       opts.w,
     );
@@ -328,7 +331,8 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     try {
       const r = await recovery.verify({ handle, code, ctx: requestContext(request), ...formOf(request) });
       setFlowCookie(reply, cfg, r.handle);
-      return go(reply, PATHS.password);
+      // A two-method flow whose first factor just passed goes back to the method page for the second one.
+      return go(reply, isFactorVerified(r) ? PATHS.method : PATHS.password);
     } catch (err) {
       const again = await resumed(request, reply, err);
       if (again) return again;
@@ -363,10 +367,10 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   app.get(PATHS.push, async (request, reply) => {
     const s = await status(request);
     if (s.state === 'waiting') {
-      return html(reply, pushPage(ctxOf(request), { state: 'waiting', correctAnswer: s.correctAnswer }));
+      return html(reply, pushPage(ctxOf(request), { state: 'waiting', correctAnswer: s.correctAnswer, progress: s.progress }));
     }
     if (s.state === 'rejected' || s.state === 'expired') {
-      return html(reply, pushPage(ctxOf(request), { state: s.state, correctAnswer: null }));
+      return html(reply, pushPage(ctxOf(request), { state: s.state, correctAnswer: null, progress: s.progress }));
     }
     return go(reply, pageFor(s.state));
   });

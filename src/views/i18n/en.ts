@@ -71,6 +71,11 @@ export const en = {
     } satisfies Record<RecoveryMethod, string>,
     /** With masked enrolled methods: "Text message (SMS) to +1 ••• ••• 0100". */
     hint: (description: string, masked: string) => `${description} (${masked})`,
+    /** Two-method flows (policies by group): "Step 2 of 2". */
+    progress: (step: number, steps: number) => `Step ${step} of ${steps}`,
+    secondHeading: 'Verify it is you with a second method',
+    secondLead: 'Your account needs two different kinds of verification. The first one worked: choose another kind.',
+    secondNone: 'No second kind of verification method is set up for your account. Contact support.',
   },
   code: {
     title: 'Enter your code',

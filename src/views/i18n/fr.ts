@@ -64,6 +64,10 @@ export const fr: Messages = {
       'okta-verify-code': 'Saisissez le code affiché dans l’application Okta Verify.',
     },
     hint: (description: string, masked: string) => `${description} (${masked})`,
+    progress: (step: number, steps: number) => `Étape ${step} sur ${steps}`,
+    secondHeading: 'Prouvez votre identité avec une seconde méthode',
+    secondLead: 'Votre compte demande deux types de vérification différents. Le premier a réussi : choisissez un autre type.',
+    secondNone: 'Aucun second type de méthode de vérification n’est configuré pour votre compte. Contactez le support.',
   },
   code: {
     title: 'Saisir votre code',

@@ -11,10 +11,12 @@
  *   JavaScript). It depends only on the clock in the browser: the same for real users and decoys.
  */
 import type { RecoveryMethod } from '../../core/ports.js';
+import type { Progress } from '../../core/recovery/api.js';
 import { PATHS } from '../../http/paths.js';
 import { codeField, delayHint, resendForm } from '../fragments.js';
 import { html } from '../html.js';
 import { csrfField, errorSummary, layout, type Message, type ViewContext } from '../layout.js';
+import { progressLine } from './method.js';
 
 export interface CodePageProps {
   csrfToken: string;
@@ -25,6 +27,8 @@ export interface CodePageProps {
   /** The error is about the code field (wrong or empty code). */
   fieldError?: boolean;
   notice?: string | undefined;
+  /** A two-method flow's progress ("Step 2 of 2"), when the core gives it. */
+  progress?: Progress | undefined;
 }
 
 export function codePage(ctx: ViewContext, p: CodePageProps): string {
@@ -43,6 +47,7 @@ export function codePage(ctx: ViewContext, p: CodePageProps): string {
     title: t.title,
     scripts: canResend ? ['countdown.js'] : [],
     body: html`<h1>${t.heading}</h1>
+${progressLine(ctx, p.progress)}
 ${errorSummary(p.error, [], invalid ? 'code' : undefined)}
 ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 <p>${t.lead[p.method]}</p>

@@ -5,8 +5,11 @@
  *   are `required` (the browser asks before sending) and the server answers an empty choice with a field error.
  * - The method that last worked on this device (a cookie holding only the method's name) is offered first and
  *   marked as such; it is still not preselected.
+ * - Two-method flows (policies by group): "Step 2 of 2" with its own heading once the first factor is verified
+ *   (and "Step 1 of 2" only when the core tells it, i.e. with SHOW_ENROLLED_METHODS: otherwise step 1 looks the
+ *   same for every login).
  */
-import type { MethodOffer } from '../../core/recovery/api.js';
+import type { MethodOffer, Progress } from '../../core/recovery/api.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { PATHS } from '../../http/paths.js';
 import { radioChoice } from '../fragments.js';
@@ -22,6 +25,13 @@ export interface MethodPageProps {
   error?: Message | undefined;
   /** The error is about the choice itself (none chosen). */
   fieldError?: boolean;
+  /** A two-method flow's progress, when the core gives it. */
+  progress?: Progress | undefined;
+}
+
+/** "Step 2 of 2" (a status line under the heading), or nothing. */
+export function progressLine(ctx: ViewContext, p: Progress | undefined) {
+  return p ? html`<p class="muted" id="progress">${ctx.t.method.progress(p.step, p.steps)}</p>` : '';
 }
 
 export function methodPage(ctx: ViewContext, p: MethodPageProps): string {
@@ -31,6 +41,7 @@ export function methodPage(ctx: ViewContext, p: MethodPageProps): string {
     ? [...p.methods.filter((m) => m.method === remembered), ...p.methods.filter((m) => m.method !== remembered)]
     : p.methods;
   const invalid = p.fieldError === true;
+  const second = p.progress !== undefined && p.progress.step > 1;
   const choices = ordered.map((m, i) =>
     radioChoice({
       name: 'method',
@@ -46,11 +57,13 @@ export function methodPage(ctx: ViewContext, p: MethodPageProps): string {
   );
   return layout(ctx, {
     title: t.title,
-    body: html`<h1>${t.heading}</h1>
+    body: html`<h1>${second ? t.secondHeading : t.heading}</h1>
+${progressLine(ctx, p.progress)}
+${second ? html`<p>${t.secondLead}</p>` : ''}
 ${errorSummary(p.error, [], invalid ? 'method-first' : undefined)}
 ${
   p.methods.length === 0
-    ? html`<p>${t.none}</p>`
+    ? html`<p>${second ? t.secondNone : t.none}</p>`
     : html`<form method="post" action="${ctx.href(PATHS.method)}">
 ${csrfField(p.csrfToken)}
 <fieldset>

@@ -11,11 +11,15 @@ import { PAGE_PATHS } from '../../http/pages/paths.js';
 import { pushNumber } from '../fragments.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, layout, type Message, type ViewContext } from '../layout.js';
+import type { Progress } from '../../core/recovery/api.js';
+import { progressLine } from './method.js';
 
 export interface PushPageProps {
   state: 'waiting' | 'rejected' | 'expired';
   correctAnswer: number | null;
   error?: Message | undefined;
+  /** A two-method flow's progress ("Step 2 of 2"), when the core gives it. */
+  progress?: Progress | undefined;
 }
 
 function nextStep(ctx: ViewContext, id?: string): SafeHtml {
@@ -30,6 +34,7 @@ export function pushPage(ctx: ViewContext, p: PushPageProps): string {
     return layout(ctx, {
       title: t.title,
       body: html`<h1>${t.heading}</h1>
+${progressLine(ctx, p.progress)}
 ${errorSummary(p.state === 'rejected' ? t.rejected : t.expired)}
 ${nextStep(ctx)}`,
     });
@@ -38,6 +43,7 @@ ${nextStep(ctx)}`,
     title: t.title,
     scripts: ['push.js'],
     body: html`<h1>${t.heading}</h1>
+${progressLine(ctx, p.progress)}
 ${errorSummary(p.error)}
 <div class="alert" role="alert" id="push-alert"></div>
 <div id="push-live" data-push-events-url="${ctx.href(PAGE_PATHS.pushEvents)}"

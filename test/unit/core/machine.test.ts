@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { FLOW_EVENTS, FLOW_STATES, TRANSITIONS, can, next, type FlowEvent, type FlowState } from '../../../src/core/recovery/machine.js';
 import { PortalError } from '../../../src/core/errors.js';
 
-const CHALLENGEABLE: FlowState[] = ['started', 'code-sent', 'code-ready', 'push-waiting', 'push-rejected', 'push-expired'];
+const CHALLENGEABLE: FlowState[] = ['started', 'code-sent', 'code-ready', 'push-waiting', 'push-rejected', 'push-expired', 'factor-verified'];
 
-// The full expected table, written out independently of machine.ts (guarded targets as "then|else").
+// The full expected table, written out independently of machine.ts (guarded targets as "guard:then|else").
 const EXPECTED: Record<FlowState, Partial<Record<FlowEvent, string>>> = Object.fromEntries(
   FLOW_STATES.map((s) => [s, {} as Partial<Record<FlowEvent, string>>]),
 ) as Record<FlowState, Partial<Record<FlowEvent, string>>>;
@@ -15,13 +15,14 @@ for (const s of CHALLENGEABLE) {
   EXPECTED[s]['choose-totp'] = 'code-ready';
   EXPECTED[s]['choose-push'] = 'push-waiting';
 }
+// Policies by group: an accepted factor leads to factor-verified while the rule wants another one (one flow).
 for (const s of ['code-sent', 'code-ready'] as const) {
-  EXPECTED[s]['code-accepted'] = 'verified';
-  EXPECTED[s]['code-rejected'] = `locked|${s}`;
+  EXPECTED[s]['code-accepted'] = 'moreFactorsRequired:factor-verified|verified';
+  EXPECTED[s]['code-rejected'] = `wrongCodeCapReached:locked|${s}`;
 }
 Object.assign(EXPECTED['push-waiting'], {
   'push-pending': 'push-waiting',
-  'push-approved': 'verified',
+  'push-approved': 'moreFactorsRequired:factor-verified|verified',
   'push-rejected': 'push-rejected',
   'push-timed-out': 'push-expired',
 });
@@ -39,9 +40,12 @@ describe('flow state machine', () => {
         if (want === undefined) {
           assert.throws(() => next(s, e), PortalError, `${s} × ${e}`);
         } else if (want.includes('|')) {
-          const [then, otherwise] = want.split('|');
-          assert.equal(next(s, e, { wrongCodeCapReached: true }), then);
-          assert.equal(next(s, e, { wrongCodeCapReached: false }), otherwise);
+          const [guard = '', targets = ''] = want.split(':');
+          const [then, otherwise] = targets.split('|');
+          const other = guard === 'wrongCodeCapReached' ? 'moreFactorsRequired' : 'wrongCodeCapReached';
+          assert.equal(next(s, e, { [guard]: true }), then, `${s} × ${e} [${guard}]`);
+          assert.equal(next(s, e, { [guard]: false }), otherwise, `${s} × ${e} [!${guard}]`);
+          assert.equal(next(s, e, { [other]: true }), otherwise, `${s} × ${e}: only ${guard} decides`);
           assert.equal(next(s, e), otherwise, 'a guard that was not evaluated counts as false');
         } else {
           assert.equal(next(s, e), want, `${s} × ${e}`);
@@ -64,7 +68,7 @@ describe('flow state machine', () => {
       for (const e of FLOW_EVENTS) {
         for (const guard of [true, false]) {
           if (!can(s, e)) continue;
-          if (next(s, e, { wrongCodeCapReached: guard }) === 'verified') {
+          if (next(s, e, { wrongCodeCapReached: guard, moreFactorsRequired: guard }) === 'verified') {
             assert.ok(['code-accepted', 'push-approved', 'ott-reissued', 'password-refused', 'unlock-refused'].includes(e), `${s} × ${e}`);
           }
         }
@@ -74,5 +78,23 @@ describe('flow state machine', () => {
       FLOW_EVENTS.filter((e) => can('completed', e) || can('locked', e)),
       ['ttl'],
     );
+  });
+
+  test('two-method flows: factor-verified only through a passed challenge, and it gives no ott', () => {
+    for (const s of FLOW_STATES) {
+      for (const e of FLOW_EVENTS) {
+        if (!can(s, e)) continue;
+        if (next(s, e, { moreFactorsRequired: true }) === 'factor-verified' && s !== 'factor-verified') {
+          assert.ok(['code-accepted', 'push-approved'].includes(e), `${s} × ${e}`);
+        }
+      }
+    }
+    // From factor-verified only a new challenge (or the flow's end) leads on: no password, unlock or ott.
+    for (const e of ['password-set', 'unlocked', 'ott-reissued', 'code-accepted', 'push-approved'] as const) {
+      assert.throws(() => next('factor-verified', e), { code: 'WRONG_STEP' }, e);
+    }
+    // The second factor's acceptance reaches verified once the guard says no more is needed.
+    assert.equal(next(next('factor-verified', 'choose-totp'), 'code-accepted', { moreFactorsRequired: false }), 'verified');
+    assert.equal(next(next('factor-verified', 'choose-push'), 'push-approved', { moreFactorsRequired: false }), 'verified');
   });
 });

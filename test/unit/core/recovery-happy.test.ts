@@ -132,6 +132,7 @@ describe('session fixation (SES-1, ATK-9)', () => {
     await assert.rejects(t.raw.status({ handle: started.handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });
 
     const v = await t.raw.verify({ handle: ch.handle, code: '123456', ctx: ctx() });
+    assert.ok('ott' in v, 'one method: the ott comes at once');
     assert.notEqual(v.handle, ch.handle);
     // A planted copy of the pre-verification handle can neither read an ott nor set the password.
     await assert.rejects(t.raw.status({ handle: ch.handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });

@@ -19,6 +19,9 @@
  *   usual IdP latency, without any IdP call (RST-3). A decoy push gets a random number from the Random port and the
  *   usual push lifetime; it ends as 'expired'.
  * - Authenticator-app methods: no IdP call for anyone.
+ * - Two-method flows (../factors.ts): once a factor is verified, the next method must be one of the next-factor
+ *   offer (the rule's, enrolled, of another class), else METHOD_NOT_AVAILABLE; every budget above applies to it as
+ *   to the first. Before that, methods outside the flow's group rule behave as not enrolled (nothing tells them apart).
  */
 import { PortalError, isPortalError } from '../../errors.js';
 import { guardedSend, noteSent } from '../../send-guard.js';
@@ -27,6 +30,7 @@ import type { ChallengeKind, ChallengeResult } from '../api.js';
 import { appendDetail, countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next, type FlowEvent } from '../machine.js';
+import { nextFactorMethods, progressOf } from '../factors.js';
 import { rotateForForm } from '../resubmit.js';
 
 /** Portal-side cap on a push's life (PUSH-4: 5 min even if the IdP says later). */
@@ -52,6 +56,9 @@ export async function challenge(
   const event: FlowEvent =
     method === 'sms' || method === 'call' ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
   assertCan(flow.state, event);
+  if ((flow.verifiedMethods?.length ?? 0) > 0 && !nextFactorMethods(env, flow).includes(method)) {
+    throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'not a method for the next factor (rule, enrolment or same class as a verified one)' });
+  }
   await countAttempt(env, flow.loginKey, input.ctx);
 
   const factor = flow.userId !== null ? (flow.factors[method] ?? null) : null;
@@ -86,12 +93,14 @@ export async function challenge(
   flow.state = next(flow.state, event);
   const handle = rotateForForm(env, flow, input.form);
   await env.flows.save(flow);
-  return { ...result, handle };
+  return { ...result, handle, ...progressOf(env, flow) };
 }
 
 function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMethod {
   const method = RECOVERY_METHODS.find((m) => m === raw);
   if (!method || !env.policy.methods.includes(method)) throw new PortalError('METHOD_NOT_AVAILABLE');
+  // After a verified factor the next one has its own offer (checked once the step is known to be allowed).
+  if ((flow.verifiedMethods?.length ?? 0) > 0) return method;
   if (env.policy.showEnrolledMethods && !flow.offered.some((o) => o.method === method)) {
     throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'method not offered to this flow' });
   }

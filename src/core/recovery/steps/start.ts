@@ -11,6 +11,11 @@
  *   (RST-1, RST-3). With policy.showEnrolledMethods the real user's ACTIVE enrolled methods are offered with masked
  *   hints and decoys are offered nothing: that mode gives enrolment (and existence) away, by the operator's choice.
  * - Only ACTIVE factors count; factors the portal does not use (question, email ...) are ignored (RST-5).
+ * - Policies by group (../group-rules.ts): with group rules, an eligible user's groups are read first (one more IdP
+ *   call, only then); a user no rule admits (or a deny rule matches) gets the decoy flow exactly as an unknown login
+ *   does, with the usual latency of the calls not made padded. An admitted user's factors are narrowed to the rule's
+ *   methods (the others behave as not enrolled), and the rule is kept in the flow and named in the audit detail.
+ *   Without rules nothing changes: no groups call.
  */
 import { createHandle } from '../../flow-handle.js';
 import { normaliseLogin } from '../../login.js';
@@ -19,6 +24,8 @@ import type { IdpFactor, IdpUser, RecoveryMethod, RequestContext, UserStatus } f
 import type { MethodOffer, StartResult } from '../api.js';
 import { appendDetail, countAttempt, type AuditNote, type StepEnv } from '../env.js';
 import type { FactorRef, FlowRecord } from '../flow.js';
+import { allowedMethods, matchRule, type AppliedRule } from '../group-rules.js';
+import { progressOf } from '../factors.js';
 
 const ALWAYS_ELIGIBLE: ReadonlySet<UserStatus> = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY']);
 
@@ -40,16 +47,35 @@ export async function start(
   const user = await env.idp.findUser(login);
   let eligibleUser: IdpUser | null = null;
   let factors: IdpFactor[] = [];
+  let rule: AppliedRule | null = null;
+  const rules = env.policy.groupRules ?? [];
   if (user && isEligible(user.status, env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
-    eligibleUser = user;
-    factors = await env.timing.measure('idp.listFactors', () => env.idp.listFactors(user.id));
+    let admitted = true;
+    if (rules.length > 0) {
+      const groups = await env.timing.measure('idp.listGroups', () => env.idp.listGroups(user.id));
+      const matched = matchRule(rules, groups);
+      if (matched === null || matched.access === 'deny') {
+        admitted = false;
+        note.detail = appendDetail(note.detail, matched ? `group rule "${matched.name}" denies the portal` : 'no group rule admits the user');
+      } else {
+        rule = { name: matched.name, methods: [...matched.methods], methodsRequired: matched.methodsRequired };
+        note.detail = appendDetail(note.detail, `group rule "${matched.name}" (${matched.methodsRequired} method${matched.methodsRequired === 1 ? '' : 's'})`);
+      }
+    }
+    if (admitted) {
+      eligibleUser = user;
+      factors = await env.timing.measure('idp.listFactors', () => env.idp.listFactors(user.id));
+    } else {
+      await env.timing.pad('idp.listFactors');
+    }
   } else {
     note.detail = appendDetail(note.detail, user ? `ineligible status ${user.status}` : 'unknown login');
+    if (rules.length > 0) await env.timing.pad('idp.listGroups');
     await env.timing.pad('idp.listFactors');
   }
   note.userId = eligibleUser?.id ?? null;
 
-  const byMethod = activeFactorsByMethod(factors, env.policy.methods);
+  const byMethod = activeFactorsByMethod(factors, allowedMethods(rule, env.policy.methods));
   const offered = offer(env, eligibleUser !== null, byMethod);
   const { handle, id, secretHash } = createHandle(env.random);
   const flow: FlowRecord = {
@@ -74,11 +100,13 @@ export async function start(
     ottHash: null,
     ottExpiresAt: null,
     passwordChangedAtStart: eligibleUser?.passwordChanged ?? null,
+    rule: eligibleUser ? rule : null,
+    verifiedMethods: [],
     createdAt: now,
     expiresAt: now + env.policy.flowTtlSeconds * 1000,
   };
   await env.flows.create(flow);
-  return { handle, methods: offered.map((o) => ({ ...o })), expiresAt: flow.expiresAt };
+  return { handle, methods: offered.map((o) => ({ ...o })), expiresAt: flow.expiresAt, ...progressOf(env, flow) };
 }
 
 /** The first ACTIVE factor per enabled method. */

@@ -13,6 +13,9 @@
  * - Status does not count against the login/IP budgets (the poll throttle bounds its IdP cost).
  * - With policy.showEnrolledMethods, the states where a method can still be chosen carry the flow's offer (masked
  *   hints) so the method page can show it again.
+ * - Two-method flows (../factors.ts): `factor-verified` answers with the next-factor offer and the progress; an
+ *   approved push that is not the last required factor leads there instead of `verified`. Once a factor is verified
+ *   every answer carries the next-factor offer (the start offer no longer applies) and the progress.
  */
 import type { PushResult, RequestContext } from '../../ports.js';
 import type { StatusResult } from '../api.js';
@@ -21,6 +24,7 @@ import { next, refusal } from '../machine.js';
 import { ottKey, type FlowRecord } from '../flow.js';
 import { issueOtt, ottWindowOver } from '../ott.js';
 import { unlockOffer } from './unlock.js';
+import { acceptFactor, nextFactorOffer, progressOf } from '../factors.js';
 import { DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS, pushSubject } from './challenge.js';
 
 export async function status(
@@ -30,11 +34,14 @@ export async function status(
   note: AuditNote,
 ): Promise<StatusResult> {
   const result = await current(env, flow, input, note);
-  // With showEnrolledMethods the offer (masked hints) is per flow: hand it back wherever a method can be chosen.
-  if (env.policy.showEnrolledMethods && result.state !== 'verified' && result.state !== 'completed') {
-    return { ...result, methods: flow.offered.map((o) => ({ ...o })) };
-  }
-  return result;
+  if (result.state === 'verified' || result.state === 'completed' || result.state === 'factor-verified') return result;
+  const { progress } = progressOf(env, flow);
+  const withProgress = progress ? { ...result, progress } : result;
+  // After a first factor the offer is the next factor's; with showEnrolledMethods the start offer (masked hints) is
+  // per flow: hand it back wherever a method can be chosen.
+  if ((flow.verifiedMethods?.length ?? 0) > 0) return { ...withProgress, methods: nextFactorOffer(env, flow) };
+  if (env.policy.showEnrolledMethods) return { ...withProgress, methods: flow.offered.map((o) => ({ ...o })) };
+  return withProgress;
 }
 
 async function current(
@@ -62,6 +69,8 @@ async function current(
       return { state: 'rejected' };
     case 'push-expired':
       return { state: 'expired' };
+    case 'factor-verified':
+      return { state: 'factor-verified', methods: nextFactorOffer(env, flow), progress: progressOf(env, flow).progress ?? { step: 2, steps: 2 } };
     case 'verified': {
       note.quiet = false;
       if (ottWindowOver(env, flow)) {
@@ -119,7 +128,10 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
     case 'approved': {
       note.quiet = false;
       note.detail = appendDetail(note.detail, 'push approved');
-      flow.state = next(flow.state, 'push-approved');
+      if (!acceptFactor(flow, 'push-approved', note)) {
+        await env.flows.save(flow);
+        return { state: 'factor-verified', methods: nextFactorOffer(env, flow), progress: progressOf(env, flow).progress ?? { step: 2, steps: 2 } };
+      }
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
       return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };

@@ -14,15 +14,18 @@
  *   every later call.
  * - Decoys, users without the method, users whose IdP code budget is spent (no IdP call) and factors the IdP
  *   reports locked (FACTOR_LOCKED) all get exactly a decoy's answer: the usual verify latency, then a wrong code.
- * - Success → verified, and an ott is issued (ott.ts); the flow handle's secret is rotated (SES-1).
+ * - Success → verified, and an ott is issued (ott.ts); the flow handle's secret is rotated (SES-1). In a two-method
+ *   flow whose rule wants another factor, success → factor-verified instead: no ott, the next-factor offer
+ *   (../factors.ts), the handle rotated all the same.
  */
 import { idpCodesCounter, verifyWithinBudget, type CodeCheck } from '../../code-guard.js';
 import { PortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
-import type { VerifiedResult } from '../api.js';
+import type { VerifyResult } from '../api.js';
 import { appendDetail, attemptLimits, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next } from '../machine.js';
+import { acceptFactor, nextFactorOffer, progressOf } from '../factors.js';
 import { issueOtt } from '../ott.js';
 import { rotateForForm } from '../resubmit.js';
 import { unlockOffer } from './unlock.js';
@@ -34,7 +37,7 @@ export async function verify(
   flow: FlowRecord,
   input: { code: unknown; ctx: RequestContext; form?: string },
   note: AuditNote,
-): Promise<VerifiedResult> {
+): Promise<VerifyResult> {
   noteFlow(note, flow);
   assertCan(flow.state, 'code-accepted');
   const code = typeof input.code === 'string' ? input.code.replace(/\s+/g, '') : '';
@@ -88,9 +91,14 @@ export async function verify(
     throw new PortalError('INVALID_CODE', { detail: `wrong code ${count}/${max}` });
   }
 
-  flow.state = next(flow.state, 'code-accepted');
-  const { ott, expiresAt, writes } = issueOtt(env, flow);
+  const verified = acceptFactor(flow, 'code-accepted', note);
   const handle = rotateForForm(env, flow, input.form);
+  if (!verified) {
+    await env.flows.save(flow);
+    const { progress } = progressOf(env, flow);
+    return { kind: 'factor-verified', progress: progress ?? { step: 2, steps: 2 }, methods: nextFactorOffer(env, flow), handle };
+  }
+  const { ott, expiresAt, writes } = issueOtt(env, flow);
   await env.flows.save(flow, writes);
   return { ott, expiresAt, handle, ...unlockOffer(env, flow) };
 }
