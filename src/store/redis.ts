@@ -290,8 +290,14 @@ export class RedisStore implements ManagedStore {
       const args = part.flatMap((h) => [Math.max(1, Math.ceil(h.windowMs)), h.max === undefined ? -1 : Math.max(0, Math.floor(h.max))]);
       const flat = await this.run('increment', () => (this.redis as RedisWithIncrement).portalIncrementEach(keys.length, ...keys, ...args));
       const now = this.clock.now();
-      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ count: Number(flat[i]), resetAt: now + Number(flat[i + 1]) });
-      if (flat.length < 2 * part.length) break; // a counter in this part went over its max: the later ones are not counted
+      let over = false;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const count = Number(flat[i]);
+        out.push({ count, resetAt: now + Number(flat[i + 1]) });
+        const max = part[i / 2]?.max;
+        if (max !== undefined && count > Math.max(0, Math.floor(max))) over = true;
+      }
+      if (over) break; // the script stopped after a counter over its max: the later parts are not counted either
     }
     return out;
   }

@@ -1,0 +1,205 @@
+/**
+ * Real multi-node Redis set-ups for tests, on loopback ports, as child processes of the test (issue 12, item 7):
+ * - startRedisCluster(): three masters (`redis-server --cluster-enabled yes`), joined with
+ *   `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`, waited for until every node reports
+ *   cluster_state:ok.
+ * - startRedisSentinel(): one master with a password and one sentinel (`redis-server sentinel.conf --sentinel`)
+ *   that monitors it and has a password of its own, waited for until the sentinel names the master.
+ * Each server keeps its files in its own temporary directory (no RDB, no AOF); stop() ends the processes it started
+ * (by their own handles) and removes the directory. Ports are asked of the OS and checked free (for a cluster node
+ * also its bus port, port + 10000).
+ * redisTopologyOrSkip(): the binaries must exist in CI (CI=true), where a missing one is an error; elsewhere the
+ * suites are skipped with a loud warning.
+ */
+import { spawn, spawnSync, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface RedisNodeAddress {
+  host: string;
+  port: number;
+}
+
+export interface RedisCluster {
+  nodes: RedisNodeAddress[];
+  stop(): Promise<void>;
+}
+
+export interface RedisSentinelSetup {
+  sentinels: RedisNodeAddress[];
+  master: string;
+  masterPort: number;
+  password: string;
+  sentinelPassword: string;
+  stop(): Promise<void>;
+}
+
+/** undefined when redis-server and redis-cli are here; a skip reason outside CI; throws in CI. */
+export function redisTopologyOrSkip(what: string): string | undefined {
+  const missing = ['redis-server', 'redis-cli'].filter((bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return undefined;
+  if (process.env.CI) throw new Error(`${what}: ${missing.join(' and ')} not found, and CI must run these tests (Debian package redis-server)`);
+  const reason = `${missing.join(' and ')} not found: ${what} SKIPPED`;
+  console.warn(`\n*** WARNING: ${reason} ***\n`);
+  return reason;
+}
+
+/** A loopback port that is free now, and (for cluster nodes) whose bus port, port + 10000, is free too. */
+async function freePort(withBus: boolean): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = await listenOnce(0);
+    if (!withBus) return port;
+    if (port + 10000 <= 65535 && (await isFree(port + 10000))) return port;
+  }
+  throw new Error('no free port pair for a cluster node');
+}
+
+function listenOnce(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(port, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function isFree(port: number): Promise<boolean> {
+  return listenOnce(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Started processes, so that a crashed test run still does not leave servers behind. */
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of started) p.kill('SIGKILL');
+});
+
+function startServer(args: string[], dir: string, label: string): { proc: ChildProcess; output: () => string } {
+  const proc = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(proc);
+  proc.once('exit', () => started.delete(proc));
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString('utf8')).slice(-4000);
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  proc.once('error', (e) => (out += `\n${label}: ${e.message}`));
+  return { proc, output: () => `${label}:\n${out}` };
+}
+
+async function stopServer(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+async function cli(port: number, args: string[], password?: string): Promise<string> {
+  const auth = password ? ['--no-auth-warning', '-a', password] : [];
+  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...auth, ...args], { timeout: 10_000 });
+  return stdout;
+}
+
+/** Polls `check` until it is true (or throws after `ms`, with the servers' output). */
+async function until(check: () => Promise<boolean>, ms: number, what: string, output: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Three masters on loopback, no replicas: every slot is served. */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-redis-cluster-'));
+  const servers: { proc: ChildProcess; output: () => string; port: number }[] = [];
+  const output = () => servers.map((s) => s.output()).join('\n');
+  const stop = async () => {
+    await Promise.all(servers.map((s) => stopServer(s.proc)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = await freePort(true);
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`];
+      args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--cluster-node-timeout', '5000');
+      servers.push({ ...startServer(args, dir, `cluster node ${port}`), port });
+    }
+    for (const s of servers) await until(async () => (await cli(s.port, ['ping'])).trim() === 'PONG', 10_000, `node ${s.port} did not answer`, output);
+    await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      timeout: 30_000,
+    });
+    for (const s of servers) {
+      await until(async () => (await cli(s.port, ['cluster', 'info'])).includes('cluster_state:ok'), 20_000, `node ${s.port} did not report cluster_state:ok`, output);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })), stop };
+}
+
+/** One password-protected master and one password-protected sentinel monitoring it as `portal-master`. */
+export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-redis-sentinel-'));
+  const master = 'portal-master';
+  const password = 'master-pw-0123456789';
+  const sentinelPassword = 'sentinel-pw-0123456789';
+  const servers: { proc: ChildProcess; output: () => string }[] = [];
+  const output = () => servers.map((s) => s.output()).join('\n');
+  const stop = async () => {
+    // The sentinel first, so that it does not report the master's shutdown as an outage.
+    for (const s of [...servers].reverse()) await stopServer(s.proc);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const masterPort = await freePort(false);
+    const args = ['--port', String(masterPort), '--bind', '127.0.0.1', '--requirepass', password, '--masterauth', password];
+    args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no');
+    servers.push(startServer(args, dir, `master ${masterPort}`));
+    await until(async () => (await cli(masterPort, ['ping'], password)).trim() === 'PONG', 10_000, 'the master did not answer', output);
+
+    const sentinelPort = await freePort(false);
+    const conf = join(dir, 'sentinel.conf'); // the sentinel rewrites its own config file: it must be writable
+    writeFileSync(
+      conf,
+      [
+        `port ${sentinelPort}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `requirepass ${sentinelPassword}`,
+        `sentinel monitor ${master} 127.0.0.1 ${masterPort} 1`,
+        `sentinel auth-pass ${master} ${password}`,
+        `sentinel down-after-milliseconds ${master} 5000`,
+        '',
+      ].join('\n'),
+    );
+    servers.push(startServer([conf, '--sentinel'], dir, `sentinel ${sentinelPort}`));
+    await until(
+      async () => (await cli(sentinelPort, ['sentinel', 'get-master-addr-by-name', master], sentinelPassword)).includes(String(masterPort)),
+      10_000,
+      'the sentinel did not name the master',
+      output,
+    );
+    return { sentinels: [{ host: '127.0.0.1', port: sentinelPort }], master, masterPort, password, sentinelPassword, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
