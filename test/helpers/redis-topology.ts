@@ -3,8 +3,9 @@
  * - startRedisCluster(): three masters (`redis-server --cluster-enabled yes`), joined with
  *   `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`, waited for until every node reports
  *   cluster_state:ok.
- * - startRedisSentinel(): one master with a password and one sentinel (`redis-server sentinel.conf --sentinel`)
- *   that monitors it and has a password of its own, waited for until the sentinel names the master.
+ * - startRedisSentinel(): one master and one replica with a password, and one sentinel
+ *   (`redis-server sentinel.conf --sentinel`) that monitors them and has a password of its own, waited for until
+ *   the sentinel names the master and knows the replica (so that killing the master makes it promote the replica).
  * Each server keeps its files in its own temporary directory (no RDB, no AOF); stop() ends the processes it started
  * (by their own handles) and removes the directory. Ports are asked of the OS and checked free (for a cluster node
  * also its bus port, port + 10000).
@@ -12,7 +13,7 @@
  * suites are skipped with a loud warning.
  */
 import { spawn, spawnSync, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,8 +35,14 @@ export interface RedisSentinelSetup {
   sentinels: RedisNodeAddress[];
   master: string;
   masterPort: number;
+  /** The replica's port (the sentinel promotes it when the master fails). */
+  replicaPort: number;
   password: string;
   sentinelPassword: string;
+  /** Kills the master (SIGKILL), as a crash would. */
+  killMaster(): Promise<void>;
+  /** Where the sentinel says the master is now. */
+  currentMasterPort(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -155,7 +162,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   return { nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })), stop };
 }
 
-/** One password-protected master and one password-protected sentinel monitoring it as `portal-master`. */
+/** A password-protected master and replica, and a password-protected sentinel monitoring them as `portal-master`. */
 export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
   const dir = mkdtempSync(join(tmpdir(), 'portal-redis-sentinel-'));
   const master = 'portal-master';
@@ -164,16 +171,28 @@ export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
   const servers: { proc: ChildProcess; output: () => string }[] = [];
   const output = () => servers.map((s) => s.output()).join('\n');
   const stop = async () => {
-    // The sentinel first, so that it does not report the master's shutdown as an outage.
+    // The sentinel first, so that it does not start a failover while the servers stop.
     for (const s of [...servers].reverse()) await stopServer(s.proc);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const data = (port: number) => {
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--masterauth', password];
+      args.push('--dir', join(dir, String(port)), '--save', '', '--appendonly', 'no', '--daemonize', 'no');
+      mkdirSync(join(dir, String(port)));
+      return args;
+    };
     const masterPort = await freePort(false);
-    const args = ['--port', String(masterPort), '--bind', '127.0.0.1', '--requirepass', password, '--masterauth', password];
-    args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no');
-    servers.push(startServer(args, dir, `master ${masterPort}`));
+    servers.push(startServer(data(masterPort), dir, `master ${masterPort}`));
     await until(async () => (await cli(masterPort, ['ping'], password)).trim() === 'PONG', 10_000, 'the master did not answer', output);
+    const replicaPort = await freePort(false);
+    servers.push(startServer([...data(replicaPort), '--replicaof', '127.0.0.1', String(masterPort)], dir, `replica ${replicaPort}`));
+    await until(
+      async () => (await cli(replicaPort, ['info', 'replication'], password)).includes('master_link_status:up'),
+      10_000,
+      'the replica did not sync',
+      output,
+    );
 
     const sentinelPort = await freePort(false);
     const conf = join(dir, 'sentinel.conf'); // the sentinel rewrites its own config file: it must be writable
@@ -186,18 +205,35 @@ export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
         `requirepass ${sentinelPassword}`,
         `sentinel monitor ${master} 127.0.0.1 ${masterPort} 1`,
         `sentinel auth-pass ${master} ${password}`,
-        `sentinel down-after-milliseconds ${master} 5000`,
+        // Long enough that a busy machine is not mistaken for a dead master; short enough for the failover test.
+        `sentinel down-after-milliseconds ${master} 3000`,
+        `sentinel failover-timeout ${master} 10000`,
         '',
       ].join('\n'),
     );
-    servers.push(startServer([conf, '--sentinel'], dir, `sentinel ${sentinelPort}`));
-    await until(
-      async () => (await cli(sentinelPort, ['sentinel', 'get-master-addr-by-name', master], sentinelPassword)).includes(String(masterPort)),
-      10_000,
-      'the sentinel did not name the master',
-      output,
-    );
-    return { sentinels: [{ host: '127.0.0.1', port: sentinelPort }], master, masterPort, password, sentinelPassword, stop };
+    const sentinel = startServer([conf, '--sentinel'], dir, `sentinel ${sentinelPort}`);
+    servers.push(sentinel);
+    const ask = (args: string[]) => cli(sentinelPort, ['sentinel', ...args], sentinelPassword);
+    await until(async () => (await ask(['get-master-addr-by-name', master])).includes(String(masterPort)), 10_000, 'the sentinel did not name the master', output);
+    await until(async () => (await ask(['replicas', master])).includes(String(replicaPort)), 20_000, 'the sentinel did not find the replica', output);
+    return {
+      sentinels: [{ host: '127.0.0.1', port: sentinelPort }],
+      master,
+      masterPort,
+      replicaPort,
+      password,
+      sentinelPassword,
+      killMaster: async () => {
+        const p = servers[0]!.proc;
+        if (p.exitCode !== null || p.signalCode !== null) return;
+        await new Promise<void>((resolve) => {
+          p.once('exit', () => resolve());
+          p.kill('SIGKILL');
+        });
+      },
+      currentMasterPort: async () => Number((await ask(['get-master-addr-by-name', master])).split('\n')[1]),
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -1,8 +1,9 @@
-// Redis with Sentinel (issue 12, item 7): a real password-protected master and a password-protected sentinel on
-// loopback ports, started for this file and stopped after it (test/helpers/redis-topology.ts). The portal finds the
-// master through the sentinel: the Store contract passes, the portal's own settings (REDIS_SENTINELS,
-// REDIS_SENTINEL_MASTER, REDIS_PASSWORD_FILE, REDIS_SENTINEL_PASSWORD) reach it with the same key names as one
-// server, and a wrong master name or password fails at start with a message that names the setting and no secret.
+// Redis with Sentinel (issue 12, item 7): a real password-protected master and replica and a password-protected
+// sentinel on loopback ports, started for this file and stopped after it (test/helpers/redis-topology.ts). The
+// portal finds the master through the sentinel: the Store contract passes, the portal's own settings
+// (REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_PASSWORD_FILE, REDIS_SENTINEL_PASSWORD) reach it with the same key
+// names as one server, a wrong master name or password fails at start with a message that names the setting and no
+// secret, and after the master is killed the store follows the failover to the promoted replica with its data.
 // Needs redis-server and redis-cli: skipped loudly without them, an error in CI.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,6 +92,41 @@ describe('Redis Sentinel specifics', { skip: skip ?? false }, () => {
           !/hunter2|master-pw|sentinel-pw/.test(e.message),
         sentinel.master,
       );
+    }
+  });
+
+  // Last in this file: it kills the master.
+  test('when the master dies, the sentinel promotes the replica and the store follows it with the data', async () => {
+    const s = await ready();
+    const store = await connectRedisStore({
+      sentinel: { sentinels: s.sentinels, master: s.master, password: s.password, sentinelPassword: s.sentinelPassword },
+      keyPrefix: uniquePrefix('sentinel-failover'),
+      clock: systemClock,
+      connectTimeoutMs: 1000,
+    });
+    const replica = new Redis({ host: '127.0.0.1', port: s.replicaPort, password: s.password, maxRetriesPerRequest: 1 });
+    try {
+      await store.set('flow:f1', { state: 'verified' }, 120_000);
+      await store.increment('rl:login:jane', 120_000);
+      const key = `${store.keyPrefix}flow:f1`;
+      for (let i = 0; i < 50 && (await replica.get(key)) === null; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.notEqual(await replica.get(key), null, 'replicated before the crash');
+
+      await s.killMaster();
+      await assert.rejects(store.get('flow:f1'), StoreUnavailableError, 'fails at once while there is no master');
+      const deadline = Date.now() + 45_000;
+      while (Date.now() < deadline && !((await s.currentMasterPort()) === s.replicaPort && (await store.ping()))) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.equal(await s.currentMasterPort(), s.replicaPort, 'the sentinel promoted the replica');
+      assert.equal(await store.ping(), true, 'the store reconnected to the new master');
+      assert.deepEqual(await store.get('flow:f1'), { state: 'verified' });
+      assert.equal((await store.increment('rl:login:jane', 120_000)).count, 2, 'the counter kept its count');
+      await store.set('flow:f2', 'after', 60_000);
+      assert.equal(await replica.get(`${store.keyPrefix}flow:f2`), '"after"', 'writes go to the promoted replica');
+    } finally {
+      replica.disconnect();
+      await store.close();
     }
   });
 });
