@@ -186,6 +186,41 @@ function createClient(opts: RedisStoreOptions, connectTimeout: number): RedisCli
   return new Redis(opts.url!, { ...perNode, lazyConnect: true, retryStrategy: retry });
 }
 
+/**
+ * Why the first seed node cannot be used, or null: a failed cluster start only says "Failed to refresh slots cache"
+ * or "Connection is closed" (ioredis drops the node's own error), where an operator needs ECONNREFUSED, a
+ * certificate error or an authentication error. One plain connection with the same options, on the error path only.
+ */
+async function probeNode(c: RedisClusterTarget, connectTimeout: number): Promise<unknown> {
+  const first = c.nodes[0];
+  if (!first) return null;
+  const probe = new Redis({
+    host: first.host,
+    port: first.port,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout,
+    ...(c.username ? { username: c.username } : {}),
+    ...(c.password ? { password: c.password } : {}),
+    ...(c.tls ? { tls: {} } : {}),
+  });
+  let seen: unknown = null;
+  probe.on('error', (e: unknown) => {
+    seen ??= e;
+  });
+  try {
+    await withTimeout(probe.connect(), connectTimeout + 500, 'ETIMEDOUT');
+    await withTimeout(probe.ping(), connectTimeout, 'ETIMEDOUT');
+    return null;
+  } catch (e) {
+    return seen ?? e;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /** Connects and waits until Redis is ready; throws StoreUnavailableError when it is not reachable in time. */
 export async function connectRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
   const connectTimeout = opts.connectTimeoutMs ?? 3000;
@@ -210,7 +245,9 @@ export async function connectRedisStore(opts: RedisStoreOptions): Promise<RedisS
   } catch (e) {
     redis.disconnect();
     if (e instanceof StoreUnavailableError) throw e;
-    throw new StoreUnavailableError(`${setting}: cannot connect to ${where} (${errorLabel(lastError ?? e)})`, lastError ?? e);
+    const cause = lastError ?? e;
+    const reason = opts.cluster ? ((await probeNode(opts.cluster, connectTimeout)) ?? cause) : cause;
+    throw new StoreUnavailableError(`${setting}: cannot connect to ${where} (${errorLabel(reason)})`, cause);
   }
   redis.off('error', onError);
   return new RedisStore(redis, opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, opts.clock, opts.onError);

@@ -28,6 +28,8 @@ export interface RedisNodeAddress {
 
 export interface RedisCluster {
   nodes: RedisNodeAddress[];
+  /** With `tls`: the throwaway CA and server certificate the nodes use. */
+  certificates?: TestCertificates;
   stop(): Promise<void>;
 }
 
@@ -47,8 +49,13 @@ export interface RedisSentinelSetup {
 }
 
 /** undefined when redis-server and redis-cli are here; a skip reason outside CI; throws in CI. */
-export function redisTopologyOrSkip(what: string): string | undefined {
-  const missing = ['redis-server', 'redis-cli'].filter((bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status !== 0);
+export function redisTopologyOrSkip(what: string, opts: { openssl?: boolean } = {}): string | undefined {
+  const tools: [string, string][] = [
+    ['redis-server', '--version'],
+    ['redis-cli', '--version'],
+    ...(opts.openssl ? [['openssl', 'version'] as [string, string]] : []),
+  ];
+  const missing = tools.filter(([bin, arg]) => spawnSync(bin, [arg], { stdio: 'ignore' }).status !== 0).map(([bin]) => bin);
   if (missing.length === 0) return undefined;
   if (process.env.CI) throw new Error(`${what}: ${missing.join(' and ')} not found, and CI must run these tests (Debian package redis-server)`);
   const reason = `${missing.join(' and ')} not found: ${what} SKIPPED`;
@@ -116,10 +123,35 @@ async function stopServer(proc: ChildProcess): Promise<void> {
   });
 }
 
-async function cli(port: number, args: string[], password?: string): Promise<string> {
+async function cli(port: number, args: string[], password?: string, tls?: TestCertificates): Promise<string> {
   const auth = password ? ['--no-auth-warning', '-a', password] : [];
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...auth, ...args], { timeout: 10_000 });
+  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...tlsCliArgs(tls), ...auth, ...args], { timeout: 10_000 });
   return stdout;
+}
+
+function tlsCliArgs(tls: TestCertificates | undefined): string[] {
+  return tls ? ['--tls', '--cacert', tls.caFile] : [];
+}
+
+export interface TestCertificates {
+  /** The throwaway CA's certificate (give it to a client as NODE_EXTRA_CA_CERTS). */
+  caFile: string;
+  /** A server certificate for 127.0.0.1 and localhost, signed by that CA, and its key. */
+  certFile: string;
+  keyFile: string;
+}
+
+/** A throwaway CA and a server certificate for 127.0.0.1 / localhost (openssl), valid for a day, in `dir`. */
+export async function makeTestCertificates(dir: string): Promise<TestCertificates> {
+  const f = (name: string) => join(dir, name);
+  const ssl = (args: string[]) => run('openssl', args, { timeout: 30_000 });
+  await ssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=portal test CA']
+    .concat(['-keyout', f('ca.key'), '-out', f('ca.crt')]));
+  await ssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr')]);
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  await ssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1']
+    .concat(['-extfile', f('ext.cnf'), '-out', f('server.crt')]));
+  return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
 }
 
 /** Polls `check` until it is true (or throws after `ms`, with the servers' output). */
@@ -132,9 +164,13 @@ async function until(check: () => Promise<boolean>, ms: number, what: string, ou
   }
 }
 
-/** Three masters on loopback, no replicas: every slot is served. */
-export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+/**
+ * Three masters on loopback, no replicas: every slot is served. With `tls`, the nodes speak only TLS (clients and
+ * the cluster bus) with a throwaway certificate (returned as `certificates`).
+ */
+export async function startRedisCluster(masters = 3, opts: { tls?: boolean } = {}): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'portal-redis-cluster-'));
+  let tls: TestCertificates | undefined;
   const servers: { proc: ChildProcess; output: () => string; port: number }[] = [];
   const output = () => servers.map((s) => s.output()).join('\n');
   const stop = async () => {
@@ -142,24 +178,35 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    if (opts.tls) tls = await makeTestCertificates(dir);
     for (let i = 0; i < masters; i++) {
       const port = await freePort(true);
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`];
+      const listen = tls
+        ? ['--port', '0', '--tls-port', String(port), '--tls-cluster', 'yes', '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile]
+            .concat(['--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no'])
+        : ['--port', String(port)];
+      const args = [...listen, '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`];
       args.push('--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--cluster-node-timeout', '5000');
       servers.push({ ...startServer(args, dir, `cluster node ${port}`), port });
     }
-    for (const s of servers) await until(async () => (await cli(s.port, ['ping'])).trim() === 'PONG', 10_000, `node ${s.port} did not answer`, output);
-    await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes'], {
-      timeout: 30_000,
-    });
     for (const s of servers) {
-      await until(async () => (await cli(s.port, ['cluster', 'info'])).includes('cluster_state:ok'), 20_000, `node ${s.port} did not report cluster_state:ok`, output);
+      await until(async () => (await cli(s.port, ['ping'], undefined, tls)).trim() === 'PONG', 10_000, `node ${s.port} did not answer`, output);
+    }
+    const create = ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes'];
+    await run('redis-cli', [...tlsCliArgs(tls), ...create], { timeout: 30_000 });
+    for (const s of servers) {
+      await until(
+        async () => (await cli(s.port, ['cluster', 'info'], undefined, tls)).includes('cluster_state:ok'),
+        20_000,
+        `node ${s.port} did not report cluster_state:ok`,
+        output,
+      );
     }
   } catch (e) {
     await stop();
     throw e;
   }
-  return { nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })), stop };
+  return { nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })), ...(tls ? { certificates: tls } : {}), stop };
 }
 
 /** A password-protected master and replica, and a password-protected sentinel monitoring them as `portal-master`. */
