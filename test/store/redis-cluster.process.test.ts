@@ -114,6 +114,44 @@ describe('Redis Cluster specifics', { skip: skip ?? false }, () => {
     }
   });
 
+  test('batches are one script per run of same-slot keys; a prefix with a hash tag makes every batch one script', async () => {
+    const countScripts = (store: RedisStore) => {
+      const client = store.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const calls = { n: 0 };
+      for (const name of ['portalSetEach', 'portalIncrementEach']) {
+        const original = client[name]!.bind(client);
+        client[name] = (...args: unknown[]) => {
+          calls.n++;
+          return original(...args);
+        };
+      }
+      return calls;
+    };
+    const writes = (keys: string[]) => keys.map((key) => ({ key, value: key, ttlMs: 60_000 }));
+    const plainPrefix = uniquePrefix('cluster-plain');
+    const plain = await open(plainPrefix);
+    const tagged = await open(`{${uniquePrefix('cluster-tag')}}:`);
+    try {
+      const keys = keysInDistinctSlots(plainPrefix, 'k', 4);
+      const p = countScripts(plain);
+      await plain.setEach(writes(keys));
+      await plain.incrementEach(keys.map((key) => ({ key: `${key}:n`, windowMs: 60_000 })));
+      assert.ok(p.n > 2, `split by slot on a plain prefix (${p.n} scripts)`);
+      const t = countScripts(tagged);
+      await tagged.setEach(writes(keys));
+      const counted = await tagged.incrementEach(keys.map((key) => ({ key: `${key}:n`, windowMs: 60_000 })));
+      assert.equal(t.n, 2, 'one script per batch under a hash-tagged prefix');
+      assert.deepEqual(
+        counted.map((c) => c.count),
+        [1, 1, 1, 1],
+      );
+      for (const key of keys) assert.equal(await tagged.get(key), key);
+    } finally {
+      await plain.close();
+      await tagged.close();
+    }
+  });
+
   test('the audit log works on a cluster: its keys carry one hash tag, so each append is one script', async () => {
     const prefix = uniquePrefix('cluster-audit');
     const store = await open(prefix);
