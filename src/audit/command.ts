@@ -16,7 +16,7 @@ import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, type AuditQuery, type StoredAudit
 export const USAGE = `Usage: npm run audit -- [--user LOGIN] [--user-id ID] [--since TIME] [--limit N] [--json]
 
 Prints the portal's audit events from the configured store (same settings as the portal: STORE, DATA_DIR,
-REDIS_URL, REDIS_KEY_PREFIX, AUDIT_RETENTION_DAYS, or a PORTAL_CONFIG file).
+REDIS_URL or REDIS_SENTINELS or REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX, AUDIT_RETENTION_DAYS, or a PORTAL_CONFIG file).
 
   --user LOGIN    only this login (case-insensitive)
   --user-id ID    only this Okta user id

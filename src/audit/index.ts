@@ -32,7 +32,7 @@ export function createAuditLog(store: ManagedStore, opts: AuditLogOptions): Audi
   // By kind and shape, not `instanceof SqliteStore / RedisStore`: importing those classes here would load
   // better-sqlite3 and ioredis at start-up whatever STORE says (createStore imports only the configured one).
   if (isSqliteStore(store)) return new SqliteAuditLog(store.db, opts.clock, retentionMs);
-  if (isRedisStore(store)) return new RedisAuditLog(store.redis, store.keyPrefix, opts.clock, retentionMs);
+  if (isRedisStore(store)) return new RedisAuditLog(store.redis, store.keyPrefix, opts.clock, retentionMs, { cluster: store.cluster });
   if (store instanceof MemoryStore) return new MemoryAuditLog(opts.clock, retentionMs);
   throw new Error(`createAuditLog: no audit log for a ${store.kind} store`);
 }

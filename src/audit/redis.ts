@@ -6,9 +6,13 @@
  * Each append is one Lua script (atomic, one command, where a MULTI took eleven): ZADD to every index,
  * ZREMRANGEBYSCORE of what is past the retention, and a PEXPIRE of the retention on each set (a set whose newest
  * event is older than that disappears whole).
+ * On a Redis Cluster a script's keys must share a hash slot, so there the keys carry the hash tag `{audit}` after the
+ * prefix: `<prefix>{audit}`, `<prefix>{audit}:login:<lower login>`, `<prefix>{audit}:user:<user id>` (the whole
+ * audit log lives on one master, as the `audit` set always did). On one server or Sentinel the names stay as they
+ * were, so the history written before survives an upgrade.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { AuditEvent, Clock } from '../core/ports.js';
 import { StoreUnavailableError, redisReason } from '../store/errors.js';
 import { matches, queryLimit, type AuditLog, type AuditQuery, type StoredAuditEvent } from './types.js';
@@ -25,7 +29,7 @@ end
 return #KEYS
 `;
 
-type RedisWithAppend = Redis & {
+type RedisWithAppend = RedisClient & {
   portalAuditAppend(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
 };
 
@@ -33,12 +37,13 @@ export class RedisAuditLog implements AuditLog {
   private readonly allKey: string;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly keyPrefix: string,
+    private readonly redis: RedisClient,
+    keyPrefix: string,
     private readonly clock: Clock,
     private readonly retentionMs: number,
+    opts: { cluster?: boolean } = {},
   ) {
-    this.allKey = `${keyPrefix}audit`;
+    this.allKey = opts.cluster === true ? `${keyPrefix}{audit}` : `${keyPrefix}audit`;
     redis.defineCommand('portalAuditAppend', { lua: APPEND_LUA }); // (again for a second log on one connection: harmless)
   }
 
@@ -77,11 +82,11 @@ export class RedisAuditLog implements AuditLog {
   }
 
   private loginKey(login: string): string {
-    return `${this.keyPrefix}audit:login:${login.toLowerCase()}`;
+    return `${this.allKey}:login:${login.toLowerCase()}`;
   }
 
   private userKey(userId: string): string {
-    return `${this.keyPrefix}audit:user:${userId}`;
+    return `${this.allKey}:user:${userId}`;
   }
 
   private async run<R>(op: string, fn: () => Promise<R>): Promise<R> {

@@ -26,7 +26,7 @@ import {
   type Settings,
   type StoreKindSetting,
 } from './schema.js';
-import { isLoopbackHost } from './values.js';
+import { isLoopbackHost, type RedisNode } from './values.js';
 
 /** Secret fields (token, privateKeyPem, cookie.secret) are non-enumerable: pass these objects on as they are, never spread them. */
 export type OktaAuth =
@@ -146,13 +146,34 @@ export interface OidcConfig {
   scopes: readonly string[];
 }
 
-/** `redis.url` is non-enumerable (it may carry a password): pass the object on as it is, never spread it. */
+/**
+ * Where Redis is: one server (REDIS_URL), a master found through Sentinel (REDIS_SENTINELS), or a Redis Cluster
+ * (REDIS_CLUSTER_NODES). `url`, `password` and `sentinelPassword` are non-enumerable (secrets): pass the object on
+ * as it is, never spread it. `url` is '' unless mode is single; `display` names the servers without credentials.
+ */
+export interface RedisConfig {
+  mode: 'single' | 'sentinel' | 'cluster';
+  url: string;
+  keyPrefix: string;
+  display: string;
+  /** The sentinels (mode sentinel) or the cluster's seed nodes (mode cluster); empty for single. */
+  nodes: readonly RedisNode[];
+  /** REDIS_SENTINEL_MASTER (mode sentinel), else null. */
+  sentinelMaster: string | null;
+  /** REDIS_USERNAME / REDIS_PASSWORD / REDIS_TLS for the data nodes (sentinel and cluster; single has them in the URL). */
+  username: string | null;
+  password: string | null;
+  sentinelPassword: string | null;
+  tls: boolean;
+}
+
+/** `redis` holds secrets as non-enumerable fields (see RedisConfig): pass it on as it is, never spread it. */
 export interface StoreConfig {
   kind: StoreKindSetting;
   /** Absolute path of the SQLite store's directory (DATA_DIR resolved against the working directory). */
   dataDir: string;
-  /** Set when kind is redis. `display` is the URL without credentials, for messages. */
-  redis: { url: string; keyPrefix: string; display: string } | null;
+  /** Set when kind is redis. */
+  redis: RedisConfig | null;
   auditRetentionDays: number;
 }
 
@@ -192,7 +213,16 @@ const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY
  * Secrets that can also be given as a file (NAME_FILE=/run/secrets/...), as container secrets are mounted. The
  * private key is always a file (OKTA_PRIVATE_KEY_FILE). SMTP_URL counts once the schema has it.
  */
-export const SECRET_FILE_SETTINGS = ['OKTA_API_TOKEN', 'COOKIE_SECRET', 'OIDC_CLIENT_SECRET', 'REDIS_URL', 'SMTP_URL', 'HTTPS_PROXY'] as const;
+export const SECRET_FILE_SETTINGS = [
+  'OKTA_API_TOKEN',
+  'COOKIE_SECRET',
+  'OIDC_CLIENT_SECRET',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+  'SMTP_URL',
+  'HTTPS_PROXY',
+] as const;
 
 /** Settings that say "a real org is meant": with any of them, the demo org never starts. */
 const NON_DEMO_PREFIXES = ['OKTA_', 'OIDC_', 'SMTP_'];
@@ -669,22 +699,73 @@ function resolveOidc(raw: Raw, parsed: Partial<Settings>, problems: string[]): O
   return config;
 }
 
-/** STORE defaults to redis when REDIS_URL is set, else sqlite; redis needs REDIS_URL. */
+const REDIS_WHERE = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
+/** Settings that only mean something with REDIS_SENTINELS or REDIS_CLUSTER_NODES (single: in REDIS_URL). */
+const REDIS_MULTI_NODE_ONLY = ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'] as const;
+const REDIS_SENTINEL_ONLY = ['REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD'] as const;
+
+/**
+ * STORE defaults to redis when REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES is set, else sqlite; redis needs
+ * exactly one of the three. Credentials: in REDIS_URL for one server, REDIS_USERNAME / REDIS_PASSWORD otherwise.
+ */
 function resolveStore(raw: Raw, parsed: Partial<Settings>, problems: string[]): { value: StoreConfig } | null {
   const { DATA_DIR: dataDir, REDIS_KEY_PREFIX: keyPrefix, AUDIT_RETENTION_DAYS: auditRetentionDays } = parsed;
   if (raw.STORE !== undefined && parsed.STORE === undefined) return null; // already reported
-  if (raw.REDIS_URL !== undefined && parsed.REDIS_URL === undefined) return null;
+  if (REDIS_WHERE.some((n) => raw[n] !== undefined && parsed[n] === undefined)) return null;
   if (dataDir === undefined || keyPrefix === undefined || auditRetentionDays === undefined) return null;
-  const kind = parsed.STORE ?? (parsed.REDIS_URL !== undefined ? 'redis' : 'sqlite');
+  const where = REDIS_WHERE.filter((n) => raw[n] !== undefined);
+  const kind = parsed.STORE ?? (where.length > 0 ? 'redis' : 'sqlite');
   let redis: StoreConfig['redis'] = null;
   if (kind === 'redis') {
-    if (parsed.REDIS_URL === undefined) {
-      problems.push('REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379/0)');
+    if (where.length === 0) {
+      problems.push(
+        'REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379/0), or REDIS_SENTINELS for Sentinel, or REDIS_CLUSTER_NODES for a Redis Cluster',
+      );
       return null;
     }
-    redis = hideSecret({ keyPrefix, display: redisDisplay(parsed.REDIS_URL) }, 'url', parsed.REDIS_URL);
+    if (where.length > 1) {
+      problems.push(`${where[1]}: set only one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES (also set: ${where.filter((_, i) => i !== 1).join(', ')})`);
+      return null;
+    }
+    const mode = where[0] === 'REDIS_SENTINELS' ? 'sentinel' : where[0] === 'REDIS_CLUSTER_NODES' ? 'cluster' : 'single';
+    const misplaced = [
+      ...(mode === 'single' ? REDIS_MULTI_NODE_ONLY.map((n) => [n, 'with REDIS_URL, put the user name and password in the URL and use rediss:// for TLS'] as const) : []),
+      ...(mode !== 'sentinel' ? REDIS_SENTINEL_ONLY.map((n) => [n, 'only with REDIS_SENTINELS'] as const) : []),
+    ];
+    let bad = false;
+    for (const [name, why] of misplaced) {
+      if (raw[name] === undefined) continue;
+      problems.push(`${name}: ${why}`);
+      bad = true;
+    }
+    if (bad || REDIS_MULTI_NODE_ONLY.some((n) => raw[n] !== undefined && parsed[n] === undefined)) return null;
+    if (raw.REDIS_SENTINEL_PASSWORD !== undefined && parsed.REDIS_SENTINEL_PASSWORD === undefined) return null;
+    const nodes = (mode === 'sentinel' ? parsed.REDIS_SENTINELS : mode === 'cluster' ? parsed.REDIS_CLUSTER_NODES : undefined) ?? [];
+    const list = nodes.map(nodeName).join(',');
+    const display =
+      mode === 'single'
+        ? redisDisplay(parsed.REDIS_URL!)
+        : mode === 'sentinel'
+          ? `sentinel master ${parsed.REDIS_SENTINEL_MASTER ?? 'mymaster'} via ${list}`
+          : `cluster ${list}`;
+    const cfg = {
+      mode,
+      keyPrefix,
+      display,
+      nodes,
+      sentinelMaster: mode === 'sentinel' ? (parsed.REDIS_SENTINEL_MASTER ?? 'mymaster') : null,
+      username: parsed.REDIS_USERNAME ?? null,
+      tls: parsed.REDIS_TLS ?? false,
+    };
+    hideSecret(cfg, 'url', parsed.REDIS_URL ?? '');
+    hideSecret(cfg, 'password', parsed.REDIS_PASSWORD ?? null);
+    redis = hideSecret(cfg, 'sentinelPassword', parsed.REDIS_SENTINEL_PASSWORD ?? null) as unknown as RedisConfig;
   }
   return { value: { kind, dataDir: resolvePath(dataDir), redis, auditRetentionDays } };
+}
+
+function nodeName(n: RedisNode): string {
+  return n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`;
 }
 
 function storeWarnings(raw: Raw, store: StoreConfig): string[] {
@@ -692,9 +773,16 @@ function storeWarnings(raw: Raw, store: StoreConfig): string[] {
   if (store.kind === 'memory') {
     out.push('STORE=memory: flows, limits and audit events live in this process only (lost on restart, not shared between instances); use it for tests only.');
   }
-  if (store.kind !== 'redis' && raw.REDIS_URL !== undefined) out.push(`REDIS_URL is set but STORE=${store.kind}: it is not used.`);
-  if (store.redis && store.redis.url.startsWith('redis:') && !isLoopbackHost(new URL(store.redis.url).hostname)) {
+  if (store.kind !== 'redis') {
+    for (const name of REDIS_WHERE) if (raw[name] !== undefined) out.push(`${name} is set but STORE=${store.kind}: it is not used.`);
+  }
+  const r = store.redis;
+  if (r && r.mode === 'single' && r.url.startsWith('redis:') && !isLoopbackHost(new URL(r.url).hostname)) {
     out.push('REDIS_URL: redis:// sends data unencrypted to a host that is not loopback; use rediss:// (TLS) across a network.');
+  }
+  if (r && r.mode !== 'single' && !r.tls && r.nodes.some((n) => !isLoopbackHost(n.host))) {
+    const name = r.mode === 'sentinel' ? 'REDIS_SENTINELS' : 'REDIS_CLUSTER_NODES';
+    out.push(`REDIS_TLS: ${name} names hosts that are not loopback and REDIS_TLS is false: data crosses the network unencrypted.`);
   }
   return out;
 }
@@ -726,9 +814,9 @@ function resolvePublicUrl(raw: Raw, parsed: Partial<Settings>, problems: string[
  * console.log / util.inspect and pino, so logging the config (or part of it) cannot leak it.
  * Consequence: do not copy these objects with spread; pass them as they are.
  */
-function hideSecret<T extends object, K extends string>(obj: T, key: K, value: string): T & Record<K, string> {
+function hideSecret<T extends object, K extends string, V extends string | null = string>(obj: T, key: K, value: V): T & Record<K, V> {
   Object.defineProperty(obj, key, { value, enumerable: false, writable: false, configurable: false });
-  return obj as T & Record<K, string>;
+  return obj as T & Record<K, V>;
 }
 
 function nonBlank(v: string | undefined): string | undefined {

@@ -16,8 +16,10 @@ import {
   parseProxyEntry,
   parseProxyUrl,
   parseRateWindow,
+  parseRedisNodes,
   parseRedisUrl,
   splitList,
+  type RedisNode,
   type Parsed,
   type RateWindow,
 } from './values.js';
@@ -191,6 +193,18 @@ export const settingsSchema = z.object({
     .optional()
     .transform((v) => v ?? './data'),
   REDIS_URL: custom<string | undefined>(parseRedisUrl, undefined),
+  // Redis beyond one node (issue 12, item 7): Sentinel or Cluster instead of REDIS_URL; load.ts checks the combinations.
+  REDIS_SENTINELS: custom<RedisNode[] | undefined>((raw) => parseRedisNodes(raw, 26379), undefined),
+  REDIS_SENTINEL_MASTER: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be the master name the sentinels monitor (letters, digits, . _ -), e.g. mymaster')
+    .optional()
+    .transform((v) => v ?? 'mymaster'),
+  REDIS_SENTINEL_PASSWORD: token(/^[\x21-\x7e]{1,512}$/, 'must be 1 to 512 visible characters with no spaces'),
+  REDIS_CLUSTER_NODES: custom<RedisNode[] | undefined>((raw) => parseRedisNodes(raw, 6379), undefined),
+  REDIS_USERNAME: token(/^[\x21-\x7e]{1,128}$/, 'must be 1 to 128 visible characters with no spaces'),
+  REDIS_PASSWORD: token(/^[\x21-\x7e]{1,512}$/, 'must be 1 to 512 visible characters with no spaces'),
+  REDIS_TLS: bool(false),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[\x21-\x7e]{1,100}$/, 'must be 1 to 100 visible characters with no spaces, e.g. okta-mfa-portal:')

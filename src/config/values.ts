@@ -158,3 +158,30 @@ export function parseRedisUrl(raw: string): Parsed<string> {
   }
   return ok(raw.trim()); // as given: re-serialising could change how the password is encoded
 }
+
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/**
+ * A comma-separated list of Redis nodes (REDIS_SENTINELS, REDIS_CLUSTER_NODES): `host[:port]` each, IPv6 in
+ * brackets (`[::1]:26379`); the port defaults to `defaultPort`. At least one, at most 64, no duplicates.
+ */
+export function parseRedisNodes(raw: string, defaultPort: number): Parsed<RedisNode[]> {
+  const expected = `must be a comma-separated list of host:port, e.g. 10.0.0.1:${defaultPort},10.0.0.2:${defaultPort}`;
+  const items = splitList(raw);
+  if (items.length === 0 || items.length > 64) return fail(expected);
+  const out: RedisNode[] = [];
+  for (const item of items) {
+    const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(item);
+    const host = m?.[1] ?? m?.[2];
+    const port = m?.[3] === undefined ? defaultPort : Number(m[3]);
+    if (!m || host === undefined || !isHostName(host) || (m[1] !== undefined && isIP(host) !== 6) || port < 1 || port > 65535) {
+      return fail(expected);
+    }
+    if (out.some((n) => n.host === host && n.port === port)) return fail('must not name the same node twice');
+    out.push({ host, port });
+  }
+  return ok(out);
+}

@@ -185,7 +185,11 @@ export interface Store {
    * whose count exceeds its `max` (the later ones are not counted), so the result may be shorter than `hits`.
    */
   incrementEach(hits: readonly CounterHit[]): Promise<CounterValue[]>;
-  /** Several `set`s in one round trip, applied in order and together (a TTL of 0 or less deletes that key). */
+  /**
+   * Several `set`s in one round trip, applied in order and together (a TTL of 0 or less deletes that key). On a Redis
+   * Cluster, keys in different hash slots are written one part after the other (each part together), so a failure
+   * midway leaves the earlier writes: put the write that must come first first.
+   */
   setEach(writes: readonly StoreWrite[]): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
  * The store module's public surface and the one factory the composition root (and the audit command) calls:
  * createStore(config.store, clock) opens the configured backend (memory, SQLite file, or Redis connection).
  * Rules: opening fails with a StoreUnavailableError whose message starts with the setting to fix
- * (DATA_DIR: ..., REDIS_URL: ...) and never contains a Redis password.
+ * (DATA_DIR: ..., REDIS_URL: ..., REDIS_SENTINELS: ..., REDIS_CLUSTER_NODES: ...) and never contains a Redis password.
  */
 import type { StoreConfig } from '../config/index.js';
 import type { Clock } from '../core/ports.js';
@@ -39,9 +39,17 @@ export async function createStore(config: StoreConfig, clock: Clock, opts: Creat
     case 'redis': {
       if (!config.redis) throw new Error('createStore: STORE=redis without redis settings'); // loadConfig prevents this
       const { connectRedisStore } = await import('./redis.js');
+      const r = config.redis;
+      const auth = { username: r.username, password: r.password, tls: r.tls };
+      const target =
+        r.mode === 'sentinel'
+          ? { sentinel: { ...auth, sentinels: r.nodes, master: r.sentinelMaster ?? 'mymaster', sentinelPassword: r.sentinelPassword } }
+          : r.mode === 'cluster'
+            ? { cluster: { ...auth, nodes: r.nodes } }
+            : { url: r.url };
       return connectRedisStore({
-        url: config.redis.url,
-        keyPrefix: config.redis.keyPrefix,
+        ...target,
+        keyPrefix: r.keyPrefix,
         clock,
         ...(opts.onError ? { onError: opts.onError } : {}),
       });

@@ -10,8 +10,15 @@
  *   per request, a connect timeout and a command timeout. ioredis keeps reconnecting in the background; ping()
  *   reports whether the store is usable now. Errors become StoreUnavailableError whose message names the
  *   operation and a short reason, never the URL (it may carry a password) nor a value.
+ * - Three ways to reach Redis (issue 12, item 7): one server (url), a master found through Sentinel (sentinel),
+ *   or a Redis Cluster (cluster). Key names are the same in all three. On a cluster a script may only touch keys
+ *   of one hash slot: incrementEach and setEach run one script per run of consecutive keys that share a slot, in
+ *   order (each part atomic, as one increment or one set is; the port promises no more, and the callers order
+ *   their writes so that a partial batch is safe). A key prefix with a hash tag (e.g. `{portal}:`) puts every key
+ *   in one slot, so each batch is again one script. The audit log hash-tags its own keys (src/audit/redis.ts).
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Clock, CounterHit, CounterValue, StoreWrite } from '../core/ports.js';
 import { StoreUnavailableError, errorLabel, redisReason } from './errors.js';
 import type { ManagedStore } from './types.js';
@@ -67,9 +74,37 @@ end
 return #KEYS
 `;
 
+export interface RedisNodeAddress {
+  host: string;
+  port: number;
+}
+
+/** Credentials and TLS for the data nodes of a Sentinel or Cluster set-up (one server has them in its URL). */
+export interface RedisAuth {
+  username?: string | null;
+  password?: string | null;
+  /** TLS to every node (and, with Sentinel, to the sentinels). */
+  tls?: boolean;
+}
+
+export interface RedisSentinelTarget extends RedisAuth {
+  sentinels: readonly RedisNodeAddress[];
+  /** The master name the sentinels monitor. */
+  master: string;
+  /** The sentinels' own password (requirepass in sentinel.conf), if any. */
+  sentinelPassword?: string | null;
+}
+
+export interface RedisClusterTarget extends RedisAuth {
+  /** Seed nodes: any reachable node tells the client the rest of the cluster. */
+  nodes: readonly RedisNodeAddress[];
+}
+
 export interface RedisStoreOptions {
-  /** redis:// or rediss:// URL (may carry credentials; never logged). */
-  url: string;
+  /** One server: a redis:// or rediss:// URL (may carry credentials; never logged). Exactly one of url, sentinel, cluster. */
+  url?: string;
+  sentinel?: RedisSentinelTarget;
+  cluster?: RedisClusterTarget;
   keyPrefix?: string;
   clock: Clock;
   /** Connect timeout and the bound on the first connection (ms). Default 3000. */
@@ -80,24 +115,116 @@ export interface RedisStoreOptions {
   onError?: (message: string) => void;
 }
 
-type RedisWithIncrement = Redis & {
+/** A connection to one server (also through Sentinel) or to a cluster: the commands the store and audit log use. */
+export type RedisClient = Redis | Cluster;
+
+type PortalCommands = {
   portalIncrement(key: string, windowMs: number): Promise<[number, number]>;
   portalIncrementEach(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
   portalSetEach(numKeys: number, ...keysThenArgs: (string | number)[]): Promise<number>;
 };
+type RedisWithIncrement = RedisClient & PortalCommands;
 
-/** Connects and waits until Redis is ready; throws StoreUnavailableError when it is not reachable in time. */
-export async function connectRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
-  const connectTimeout = opts.connectTimeoutMs ?? 3000;
-  const options: RedisOptions = {
-    lazyConnect: true,
+/** The setting an operator fixes when the connection fails, and where it pointed (no credentials). */
+function describeTarget(opts: RedisStoreOptions): { setting: string; where: string } {
+  const list = (nodes: readonly RedisNodeAddress[]) => nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join(',');
+  if (opts.sentinel) return { setting: 'REDIS_SENTINELS', where: `master ${opts.sentinel.master} via sentinels ${list(opts.sentinel.sentinels)}` };
+  if (opts.cluster) return { setting: 'REDIS_CLUSTER_NODES', where: `the cluster at ${list(opts.cluster.nodes)}` };
+  return { setting: 'REDIS_URL', where: describeRedisUrl(opts.url ?? '') };
+}
+
+function createClient(opts: RedisStoreOptions, connectTimeout: number): RedisClient {
+  const targets = [opts.url !== undefined, opts.sentinel !== undefined, opts.cluster !== undefined].filter(Boolean).length;
+  if (targets !== 1) throw new Error('connectRedisStore: give exactly one of url, sentinel, cluster');
+  const perNode: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout,
     commandTimeout: opts.commandTimeoutMs ?? 2000,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
   };
-  const redis = new Redis(opts.url, options) as RedisWithIncrement;
+  const retry = (attempt: number) => Math.min(100 * attempt, 2000);
+  const auth = (a: RedisAuth): RedisOptions => ({
+    ...(a.username ? { username: a.username } : {}),
+    ...(a.password ? { password: a.password } : {}),
+    ...(a.tls ? { tls: {} } : {}),
+  });
+  if (opts.sentinel) {
+    const s = opts.sentinel;
+    return new Redis({
+      ...perNode,
+      ...auth(s),
+      lazyConnect: true,
+      retryStrategy: retry,
+      sentinels: s.sentinels.map((n) => ({ host: n.host, port: n.port })),
+      name: s.master,
+      ...(s.sentinelPassword ? { sentinelPassword: s.sentinelPassword } : {}),
+      ...(s.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+      sentinelRetryStrategy: retry,
+      // A failover makes the old master a replica: reconnect (to the new master) instead of failing writes.
+      reconnectOnError: (e) => e.message.startsWith('READONLY'),
+    });
+  }
+  if (opts.cluster) {
+    const c = opts.cluster;
+    const options: ClusterOptions = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      enableReadyCheck: true,
+      scaleReads: 'master',
+      maxRedirections: 16,
+      slotsRefreshTimeout: connectTimeout,
+      clusterRetryStrategy: retry,
+      redisOptions: { ...perNode, ...auth(c) },
+      // With TLS, certificates name the host names the operator gave: connect by name, not by the resolved address.
+      ...(c.tls ? { dnsLookup: (address: string, callback: (err: Error | null, address: string) => void) => callback(null, address) } : {}),
+    };
+    return new Cluster(
+      c.nodes.map((n) => ({ host: n.host, port: n.port })),
+      options,
+    );
+  }
+  return new Redis(opts.url!, { ...perNode, lazyConnect: true, retryStrategy: retry });
+}
+
+/**
+ * Why the first seed node cannot be used, or null: a failed cluster start only says "Failed to refresh slots cache"
+ * or "Connection is closed" (ioredis drops the node's own error), where an operator needs ECONNREFUSED, a
+ * certificate error or an authentication error. One plain connection with the same options, on the error path only.
+ */
+async function probeNode(c: RedisClusterTarget, connectTimeout: number): Promise<unknown> {
+  const first = c.nodes[0];
+  if (!first) return null;
+  const probe = new Redis({
+    host: first.host,
+    port: first.port,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout,
+    ...(c.username ? { username: c.username } : {}),
+    ...(c.password ? { password: c.password } : {}),
+    ...(c.tls ? { tls: {} } : {}),
+  });
+  let seen: unknown = null;
+  probe.on('error', (e: unknown) => {
+    seen ??= e;
+  });
+  try {
+    await withTimeout(probe.connect(), connectTimeout + 500, 'ETIMEDOUT');
+    await withTimeout(probe.ping(), connectTimeout, 'ETIMEDOUT');
+    return null;
+  } catch (e) {
+    return seen ?? e;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Connects and waits until Redis is ready; throws StoreUnavailableError when it is not reachable in time. */
+export async function connectRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
+  const connectTimeout = opts.connectTimeoutMs ?? 3000;
+  const redis = createClient(opts, connectTimeout) as RedisWithIncrement;
   redis.defineCommand('portalIncrement', { numberOfKeys: 1, lua: INCREMENT_LUA });
   redis.defineCommand('portalIncrementEach', { lua: INCREMENT_EACH_LUA });
   redis.defineCommand('portalSetEach', { lua: SET_EACH_LUA });
@@ -106,18 +233,21 @@ export async function connectRedisStore(opts: RedisStoreOptions): Promise<RedisS
     lastError = e;
   };
   redis.on('error', onError);
-  const where = describeRedisUrl(opts.url);
+  const { setting, where } = describeTarget(opts);
   try {
-    await withTimeout(redis.connect(), connectTimeout + 500, 'ETIMEDOUT');
+    // A cluster or a Sentinel set-up may take a few tries (slots, master lookup): bound it a little more loosely.
+    await withTimeout(redis.connect(), connectTimeout + (opts.url === undefined ? 2000 : 500), 'ETIMEDOUT');
     const info = await redis.info('server');
     const version = /redis_version:(\d+)\.(\d+)/.exec(info);
     if (version && (Number(version[1]) < 6 || (Number(version[1]) === 6 && Number(version[2]) < 2))) {
-      throw new StoreUnavailableError(`REDIS_URL: ${where} runs Redis ${version[1]}.${version[2]}; the portal needs 6.2 or later (GETDEL)`);
+      throw new StoreUnavailableError(`${setting}: ${where} runs Redis ${version[1]}.${version[2]}; the portal needs 6.2 or later (GETDEL)`);
     }
   } catch (e) {
     redis.disconnect();
     if (e instanceof StoreUnavailableError) throw e;
-    throw new StoreUnavailableError(`REDIS_URL: cannot connect to ${where} (${errorLabel(lastError ?? e)})`, lastError ?? e);
+    const cause = lastError ?? e;
+    const reason = opts.cluster ? ((await probeNode(opts.cluster, connectTimeout)) ?? cause) : cause;
+    throw new StoreUnavailableError(`${setting}: cannot connect to ${where} (${errorLabel(reason)})`, cause);
   }
   redis.off('error', onError);
   return new RedisStore(redis, opts.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, opts.clock, opts.onError);
@@ -137,13 +267,17 @@ export class RedisStore implements ManagedStore {
   readonly kind = 'redis' as const;
   private closed = false;
 
+  /** True on a Redis Cluster: multi-key scripts are split by hash slot, and the audit log hash-tags its keys. */
+  readonly cluster: boolean;
+
   constructor(
     /** The connection; the Redis audit log shares it. */
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly keyPrefix: string,
     private readonly clock: Clock,
     onError?: (message: string) => void,
   ) {
+    this.cluster = redis instanceof Cluster;
     // Without a listener ioredis prints every connection error; report each distinct outage once instead.
     let reported: string | null = null;
     redis.on('error', (e: unknown) => {
@@ -187,27 +321,54 @@ export class RedisStore implements ManagedStore {
   }
 
   async incrementEach(hits: readonly CounterHit[]): Promise<CounterValue[]> {
-    if (hits.length === 0) return [];
-    const keys = hits.map((h) => this.keyPrefix + h.key);
-    const args = hits.flatMap((h) => [Math.max(1, Math.ceil(h.windowMs)), h.max === undefined ? -1 : Math.max(0, Math.floor(h.max))]);
-    const flat = await this.run('increment', () => (this.redis as RedisWithIncrement).portalIncrementEach(keys.length, ...keys, ...args));
-    const now = this.clock.now();
     const out: CounterValue[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ count: Number(flat[i]), resetAt: now + Number(flat[i + 1]) });
+    for (const part of this.bySlot(hits, (h) => this.keyPrefix + h.key)) {
+      const keys = part.map((h) => this.keyPrefix + h.key);
+      const args = part.flatMap((h) => [Math.max(1, Math.ceil(h.windowMs)), h.max === undefined ? -1 : Math.max(0, Math.floor(h.max))]);
+      const flat = await this.run('increment', () => (this.redis as RedisWithIncrement).portalIncrementEach(keys.length, ...keys, ...args));
+      const now = this.clock.now();
+      let over = false;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const count = Number(flat[i]);
+        out.push({ count, resetAt: now + Number(flat[i + 1]) });
+        const max = part[i / 2]?.max;
+        if (max !== undefined && count > Math.max(0, Math.floor(max))) over = true;
+      }
+      if (over) break; // the script stopped after a counter over its max: the later parts are not counted either
+    }
     return out;
   }
 
   async setEach(writes: readonly StoreWrite[]): Promise<void> {
-    if (writes.length === 0) return;
-    const keys: string[] = [];
-    const args: (string | number)[] = [];
-    for (const w of writes) {
-      const json = JSON.stringify(w.value) as string | undefined;
-      const px = Math.ceil(w.ttlMs);
-      keys.push(this.keyPrefix + w.key);
-      args.push(json ?? '', json === undefined || !(px > 0) ? 0 : px);
+    for (const part of this.bySlot(writes, (w) => this.keyPrefix + w.key)) {
+      const keys: string[] = [];
+      const args: (string | number)[] = [];
+      for (const w of part) {
+        const json = JSON.stringify(w.value) as string | undefined;
+        const px = Math.ceil(w.ttlMs);
+        keys.push(this.keyPrefix + w.key);
+        args.push(json ?? '', json === undefined || !(px > 0) ? 0 : px);
+      }
+      await this.run('set', () => (this.redis as RedisWithIncrement).portalSetEach(keys.length, ...keys, ...args));
     }
-    await this.run('set', () => (this.redis as RedisWithIncrement).portalSetEach(keys.length, ...keys, ...args));
+  }
+
+  /**
+   * The items in order, cut into runs whose keys share a hash slot: one run on a single server (or Sentinel), where
+   * any keys may meet in one script; on a cluster a new run starts wherever the slot changes.
+   */
+  private bySlot<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+    if (items.length === 0) return [];
+    if (!this.cluster) return [[...items]];
+    const runs: T[][] = [];
+    let slot = -1;
+    for (const item of items) {
+      const s = calculateSlot(keyOf(item));
+      if (s !== slot || runs.length === 0) runs.push([]);
+      runs[runs.length - 1]!.push(item);
+      slot = s;
+    }
+    return runs;
   }
 
   async ping(): Promise<boolean> {

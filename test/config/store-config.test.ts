@@ -49,7 +49,9 @@ describe('state settings', () => {
   });
 
   test('STORE=redis needs a valid REDIS_URL; messages never repeat it', () => {
-    assert.deepEqual(problems({ STORE: 'redis' }), ['REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379/0)']);
+    assert.deepEqual(problems({ STORE: 'redis' }), [
+      'REDIS_URL: required when STORE=redis (e.g. redis://127.0.0.1:6379/0), or REDIS_SENTINELS for Sentinel, or REDIS_CLUSTER_NODES for a Redis Cluster',
+    ]);
     const cases: Record<string, string> = {
       'http://:pw-secret@127.0.0.1:6379': 'REDIS_URL: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0',
       'pw-secret@127.0.0.1': 'REDIS_URL: must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0',
@@ -81,5 +83,89 @@ describe('state settings', () => {
     assert.ok(!loadConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6379', COOKIE_SECRET: CS }).warnings.some((w) => w.startsWith('REDIS_URL')));
     assert.ok(!loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', COOKIE_SECRET: CS }).warnings.some((w) => w.startsWith('REDIS_URL')));
     for (const c of [mem, unused, remote]) assert.ok(!c.warnings.join().includes('pw-secret'));
+  });
+
+  test('REDIS_SENTINELS selects Redis through Sentinel; passwords (also from files) are hidden and never echoed', () => {
+    const files: Record<string, string> = { '/run/secrets/redis-pw': 'data-s3cret\n', '/run/secrets/sentinel-pw': 'sent-s3cret' };
+    const c = loadConfig(
+      {
+        REDIS_SENTINELS: '10.0.0.1, 10.0.0.2:26380,[fd00::3]:26381',
+        REDIS_SENTINEL_MASTER: 'portal-master',
+        REDIS_PASSWORD_FILE: '/run/secrets/redis-pw',
+        REDIS_SENTINEL_PASSWORD_FILE: '/run/secrets/sentinel-pw',
+        REDIS_USERNAME: 'portal',
+        REDIS_TLS: 'true',
+        COOKIE_SECRET: CS,
+      },
+      { readFile: (p) => files[p] ?? assert.fail(`unexpected read of ${p}`) },
+    );
+    const r = c.store.redis!;
+    assert.equal(c.store.kind, 'redis');
+    assert.equal(r.mode, 'sentinel');
+    assert.deepEqual(r.nodes, [
+      { host: '10.0.0.1', port: 26379 },
+      { host: '10.0.0.2', port: 26380 },
+      { host: 'fd00::3', port: 26381 },
+    ]);
+    assert.equal(r.sentinelMaster, 'portal-master');
+    assert.equal(r.username, 'portal');
+    assert.equal(r.password, 'data-s3cret');
+    assert.equal(r.sentinelPassword, 'sent-s3cret');
+    assert.equal(r.tls, true);
+    assert.equal(r.display, 'sentinel master portal-master via 10.0.0.1:26379,10.0.0.2:26380,[fd00::3]:26381');
+    for (const text of [JSON.stringify(c), inspect(c, { depth: 10 }), c.warnings.join()]) assert.ok(!/s3cret/.test(text), text.slice(0, 200));
+    assert.ok(!c.warnings.some((w) => w.startsWith('REDIS_TLS')), 'TLS on: no warning');
+    assert.equal(loadConfig({ REDIS_SENTINELS: '127.0.0.1', COOKIE_SECRET: CS }).store.redis?.sentinelMaster, 'mymaster');
+  });
+
+  test('REDIS_CLUSTER_NODES selects a Redis Cluster; plain TCP across a network is a warning', () => {
+    const c = loadConfig({ REDIS_CLUSTER_NODES: 'redis-0.redis:6379,redis-1.redis', REDIS_PASSWORD: 'pw-s3cret', COOKIE_SECRET: CS });
+    const r = c.store.redis!;
+    assert.equal(r.mode, 'cluster');
+    assert.deepEqual(r.nodes, [
+      { host: 'redis-0.redis', port: 6379 },
+      { host: 'redis-1.redis', port: 6379 },
+    ]);
+    assert.equal(r.display, 'cluster redis-0.redis:6379,redis-1.redis:6379');
+    assert.equal(r.sentinelMaster, null);
+    assert.equal(r.url, '');
+    assert.ok(c.warnings.some((w) => w.startsWith('REDIS_TLS: REDIS_CLUSTER_NODES names hosts that are not loopback')));
+    assert.ok(!JSON.stringify(c).includes('s3cret'));
+    const local = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000', COOKIE_SECRET: CS });
+    assert.ok(!local.warnings.some((w) => w.startsWith('REDIS_TLS')));
+    assert.ok(loadConfig({ STORE: 'sqlite', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }).warnings.includes('REDIS_CLUSTER_NODES is set but STORE=sqlite: it is not used.'));
+  });
+
+  test('Redis set-ups: one way at a time, settings only where they mean something, clear messages without secrets', () => {
+    assert.deepEqual(problems({ REDIS_URL: 'redis://127.0.0.1', REDIS_CLUSTER_NODES: '127.0.0.1:7000', COOKIE_SECRET: CS }), [
+      'REDIS_CLUSTER_NODES: set only one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES (also set: REDIS_URL)',
+    ]);
+    assert.deepEqual(problems({ REDIS_URL: 'redis://127.0.0.1', REDIS_PASSWORD: 'pw-s3cret', COOKIE_SECRET: CS }), [
+      'REDIS_PASSWORD: with REDIS_URL, put the user name and password in the URL and use rediss:// for TLS',
+    ]);
+    assert.deepEqual(problems({ REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_SENTINEL_MASTER: 'm', COOKIE_SECRET: CS }), [
+      'REDIS_SENTINEL_MASTER: only with REDIS_SENTINELS',
+    ]);
+    const bad: Record<string, string> = {
+      'host:port': 'REDIS_SENTINELS: must be a comma-separated list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379',
+      '10.0.0.1:0': 'REDIS_SENTINELS: must be a comma-separated list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379',
+      'redis://10.0.0.1:26379': 'REDIS_SENTINELS: must be a comma-separated list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379',
+      '[::1:26379': 'REDIS_SENTINELS: must be a comma-separated list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379',
+      '10.0.0.1,10.0.0.1:26379': 'REDIS_SENTINELS: must not name the same node twice',
+      ',': 'REDIS_SENTINELS: must be a comma-separated list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379',
+    };
+    for (const [value, message] of Object.entries(bad)) assert.deepEqual(problems({ REDIS_SENTINELS: value, COOKIE_SECRET: CS }), [message], value);
+    const p = problems({ REDIS_SENTINELS: '127.0.0.1', REDIS_PASSWORD: 'has s3cret space', REDIS_SENTINEL_MASTER: 'no/slash', COOKIE_SECRET: CS });
+    assert.deepEqual(p, [
+      'REDIS_SENTINEL_MASTER: must be the master name the sentinels monitor (letters, digits, . _ -), e.g. mymaster',
+      'REDIS_PASSWORD: must be 1 to 512 visible characters with no spaces',
+    ]);
+    assert.ok(!p.join().includes('s3cret'));
+    assert.deepEqual(problems({ REDIS_PASSWORD: 'x', REDIS_PASSWORD_FILE: '/f', REDIS_CLUSTER_NODES: '127.0.0.1', COOKIE_SECRET: CS }), [
+      'REDIS_PASSWORD_FILE: set either REDIS_PASSWORD or REDIS_PASSWORD_FILE, not both',
+    ]);
+    assert.deepEqual(problems({ REDIS_CLUSTER_NODES: '127.0.0.1:7000' }), [
+      'COOKIE_SECRET: required with STORE=redis (every instance must sign cookies with the same secret; e.g. openssl rand -base64 32)',
+    ]);
   });
 });
