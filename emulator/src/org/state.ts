@@ -127,6 +127,7 @@ export class OrgState {
       passwordHash: p.passwordHash,
       passwordHistory: p.passwordHash ? [p.passwordHash, ...p.historyHashes] : [...p.historyHashes],
       mfaRequired: s.mfaRequired,
+      groups: [...s.groups],
       factors: [],
       failedLogins: 0,
       sessions: new Set(),

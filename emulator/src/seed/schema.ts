@@ -60,6 +60,8 @@ export const seedUserSchema = z
     password: z.string().min(1).max(256).optional(),
     passwordHistory: z.array(z.string().min(1).max(256)).max(24).default([]),
     mfaRequired: z.boolean().default(false),
+    /** Names of the Okta groups the user is in (sent as the ID token's `groups` claim). */
+    groups: z.array(z.string().min(1).max(255)).max(100).default([]),
     factors: z.array(seedFactorSchema).default([]),
   })
   .strict()

@@ -320,6 +320,7 @@ export const en = {
     WRONG_CURRENT_PASSWORD: 'The current password is not correct.',
     INVALID_PHONE_NUMBER: 'Enter the phone number in international format, e.g. +14155550100.',
     SIGN_IN_REQUIRED: 'Your session has ended. Sign in to continue.',
+    FORBIDDEN: 'You do not have access to this page.',
     STEP_UP_REQUIRED: 'Confirm it is you with one of your security methods first.',
     FACTOR_EXISTS: 'You already have this security method. Remove it first to set it up again.',
     WRONG_STEP: 'This step is not available now. Start again.',

@@ -303,6 +303,7 @@ export const fr: Messages = {
     WRONG_CURRENT_PASSWORD: 'Le mot de passe actuel n’est pas correct.',
     INVALID_PHONE_NUMBER: 'Saisissez le numéro au format international, par exemple +33612345678.',
     SIGN_IN_REQUIRED: 'Votre session a pris fin. Connectez-vous pour continuer.',
+    FORBIDDEN: 'Vous n’avez pas accès à cette page.',
     STEP_UP_REQUIRED: 'Confirmez d’abord votre identité avec l’une de vos méthodes de sécurité.',
     FACTOR_EXISTS: 'Vous avez déjà cette méthode de sécurité. Supprimez-la d’abord pour la configurer à nouveau.',
     WRONG_STEP: 'Cette étape n’est pas disponible pour le moment. Recommencez.',
