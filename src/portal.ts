@@ -7,7 +7,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
-import { createAccountService, createRecoveryService, cryptoRandom, defaultAccountPolicy, systemClock } from './core/index.js';
+import {
+  createAccountService,
+  createHelpdeskService,
+  createRecoveryService,
+  cryptoRandom,
+  defaultAccountPolicy,
+  defaultHelpdeskPolicy,
+  systemClock,
+} from './core/index.js';
 import type { BreachCheck } from './core/breach.js';
 import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
@@ -231,6 +239,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         clock,
         audit,
         ...(breach.check ? { breach: breach.check } : {}),
+        helpdeskIdp: idp,
       })
     : undefined;
 
@@ -307,7 +316,16 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 function accountHttp(
   config: Config,
   oidc: OidcConfig,
-  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; breach?: BreachCheck; sessions: SessionManager },
+  deps: {
+    idp: AccountIdentityProvider;
+    store: Store;
+    clock: Clock;
+    audit: AuditSink;
+    breach?: BreachCheck;
+    sessions: SessionManager;
+    /** The recovery's IdP port: the help-desk console looks callers up and challenges them through it. */
+    helpdeskIdp: IdentityProvider;
+  },
 ): AccountHttpOptions {
   const r = config.recovery;
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
@@ -346,5 +364,24 @@ function accountHttp(
     clock: deps.clock,
     audit: deps.audit,
     ui: createUiStateStore(deps.store),
+    helpdesk: config.helpdesk.group
+      ? {
+          group: config.helpdesk.group,
+          service: createHelpdeskService({
+            idp: deps.helpdeskIdp,
+            store: deps.store,
+            clock: deps.clock,
+            audit: deps.audit,
+            // The same budgets as recovery and the account (LIMIT_*, resend cooldown, factor lockout).
+            policy: defaultHelpdeskPolicy({
+              resendCooldownSeconds: r.resendCooldownSeconds,
+              pushPollIntervalSeconds: r.pushPollIntervalSeconds,
+              limits: recoveryPolicy.limits,
+              ...(recoveryPolicy.pushRejectedCooldownSeconds !== undefined ? { pushRejectedCooldownSeconds: recoveryPolicy.pushRejectedCooldownSeconds } : {}),
+              ...(recoveryPolicy.factorLockout ? { factorLockout: recoveryPolicy.factorLockout } : {}),
+            }),
+          }),
+        }
+      : undefined,
   };
 }

@@ -8,6 +8,7 @@ import { CATALOGUES, chooseLanguage, LANGUAGE_CODES, type Language } from '../vi
 import type { LanguageLink, ViewContext } from '../views/layout.js';
 import type { ResolvedHttpConfig } from './config.js';
 import { ACCOUNT_LANG_TARGETS, AUTH_PATHS } from './account/paths.js';
+import { HELPDESK_LANG_TARGETS } from './helpdesk/paths.js';
 import { brandingOf } from './pages/branding.js';
 import { PAGE_PATHS } from './pages/paths.js';
 import { PATHS } from './paths.js';
@@ -24,6 +25,7 @@ export const LANG_BACK_TARGETS: readonly string[] = [
   PATHS.password,
   PATHS.done,
   ...ACCOUNT_LANG_TARGETS,
+  ...HELPDESK_LANG_TARGETS,
 ];
 
 export function requestLanguage(cfg: ResolvedHttpConfig, request: FastifyRequest): Language {
