@@ -14,10 +14,11 @@ import {
   cryptoRandom,
   defaultAccountPolicy,
   defaultHelpdeskPolicy,
+  createInsightsService,
   systemClock,
 } from './core/index.js';
 import type { BreachCheck } from './core/breach.js';
-import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
+import type { AccountIdentityProvider, AuditCounts, AuditSink, Clock, IdentityProvider, Notifier, Store } from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
 import { createOidcClient, createSessionManager, createTransactionStore, type SessionManager } from './auth/index.js';
 import { createUiStateStore, type AccountHttpOptions } from './http/account/index.js';
@@ -199,12 +200,8 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     info: (obj, msg) => requestLogger(logger).info({ audit: true, ...obj }, msg),
     error: (obj, msg) => requestLogger(logger).error({ audit: true, ...obj }, msg),
   };
-  const audit = metrics.auditSink(
-    createAuditSink({
-      logger: auditLog,
-      log: createAuditLog(store, { clock, retentionDays: config.store.auditRetentionDays }),
-    }),
-  );
+  const auditStore = createAuditLog(store, { clock, retentionDays: config.store.auditRetentionDays });
+  const audit = metrics.auditSink(createAuditSink({ logger: auditLog, log: auditStore }));
   const notifier: Notifier = {
     passwordChanged: (user) => auditLog.info({ userId: user.id }, 'password changed (no notifier configured)'),
   };
@@ -240,6 +237,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         audit,
         ...(breach.check ? { breach: breach.check } : {}),
         helpdeskIdp: idp,
+        auditCounts: auditStore,
       })
     : undefined;
 
@@ -325,6 +323,8 @@ function accountHttp(
     sessions: SessionManager;
     /** The recovery's IdP port: the help-desk console looks callers up and challenges them through it. */
     helpdeskIdp: IdentityProvider;
+    /** The audit store's hourly counts (insights). */
+    auditCounts: AuditCounts;
   },
 ): AccountHttpOptions {
   const r = config.recovery;
@@ -382,6 +382,9 @@ function accountHttp(
             }),
           }),
         }
+      : undefined,
+    insights: config.insights.group
+      ? { group: config.insights.group, service: createInsightsService({ counts: deps.auditCounts, clock: deps.clock }) }
       : undefined,
   };
 }

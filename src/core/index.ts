@@ -34,3 +34,16 @@ export { createHelpdeskService, cleanTicket, type HelpdeskDeps, type HelpdeskIde
 export type * from './helpdesk/api.js';
 export { defaultHelpdeskPolicy, type HelpdeskPolicy } from './helpdesk/policy.js';
 export { HELPDESK_STATES, HELPDESK_EVENTS, HELPDESK_TRANSITIONS, type HelpdeskState, type HelpdeskEvent } from './helpdesk/machine.js';
+export {
+  createInsightsService,
+  buildReport,
+  isPeriod,
+  PERIODS,
+  CHARTS,
+  CHART_IDS,
+  type InsightsService,
+  type InsightsReport,
+  type InsightsChart,
+  type Period,
+  type ChartId,
+} from './insights/report.js';

@@ -15,7 +15,8 @@ import type { AgentContext, HelpdeskService, HelpdeskView } from '../../core/hel
 import { isPortalError, PortalError } from '../../core/errors.js';
 import { messagePage } from '../../views/pages/message.js';
 import { helpdeskCodePage, helpdeskHomePage, helpdeskPushPage, helpdeskResultPage } from '../../views/pages/helpdesk.js';
-import { currentSession, displayName, type AccountRouteDeps } from '../account/context.js';
+import { displayName, type AccountRouteDeps } from '../account/context.js';
+import { admitGroup } from '../account/groups.js';
 import { AUTH_PATHS, ACCOUNT_PATHS } from '../account/paths.js';
 import { iso } from '../api/map.js';
 import { requestContext } from '../context.js';
@@ -34,10 +35,6 @@ export interface HelpdeskHttpOptions {
 
 type Admission = { kind: 'agent'; session: SessionRecord; agent: AgentContext } | { kind: 'signin' } | { kind: 'forbidden' };
 
-/** Whether a session's groups admit it: exact group name, as Okta spells it. */
-export function inGroup(session: SessionRecord, group: string): boolean {
-  return Array.isArray(session.groups) && session.groups.includes(group);
-}
 
 /** Codes are pasted as "123 456" or "123-456" sometimes; the core sees digits only. */
 const pasted = (raw: string | undefined): string => normaliseCode(raw ?? '').replace(/[-\u2010-\u2015\u2212.]/g, '');
@@ -58,7 +55,7 @@ function pathFor(view: HelpdeskView): string {
 }
 
 export async function helpdeskRoutes(app: FastifyInstance, deps: AccountRouteDeps, opts: HelpdeskHttpOptions): Promise<void> {
-  const { cfg, clock } = deps;
+  const { cfg } = deps;
   const service = opts.service;
   const live = liveStreams(app, {
     intervalMs: Math.max(1, cfg.pages?.pushPollIntervalSeconds ?? 3) * 1000,
@@ -83,22 +80,9 @@ export async function helpdeskRoutes(app: FastifyInstance, deps: AccountRouteDep
 
   /** Who is asking, and whether they are admitted; a refusal is audited with their identity. */
   const admit = async (request: FastifyRequest): Promise<Admission> => {
-    const session = await currentSession(request, deps);
-    if (!session) return { kind: 'signin' };
-    if (!inGroup(session, opts.group)) {
-      await deps.audit?.record({
-        at: clock.now(),
-        action: 'helpdesk.denied',
-        outcome: 'denied',
-        login: session.login,
-        userId: session.userId,
-        method: null,
-        ip: request.ip,
-        requestId: request.id,
-        detail: `not in the help-desk group; ${request.method} ${request.routeOptions.url ?? ''}`,
-      });
-      return { kind: 'forbidden' };
-    }
+    const gate = await admitGroup(request, deps, opts.group, 'helpdesk');
+    if (gate.kind !== 'member') return { kind: gate.kind };
+    const session = gate.session;
     return {
       kind: 'agent',
       session,

@@ -358,6 +358,42 @@ export const en = {
     newCaller: 'Verify another caller',
     forbiddenTitle: 'Not allowed',
   },
+  insights: {
+    title: 'Insights',
+    heading: 'Insights',
+    lead: 'What the portal did, counted from its audit log. Counts only: no names, no addresses.',
+    periodLabel: 'Period',
+    periods: { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days' },
+    csv: 'Download as CSV',
+    bucketColumn: 'Period start (UTC)',
+    total: 'Total',
+    chartSummary: (total: number) => `${total} in total. The table below gives every value.`,
+    scale: (max: number) => `Scale: 0 to ${max}`,
+    charts: {
+      funnel: {
+        title: 'Password recoveries',
+        series: { started: 'Started', verified: 'Verified', changed: 'Password changed' },
+      },
+      methods: {
+        title: 'Successful verifications by method',
+        series: {
+          sms: 'Text message (SMS)',
+          call: 'Voice call',
+          push: 'Okta Verify push',
+          'google-authenticator': 'Google Authenticator',
+          'okta-verify-code': 'Okta Verify code',
+          email: 'Email',
+        },
+      },
+      refusals: {
+        title: 'Refusals',
+        series: { 'wrong-code': 'Wrong codes', 'push-rejected': 'Pushes declined', 'push-expired': 'Pushes expired', 'rate-limited': 'Rate limits' },
+      },
+      okta: { title: 'Okta problems', series: { errors: 'Okta errors', 'circuit-open': 'Calls refused while Okta was failing' } },
+      factors: { title: 'Security methods', series: { enrolled: 'Set up', removed: 'Removed' } },
+      helpdesk: { title: 'Help-desk caller verifications', series: { verified: 'Verified', failed: 'Not verified' } },
+    },
+  },
   errors: {
     BAD_REQUEST: 'The request is not valid.',
     INVALID_CODE: 'That code is not valid. Check it and try again, or choose another method.',

@@ -341,6 +341,42 @@ export const fr: Messages = {
     newCaller: 'Vérifier un autre appelant',
     forbiddenTitle: 'Accès refusé',
   },
+  insights: {
+    title: 'Tableau de bord',
+    heading: 'Tableau de bord',
+    lead: 'Ce que le portail a fait, compté à partir de son journal d’audit. Des nombres seulement : ni noms, ni adresses.',
+    periodLabel: 'Période',
+    periods: { '24h': '24 dernières heures', '7d': '7 derniers jours', '30d': '30 derniers jours' },
+    csv: 'Télécharger en CSV',
+    bucketColumn: 'Début de la période (UTC)',
+    total: 'Total',
+    chartSummary: (total: number) => `${total} au total. Le tableau ci-dessous donne chaque valeur.`,
+    scale: (max: number) => `Échelle : 0 à ${max}`,
+    charts: {
+      funnel: {
+        title: 'Récupérations de mot de passe',
+        series: { started: 'Commencées', verified: 'Vérifiées', changed: 'Mot de passe changé' },
+      },
+      methods: {
+        title: 'Vérifications réussies par méthode',
+        series: {
+          sms: 'SMS',
+          call: 'Appel vocal',
+          push: 'Notification Okta Verify',
+          'google-authenticator': 'Google Authenticator',
+          'okta-verify-code': 'Code Okta Verify',
+          email: 'E-mail',
+        },
+      },
+      refusals: {
+        title: 'Refus',
+        series: { 'wrong-code': 'Codes erronés', 'push-rejected': 'Notifications refusées', 'push-expired': 'Notifications expirées', 'rate-limited': 'Limites de débit' },
+      },
+      okta: { title: 'Problèmes Okta', series: { errors: 'Erreurs Okta', 'circuit-open': 'Appels refusés pendant une panne d’Okta' } },
+      factors: { title: 'Méthodes de sécurité', series: { enrolled: 'Ajoutées', removed: 'Supprimées' } },
+      helpdesk: { title: 'Vérifications d’appelants par le support', series: { verified: 'Vérifiés', failed: 'Non vérifiés' } },
+    },
+  },
   errors: {
     BAD_REQUEST: 'La demande n’est pas valide.',
     INVALID_CODE: 'Ce code n’est pas valide. Vérifiez-le et réessayez, ou choisissez une autre méthode.',
