@@ -6,6 +6,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { createAuditLog, type AuditLog } from '../../src/audit/index.js';
 import { createInsightsService, PERIODS, type Period } from '../../src/core/insights/report.js';
@@ -134,7 +135,7 @@ export async function runInsightsBench(opts: {
 }
 
 async function deleteKeys(store: ManagedStore, prefix: string): Promise<void> {
-  const redis = (store as unknown as { redis: import('ioredis').Redis }).redis;
+  const redis = (store as unknown as { redis: Redis }).redis;
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
