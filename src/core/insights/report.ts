@@ -92,7 +92,9 @@ export function buildReport(period: Period, now: number, rows: readonly AuditCou
     id,
     series: CHARTS[id].map((s) => ({ id: s, values: buckets.map(() => 0), total: 0 })),
   }));
-  const find = (chart: ChartId, series: string) => charts.find((c) => c.id === chart)?.series.find((s) => s.id === series);
+  const index = new Map<string, InsightsSeries>();
+  for (const c of charts) for (const s of c.series) index.set(`${c.id}|${s.id}`, s);
+  const find = (chart: ChartId, series: string) => index.get(`${chart}|${series}`);
   for (const r of rows) {
     if (r.hour < since || r.hour >= until || !(r.count > 0)) continue;
     const i = Math.floor((r.hour - since) / bucketMs);
