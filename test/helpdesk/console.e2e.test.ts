@@ -73,6 +73,34 @@ describe('help-desk console (no JavaScript, JSON API)', () => {
     assert.ok(!JSON.stringify(events).includes(code), 'the code never reaches the audit log');
   });
 
+  test('push without JavaScript: the page shows the number, "Check again" lands on the result once approved', async () => {
+    const web = new Web();
+    await signIn(web, stack, AGENT);
+    const base = stack.portal.url;
+    await web.submit(`${base}/helpdesk?new=1`, `${base}/helpdesk/lookup`, { login: 'owen.okta@example.com', ticket: '' });
+    const sent = await web.submit(`${base}/helpdesk`, `${base}/helpdesk/challenge`, { factorId: 'opfDemoOwenOkta00001' });
+    assert.equal(location(sent, base).pathname, '/helpdesk/push');
+    const page = await (await web.get(`${base}/helpdesk/push`)).text();
+    const shown = Number(/id="push-number">(\d+)</.exec(page)?.[1]);
+    assert.ok(shown > 0, 'the number to read out');
+    assert.match(page, /<form method="get" action="\/helpdesk\/push">/, 'Check again works without JavaScript');
+    const push = await pendingPush(stack.emu.url, 'owen.okta@example.com');
+    const approve = await fetch(`${stack.emu.url}/_emulator/push/${push.transactionId}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ answer: shown }),
+    });
+    assert.equal(approve.status, 200);
+    let res = await web.get(`${base}/helpdesk/push`);
+    for (let i = 0; i < 20 && res.status === 200; i++) {
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 300));
+      res = await web.get(`${base}/helpdesk/push`);
+    }
+    assert.equal(location(res, base).pathname, '/helpdesk/result');
+    assert.match(await (await web.get(`${base}/helpdesk/result`)).text(), /data-outcome="verified"/);
+  });
+
   test('the JSON API: lookup, push with number matching, status', async () => {
     const web = new Web();
     await signIn(web, stack, AGENT);
