@@ -27,6 +27,7 @@ import { forkChild, installCleanup, runningPids, spawnChild, startedPids, stopAl
 import { EmulatorControl, freePort, waitFor200, waitReady } from './lib/net.js';
 import { countOktaCalls } from './lib/okta-calls.js';
 import { cpuMs, peakRssMb, rssMb } from './lib/procfs.js';
+import { runInsightsBench } from './lib/insights.js';
 import { toMarkdown, toSvg } from './lib/report.js';
 import { benchSeed, loadUsers, METHOD_USERS, type CountedMethod } from './lib/seed.js';
 import { median, summarize } from './lib/stats.js';
@@ -454,6 +455,17 @@ async function main(): Promise<void> {
 
     await emu.child.stop();
 
+    // The insights query over a generated audit log (in this process, after the load rounds: nothing else runs).
+    const insightsStores: Array<'sqlite' | 'redis'> = ['sqlite'];
+    if (await redisAnswers(S.redisUrl)) insightsStores.push('redis');
+    const insights = await runInsightsBench({
+      events: Math.floor(num('BENCH_INSIGHTS_EVENTS', SMOKE ? 2_000 : 1_000_000)),
+      stores: insightsStores,
+      redisUrl: S.redisUrl,
+      redisPrefix: `${REDIS_PREFIX}insights:`,
+      log,
+    });
+
     const results: BenchResults = {
       meta: {
         date: new Date().toISOString(),
@@ -484,6 +496,7 @@ async function main(): Promise<void> {
       memory: { idleMb: round1(idleMb), underLoadMaxMb: round1(maxOf(rounds.map((r) => r.portalRssMaxMb))), peakMb: round1(peakMb), afterLoadMb: round1(afterLoadMb) },
       startup: { readyPath, samplesMs: startSamples, medianMs: median(startSamples) },
       stores,
+      insights,
       targets: [],
       pidsLeftRunning: [],
       pidsStarted: [],

@@ -7,9 +7,27 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
-import { createAccountService, createRecoveryService, cryptoRandom, defaultAccountPolicy, systemClock } from './core/index.js';
+import {
+  createAccountService,
+  createHelpdeskService,
+  createRecoveryService,
+  cryptoRandom,
+  defaultAccountPolicy,
+  defaultHelpdeskPolicy,
+  createInsightsService,
+  systemClock,
+} from './core/index.js';
 import type { BreachCheck } from './core/breach.js';
-import type { AccountIdentityProvider, AuditSink, Clock, IdentityProvider, Notifier, SendObserver, Store } from './core/ports.js';
+import type {
+  AccountIdentityProvider,
+  AuditCounts,
+  AuditSink,
+  Clock,
+  IdentityProvider,
+  Notifier,
+  SendObserver,
+  Store,
+} from './core/ports.js';
 import { toRecoveryPolicy, type Config, type OidcConfig, type OktaAuth } from './config/index.js';
 import { createOidcClient, createSessionManager, createTransactionStore, type SessionManager } from './auth/index.js';
 import { createUiStateStore, type AccountHttpOptions } from './http/account/index.js';
@@ -192,12 +210,8 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     info: (obj, msg) => requestLogger(logger).info({ audit: true, ...obj }, msg),
     error: (obj, msg) => requestLogger(logger).error({ audit: true, ...obj }, msg),
   };
-  const audit = metrics.auditSink(
-    createAuditSink({
-      logger: auditLog,
-      log: createAuditLog(store, { clock, retentionDays: config.store.auditRetentionDays }),
-    }),
-  );
+  const auditStore = createAuditLog(store, { clock, retentionDays: config.store.auditRetentionDays });
+  const audit = metrics.auditSink(createAuditSink({ logger: auditLog, log: auditStore }));
   const notifier: Notifier = {
     passwordChanged: (user) => auditLog.info({ userId: user.id }, 'password changed (no notifier configured)'),
   };
@@ -234,6 +248,8 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         audit,
         sends: metrics.sends,
         ...(breach.check ? { breach: breach.check } : {}),
+        helpdeskIdp: idp,
+        auditCounts: auditStore,
       })
     : undefined;
 
@@ -310,7 +326,19 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 function accountHttp(
   config: Config,
   oidc: OidcConfig,
-  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; sends: SendObserver; breach?: BreachCheck; sessions: SessionManager },
+  deps: {
+    idp: AccountIdentityProvider;
+    store: Store;
+    clock: Clock;
+    audit: AuditSink;
+    sends: SendObserver;
+    breach?: BreachCheck;
+    sessions: SessionManager;
+    /** The recovery's IdP port: the help-desk console looks callers up and challenges them through it. */
+    helpdeskIdp: IdentityProvider;
+    /** The audit store's hourly counts (insights). */
+    auditCounts: AuditCounts;
+  },
 ): AccountHttpOptions {
   const r = config.recovery;
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
@@ -350,5 +378,27 @@ function accountHttp(
     clock: deps.clock,
     audit: deps.audit,
     ui: createUiStateStore(deps.store),
+    helpdesk: config.helpdesk.group
+      ? {
+          group: config.helpdesk.group,
+          service: createHelpdeskService({
+            idp: deps.helpdeskIdp,
+            store: deps.store,
+            clock: deps.clock,
+            audit: deps.audit,
+            // The same budgets as recovery and the account (LIMIT_*, resend cooldown, factor lockout).
+            policy: defaultHelpdeskPolicy({
+              resendCooldownSeconds: r.resendCooldownSeconds,
+              pushPollIntervalSeconds: r.pushPollIntervalSeconds,
+              limits: recoveryPolicy.limits,
+              ...(recoveryPolicy.pushRejectedCooldownSeconds !== undefined ? { pushRejectedCooldownSeconds: recoveryPolicy.pushRejectedCooldownSeconds } : {}),
+              ...(recoveryPolicy.factorLockout ? { factorLockout: recoveryPolicy.factorLockout } : {}),
+            }),
+          }),
+        }
+      : undefined,
+    insights: config.insights.group
+      ? { group: config.insights.group, service: createInsightsService({ counts: deps.auditCounts, clock: deps.clock }) }
+      : undefined,
   };
 }

@@ -179,6 +179,24 @@ export function toMarkdown(res: BenchResults): string {
       storeRows,
     ),
   );
+
+  if (res.insights?.length) {
+    const n = res.insights.find((r) => !('notRun' in r));
+    out.push(`\n## Insights query (audit log of ${n && !('notRun' in n) ? n.events.toLocaleString('en') : '–'} generated events over 30 days; hourly counts → report, median / max of 15 runs)\n`);
+    out.push(
+      table(
+        ['store', 'events written in', '24 h ms', '7 d ms', '30 d ms', 'count rows read (30 d)'],
+        res.insights.map((r) => {
+          if ('notRun' in r) return [r.store, '–', '–', '–', '–', `not run: ${r.notRun}`];
+          const q = (p: string) => {
+            const x = r.queries.find((y) => y.period === p);
+            return x ? `${fmt(x.medianMs)} / ${fmt(x.maxMs)}` : '–';
+          };
+          return [r.store, `${fmt(r.writeSec)} s`, q('24h'), q('7d'), q('30d'), String(r.queries.find((y) => y.period === '30d')?.countRows ?? '–')];
+        }),
+      ),
+    );
+  }
   return out.join('\n') + '\n';
 }
 

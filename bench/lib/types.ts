@@ -2,6 +2,7 @@
 import type { HttpFigures } from './autocannon.js';
 import type { Summary } from './stats.js';
 import type { LoadgenResult } from '../loadgen.js';
+import type { InsightsBenchResult } from './insights.js';
 
 export type StoreKind = 'memory' | 'sqlite' | 'redis';
 
@@ -93,6 +94,8 @@ export interface BenchResults {
   memory: { idleMb: number | null; underLoadMaxMb: number | null; peakMb: number | null; afterLoadMb: number | null };
   startup: { readyPath: string; samplesMs: number[]; medianMs: number };
   stores: Record<string, RoundResult | StoreSkipped>;
+  /** The insights report over a generated audit log (bench/lib/insights.ts); absent in results from before. */
+  insights?: InsightsBenchResult[];
   targets: TargetCheck[];
   /** Children still running when the results were written (the harness stops them right after). */
   pidsLeftRunning: number[];

@@ -8,7 +8,18 @@
  * 250 bytes, one string the garbage collector does not have to trace. Queries parse the matching events (rare).
  */
 import type { AuditEvent, Clock } from '../core/ports.js';
-import { matches, queryLimit, type AuditLog, type AuditQuery, type StoredAuditEvent } from './types.js';
+import {
+  countField,
+  fromCountField,
+  hourOf,
+  matches,
+  queryLimit,
+  type AuditCount,
+  type AuditCountQuery,
+  type AuditLog,
+  type AuditQuery,
+  type StoredAuditEvent,
+} from './types.js';
 
 const PRUNE_EVERY_MS = 60_000;
 
@@ -18,6 +29,8 @@ export class MemoryAuditLog implements AuditLog {
   private texts: string[] = [];
   private seq = 0;
   private lastPrune = -Infinity;
+  /** Hour start → count field → count (types.ts). */
+  private readonly hours = new Map<number, Map<string, number>>();
 
   constructor(
     private readonly clock: Clock,
@@ -40,6 +53,24 @@ export class MemoryAuditLog implements AuditLog {
     };
     this.texts.push(JSON.stringify(stored));
     this.ats.push(event.at);
+    const hour = hourOf(event.at);
+    let fields = this.hours.get(hour);
+    if (!fields) this.hours.set(hour, (fields = new Map()));
+    const field = countField(event);
+    fields.set(field, (fields.get(field) ?? 0) + 1);
+  }
+
+  async counts(q: AuditCountQuery): Promise<AuditCount[]> {
+    const from = Math.max(q.since, hourOf(this.clock.now() - this.retentionMs));
+    const out: AuditCount[] = [];
+    for (const [hour, fields] of this.hours) {
+      if (hour < from || hour >= q.until) continue;
+      for (const [field, n] of fields) {
+        const c = fromCountField(hour, field, n);
+        if (c) out.push(c);
+      }
+    }
+    return out;
   }
 
   async query(q: AuditQuery = {}): Promise<StoredAuditEvent[]> {
@@ -60,6 +91,7 @@ export class MemoryAuditLog implements AuditLog {
     const cutoff = now - this.retentionMs;
     const keep = this.ats.flatMap((at, i) => (at >= cutoff ? [i] : []));
     const removed = this.ats.length - keep.length;
+    for (const hour of this.hours.keys()) if (hour < hourOf(cutoff)) this.hours.delete(hour);
     if (removed > 0) {
       this.texts = keep.map((i) => this.texts[i]!);
       this.ats = keep.map((i) => this.ats[i]!);

@@ -8,24 +8,43 @@
  * event is older than that disappears whole).
  * On a Redis Cluster a script's keys must share a hash slot, so there the keys carry the hash tag `{audit}` after the
  * prefix: `<prefix>{audit}`, `<prefix>{audit}:login:<lower login>`, `<prefix>{audit}:user:<user id>` (the whole
- * audit log lives on one master, as the `audit` set always did). On one server or Sentinel the names stay as they
+ * audit log lives on one master, as the `audit` set always did), and so do the hourly counts `…{audit}:counts:<hour>`. On one server or Sentinel the names stay as they
  * were, so the history written before survives an upgrade.
  */
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../store/redis.js';
 import type { AuditEvent, Clock } from '../core/ports.js';
 import { StoreUnavailableError, redisReason } from '../store/errors.js';
-import { matches, queryLimit, type AuditLog, type AuditQuery, type StoredAuditEvent } from './types.js';
+import {
+  HOUR_MS,
+  countField,
+  fromCountField,
+  hourOf,
+  matches,
+  queryLimit,
+  type AuditCount,
+  type AuditCountQuery,
+  type AuditLog,
+  type AuditQuery,
+  type StoredAuditEvent,
+} from './types.js';
 
 const PAGE = 500;
 
-/** KEYS: the indexes; ARGV: score, member, cutoff (events before it are removed), retention (ms). */
+/**
+ * KEYS: the indexes, then the hour's counts hash; ARGV: score, member, cutoff (events before it are removed),
+ * retention (ms), the count field, the counts hash's lifetime (ms).
+ */
 const APPEND_LUA = `
-for _, key in ipairs(KEYS) do
+for i = 1, #KEYS - 1 do
+  local key = KEYS[i]
   redis.call('ZADD', key, ARGV[1], ARGV[2])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. ARGV[3])
   redis.call('PEXPIRE', key, ARGV[4])
 end
+local counts = KEYS[#KEYS]
+redis.call('HINCRBY', counts, ARGV[5], 1)
+redis.call('PEXPIRE', counts, ARGV[6])
 return #KEYS
 `;
 
@@ -53,9 +72,40 @@ export class RedisAuditLog implements AuditLog {
     const keys = [this.allKey];
     if (event.login) keys.push(this.loginKey(event.login));
     if (event.userId) keys.push(this.userKey(event.userId));
+    const hour = hourOf(event.at);
+    keys.push(this.countsKey(hour));
+    // The hour's counts live until the hour's last event is past the retention.
+    const countsTtl = Math.max(1, hour + HOUR_MS + this.retentionMs - this.clock.now());
     await this.run('append', () =>
-      (this.redis as RedisWithAppend).portalAuditAppend(keys.length, ...keys, event.at, member, cutoff, this.retentionMs),
+      (this.redis as RedisWithAppend).portalAuditAppend(keys.length, ...keys, event.at, member, cutoff, this.retentionMs, countField(event), countsTtl),
     );
+  }
+
+  /** One HGETALL per hour of the range, in one pipeline (30 days: 720 small hashes). */
+  async counts(q: AuditCountQuery): Promise<AuditCount[]> {
+    const from = Math.max(hourOf(q.since) + (q.since % HOUR_MS === 0 ? 0 : HOUR_MS), hourOf(this.clock.now() - this.retentionMs));
+    const hours: number[] = [];
+    for (let h = from; h < q.until; h += HOUR_MS) hours.push(h);
+    if (hours.length === 0) return [];
+    const results = await this.run('counts', async () => {
+      const pipe = this.redis.pipeline();
+      for (const h of hours) pipe.hgetall(this.countsKey(h));
+      return (await pipe.exec()) ?? [];
+    });
+    const out: AuditCount[] = [];
+    results.forEach(([err, value], i) => {
+      if (err) throw new StoreUnavailableError(`redis audit log: counts failed (${redisReason(err)})`, err);
+      for (const [field, n] of Object.entries((value ?? {}) as Record<string, string>)) {
+        const c = fromCountField(hours[i]!, field, Number(n));
+        if (c) out.push(c);
+      }
+    });
+    return out;
+  }
+
+  /** Under the audit log's own key (and so, on a cluster, its hash tag): the append script writes it too. */
+  private countsKey(hour: number): string {
+    return `${this.allKey}:counts:${hour}`;
   }
 
   async query(q: AuditQuery = {}): Promise<StoredAuditEvent[]> {

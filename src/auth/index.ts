@@ -7,6 +7,7 @@ export {
   classify as classifyOidcError,
   OidcError,
   type OidcClient,
+  groupsClaim,
   type OidcFailure,
   type OidcSettings,
   type SignedInUser,

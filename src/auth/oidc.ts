@@ -67,6 +67,20 @@ export interface SignedInUser {
   name: string | null;
   /** Kept server-side for the end-session request's id_token_hint. */
   idToken: string;
+  /**
+   * The ID token's `groups` claim (Okta: a groups claim with a filter on the authorization server, or the `groups`
+   * scope of the org authorization server): group names, at most MAX_GROUPS, each at most 256 characters; [] when
+   * absent or malformed. Admission to the help-desk and insights pages rests on it.
+   */
+  groups: string[];
+}
+
+export const MAX_GROUPS = 200;
+
+/** The `groups` claim as a list of names: only strings are kept; anything else gives []. */
+export function groupsClaim(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter((g): g is string => typeof g === 'string' && g !== '' && g.length <= 256).slice(0, MAX_GROUPS);
 }
 
 export type OidcFailure =
@@ -227,6 +241,7 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
         login: str(claims.preferred_username) ?? str(claims.email) ?? claims.sub,
         name: str(claims.name),
         idToken,
+        groups: groupsClaim(claims.groups),
       };
     },
 

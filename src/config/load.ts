@@ -122,6 +122,9 @@ export interface Config {
   oidcRequest: { redirectPath: string; scopes: readonly string[] };
   /** The signed-in portal session: absolute lifetime and idle limit. */
   session: { ttlSeconds: number; idleSeconds: number };
+  /** Issue 16: the group (ID token `groups` claim) that admits to the help-desk console / insights; null: page off. */
+  helpdesk: { group: string | null };
+  insights: { group: string | null };
   /** The breached-password check before a password is written (src/breach). */
   breach: {
     mode: (typeof BREACH_MODES)[number];
@@ -370,6 +373,8 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     oidc: oidc ?? null,
     oidcRequest: { redirectPath: s.OIDC_REDIRECT_PATH, scopes: s.OIDC_SCOPES },
     session: { ttlSeconds: s.SESSION_TTL_SECONDS, idleSeconds: s.SESSION_IDLE_SECONDS },
+    helpdesk: { group: s.HELPDESK_GROUP ?? null },
+    insights: { group: s.INSIGHTS_GROUP ?? null },
     breach: {
       mode: s.BREACHED_PASSWORD_CHECK,
       apiUrl: s.BREACHED_PASSWORD_API_URL,

@@ -261,6 +261,9 @@ export const settingsSchema = z.object({
   OIDC_SCOPES: custom<string[]>(oidcScopes, ['openid', 'profile', 'email']),
   SESSION_TTL_SECONDS: int(300, 604800, 28800),
   SESSION_IDLE_SECONDS: int(60, 86400, 1800),
+  // Issue 16: the help-desk console and the insights page, each admitted by a group in the ID token's `groups` claim.
+  HELPDESK_GROUP: groupName(),
+  INSIGHTS_GROUP: groupName(),
 
   // Issue 14: every recovery situation (breached passwords, unlock, email, notifications, group rules).
   BREACHED_PASSWORD_CHECK: z
@@ -276,6 +279,16 @@ export const settingsSchema = z.object({
 });
 
 export type Settings = z.output<typeof settingsSchema>;
+
+/** An Okta group name (1 to 255 characters, no control characters), trimmed; unset: the feature is off. */
+function groupName() {
+  return z
+    .string()
+    .transform((v) => v.trim())
+    // eslint-disable-next-line no-control-regex
+    .pipe(z.string().regex(/^[^\x00-\x1f\x7f]{1,255}$/, 'must be an Okta group name (1 to 255 characters, no control characters)'))
+    .optional();
+}
 export type SettingName = keyof Settings;
 
 /** Every setting the schema defines. */

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   WRONG_CURRENT_PASSWORD: { status: 400, message: 'The current password is not correct.' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'Enter the phone number in international format, e.g. +14155550100.' },
   SIGN_IN_REQUIRED: { status: 401, message: 'Sign in to continue.' },
+  FORBIDDEN: { status: 403, message: 'You do not have access to this page.' },
   STEP_UP_REQUIRED: { status: 403, message: 'Confirm it is you with one of your security methods first.' },
   FACTOR_EXISTS: { status: 409, message: 'You already have this security method. Remove it first to set it up again.' },
   WRONG_STEP: { status: 409, message: 'This step is not available now. Start again.' },

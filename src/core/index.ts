@@ -30,3 +30,20 @@ export {
   type EnrolEvent,
 } from './account/machine.js';
 export { refuseBreached, type BreachCheck, type BreachResult } from './breach.js';
+export { createHelpdeskService, cleanTicket, type HelpdeskDeps, type HelpdeskIdentityProvider } from './helpdesk/service.js';
+export type * from './helpdesk/api.js';
+export { defaultHelpdeskPolicy, type HelpdeskPolicy } from './helpdesk/policy.js';
+export { HELPDESK_STATES, HELPDESK_EVENTS, HELPDESK_TRANSITIONS, type HelpdeskState, type HelpdeskEvent } from './helpdesk/machine.js';
+export {
+  createInsightsService,
+  buildReport,
+  isPeriod,
+  PERIODS,
+  CHARTS,
+  CHART_IDS,
+  type InsightsService,
+  type InsightsReport,
+  type InsightsChart,
+  type Period,
+  type ChartId,
+} from './insights/report.js';

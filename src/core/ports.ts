@@ -254,3 +254,19 @@ export interface Notifier {
 export interface BreachedPasswords {
   isBreached(password: string): Promise<boolean>;
 }
+
+/** One hour's count of audit events with the same action, outcome, method and tag (see src/audit: auditTag). */
+export interface AuditCountRow {
+  /** Start of the hour (epoch ms, UTC). */
+  hour: number;
+  action: string;
+  outcome: AuditOutcome;
+  method: string | null;
+  tag: string;
+  count: number;
+}
+
+/** The audit store's hourly counts (insights): hours starting in [since, until). */
+export interface AuditCounts {
+  counts(q: { since: number; until: number }): Promise<AuditCountRow[]>;
+}

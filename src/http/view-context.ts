@@ -8,6 +8,8 @@ import { CATALOGUES, chooseLanguage, LANGUAGE_CODES, type Language } from '../vi
 import type { LanguageLink, ViewContext } from '../views/layout.js';
 import type { ResolvedHttpConfig } from './config.js';
 import { ACCOUNT_LANG_TARGETS, AUTH_PATHS } from './account/paths.js';
+import { HELPDESK_LANG_TARGETS } from './helpdesk/paths.js';
+import { INSIGHTS_PATHS } from './insights/paths.js';
 import { brandingOf } from './pages/branding.js';
 import { PAGE_PATHS } from './pages/paths.js';
 import { PATHS } from './paths.js';
@@ -24,6 +26,8 @@ export const LANG_BACK_TARGETS: readonly string[] = [
   PATHS.password,
   PATHS.done,
   ...ACCOUNT_LANG_TARGETS,
+  ...HELPDESK_LANG_TARGETS,
+  INSIGHTS_PATHS.home,
 ];
 
 export function requestLanguage(cfg: ResolvedHttpConfig, request: FastifyRequest): Language {

@@ -54,6 +54,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS audit_login_at ON audit (login COLLATE NOCASE, at);
       CREATE INDEX IF NOT EXISTS audit_user_at ON audit (user_id, at);`,
   },
+  {
+    version: 3,
+    name: 'audit: hourly counts beside the events (insights); filled from the events by the audit log on first open',
+    sql: `
+      CREATE TABLE IF NOT EXISTS audit_counts (
+        hour INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        method TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (hour, action, outcome, method, tag)
+      ) STRICT, WITHOUT ROWID;`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -140,6 +140,29 @@ for (const backend of backends) {
       });
     });
 
+    test('hourly counts: by action, outcome, method and tag, within [since, until) and the retention', async () => {
+      await withLog(2, async (log, clock) => {
+        const hour = Math.floor(clock.now() / 3_600_000) * 3_600_000;
+        await log.append(event(hour + 10, { action: 'recovery.verify', outcome: 'failure', method: 'sms', detail: 'code=INVALID_CODE (wrong code 1/5)' }));
+        await log.append(event(hour + 20, { action: 'recovery.verify', outcome: 'failure', method: 'sms', detail: 'code=INVALID_CODE (wrong code 2/5)' }));
+        await log.append(event(hour + 30, { action: 'recovery.verify', outcome: 'success', method: 'sms' }));
+        await log.append(event(hour - 3_600_000 + 5, { action: 'account.enrol', method: 'push', detail: 'push factor activated' }));
+        await log.append(event(hour - 3 * DAY, { action: 'too-old' }));
+        const all = await log.counts({ since: hour - 10 * DAY, until: hour + 3_600_000 });
+        const key = (c: { hour: number; action: string; outcome: string; method: string | null; tag: string; count: number }) =>
+          `${c.hour - hour} ${c.action} ${c.outcome} ${c.method ?? '-'} ${c.tag || '-'} ${c.count}`;
+        assert.deepEqual(all.map(key).sort(), [
+          '-3600000 account.enrol success push activated 1',
+          '0 recovery.verify failure sms wrong-code 2',
+          '0 recovery.verify success sms - 1',
+        ]);
+        assert.deepEqual((await log.counts({ since: hour, until: hour + 3_600_000 })).map(key).sort(), all.map(key).sort().slice(1));
+        assert.deepEqual(await log.counts({ since: hour - 3_600_000, until: hour }).then((r) => r.map(key)), [all.map(key).sort()[0]]);
+        clock.advance(3 * DAY);
+        assert.deepEqual(await log.counts({ since: 0, until: clock.now() + 3_600_000 }), [], 'past the retention');
+      });
+    });
+
     test('retention: older events are never returned and are deleted', async () => {
       await withLog(2, async (log, clock) => {
         const t = clock.now();
@@ -185,6 +208,7 @@ describe('audit sink', () => {
       log: {
         append: () => Promise.reject(new Error('redis store: append failed (not connected)')),
         query: () => Promise.resolve([]),
+        counts: () => Promise.resolve([]),
         prune: () => Promise.resolve(0),
       },
     });

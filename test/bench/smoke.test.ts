@@ -70,6 +70,12 @@ test('the benchmark harness runs end to end and stops everything it started', { 
     assert.equal(res.startup.samplesMs.length, 1);
     assert.ok(res.targets.length >= 6);
 
+    // The insights query over a generated audit log (issue 16): SQLite always, each period timed.
+    const sqlite = res.insights?.find((r) => r.store === 'sqlite');
+    assert.ok(sqlite && !('notRun' in sqlite), `insights on SQLite: ${JSON.stringify(sqlite)}`);
+    assert.deepEqual(sqlite.queries.map((q) => q.period), ['24h', '7d', '30d']);
+    assert.ok(sqlite.queries.every((q) => q.medianMs > 0 && q.countRows > 0));
+    assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /## Insights query/);
     assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /## Targets \(issue 7\)/);
     assert.match(readFileSync(join(out, 'chart.svg'), 'utf8'), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 

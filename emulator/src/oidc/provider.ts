@@ -3,7 +3,7 @@
 // and generating the RSA key take up to a second, and most emulator runs never sign in), with the issuer from
 // startEmulator's URL or else from that first request's origin; authorization code flow only ('code'), PKCE S256
 // required for public clients; ID tokens RS256 with a key generated once per process (each emulator has its own kid
-// and issuer), carrying the scope's claims (as Okta's do) plus auth_time and `amr`; consent is implicit (every client
+// and issuer), carrying the scope's claims (as Okta's do) plus auth_time, `amr` and `groups` (the user's group names); consent is implicit (every client
 // is first-party); accounts are the org's users in ACTIVE or PASSWORD_EXPIRED; TTLs are Okta's (code 300 s, ID and
 // access token 3600 s); oidc-provider keeps real time (it reads Date.now()), so the virtual clock does not move OIDC
 // expiries; oidc-provider 9 supports Node 22+ officially and warns on Node 20 at import, a warning suppressed here
@@ -78,6 +78,7 @@ export function userClaims(user: UserRecord): Record<string, unknown> {
     locale: 'en-US',
     zoneinfo: 'America/Los_Angeles',
     updated_at: Math.floor(user.lastUpdated / 1000),
+    groups: [...user.groups],
     ...(typeof p.mobilePhone === 'string' && p.mobilePhone ? { phone_number: p.mobilePhone } : {}),
   };
 }
@@ -150,7 +151,8 @@ export class OidcService {
       routes: { ...OIDC_ROUTES },
       scopes: ['openid'],
       claims: {
-        openid: ['sub', 'auth_time', 'amr'],
+        // `groups`: as a groups claim with a filter (matching every group) set to "Always" on Okta's authorization server.
+        openid: ['sub', 'auth_time', 'amr', 'groups'],
         profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at'],
         email: ['email', 'email_verified'],
         phone: ['phone_number'],

@@ -53,6 +53,8 @@ export interface UserRecord {
   /** Hashes of recent passwords, newest first, including the current one. */
   passwordHistory: string[];
   mfaRequired: boolean;
+  /** Names of the Okta groups the user belongs to (the ID token's `groups` claim). */
+  groups: string[];
   factors: FactorRecord[];
   failedLogins: number;
   sessions: Set<string>;

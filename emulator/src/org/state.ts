@@ -142,8 +142,34 @@ export class OrgState {
       lastMembershipUpdated: created,
       members: new Set(g.members.map((login) => this.findByLogin(login)?.id).filter((id): id is string => id !== undefined)),
     }));
+    // The seed names groups two ways: `groups` (with members) and a user's own `groups` list (names, e.g. for the
+    // ID token's claim). Both are one set of groups: a name only users list becomes a group of its own, and every
+    // membership shows in both places (GET /users/{id}/groups and the claim).
+    const byName = new Map(seeded.map((g) => [g.name.toLowerCase(), g] as const));
+    for (const user of this.users.values()) {
+      for (const name of user.groups) {
+        let g = byName.get(name.toLowerCase());
+        if (!g) {
+          let id = this.userNamedGroupIds.get(name.toLowerCase());
+          if (id === undefined) this.userNamedGroupIds.set(name.toLowerCase(), (id = oktaId('00g')));
+          g = { id, type: 'OKTA_GROUP', name, description: '', created, lastUpdated: created, lastMembershipUpdated: created, members: new Set() };
+          byName.set(name.toLowerCase(), g);
+          seeded.push(g);
+        }
+        g.members.add(user.id);
+      }
+    }
+    for (const g of seeded) {
+      for (const id of g.members) {
+        const user = this.users.get(id);
+        if (user && !user.groups.some((n) => n.toLowerCase() === g.name.toLowerCase())) user.groups.push(g.name);
+      }
+    }
     return [everyone, ...seeded];
   }
+
+  /** Ids of the groups only users' own `groups` lists name: fixed once, like the seed's (groupIds). */
+  private readonly userNamedGroupIds = new Map<string, string>();
 
   /** The groups `user` belongs to: Everyone, then the seeded groups that list it. */
   groupsOf(user: UserRecord): GroupRecord[] {
@@ -174,6 +200,7 @@ export class OrgState {
       passwordHash: p.passwordHash,
       passwordHistory: p.passwordHash ? [p.passwordHash, ...p.historyHashes] : [...p.historyHashes],
       mfaRequired: s.mfaRequired,
+      groups: [...s.groups],
       factors: [],
       failedLogins: 0,
       sessions: new Set(),

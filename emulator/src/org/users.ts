@@ -129,6 +129,7 @@ export async function createUser(
     passwordHash: null,
     passwordHistory: [],
     mfaRequired: false,
+    groups: [],
     factors: [],
     failedLogins: 0,
     sessions: new Set(),

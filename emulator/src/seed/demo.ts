@@ -9,6 +9,11 @@ export const DEMO_PREVIOUS_PASSWORD = 'Recover-Me-2025!';
 export const DEMO_OIDC_CLIENT_ID = 'okta-mfa-portal-dev';
 /** Documented development secret of the demo OIDC client, not a secret. */
 export const DEMO_OIDC_CLIENT_SECRET = 'dev-client-secret-not-a-secret';
+/** The demo's help-desk group (the portal's HELPDESK_GROUP in dev mode) and its agent. */
+export const DEMO_HELPDESK_GROUP = 'Portal Help Desk';
+export const DEMO_AGENT_LOGIN = 'hal.helpdesk@example.com';
+/** The demo's security team group (the portal's INSIGHTS_GROUP in dev mode): the admin. */
+export const DEMO_INSIGHTS_GROUP = 'Portal Security';
 
 export const demoSeed: SeedOrg = {
   org: { name: 'Emulated Okta demo org' },
@@ -34,6 +39,16 @@ export const demoSeed: SeedOrg = {
       lastName: 'Admin',
       status: 'ACTIVE',
       password: DEMO_PASSWORD,
+      groups: [DEMO_INSIGHTS_GROUP, DEMO_HELPDESK_GROUP],
+    },
+    {
+      id: '00uDemoHalHelpdesk01',
+      login: DEMO_AGENT_LOGIN,
+      firstName: 'Hal',
+      lastName: 'Helpdesk',
+      status: 'ACTIVE',
+      password: DEMO_PASSWORD,
+      groups: [DEMO_HELPDESK_GROUP],
     },
     {
       id: '00uDemoAlexAll000001',

@@ -71,6 +71,8 @@ export const seedUserSchema = z
     passwordHistory: z.array(z.string().min(1).max(256)).max(24).default([]),
     mfaRequired: z.boolean().default(false),
     recoveryQuestion: z.object({ question: z.string().trim().min(1).max(100), answer: z.string().trim().min(ANSWER_MIN).max(100) }).strict().optional(),
+    /** Names of the Okta groups the user is in (sent as the ID token's `groups` claim). */
+    groups: z.array(z.string().min(1).max(255)).max(100).default([]),
     factors: z.array(seedFactorSchema).default([]),
   })
   .strict()

@@ -12,6 +12,8 @@ import type { AuditSink, Clock, RecoveryMethod } from '../../core/ports.js';
 import type { ResolvedHttpConfig } from '../config.js';
 import { requestContext } from '../context.js';
 import { readSessionToken } from './cookies.js';
+import type { HelpdeskHttpOptions } from '../helpdesk/routes.js';
+import type { InsightsHttpOptions } from '../insights/routes.js';
 import type { UiStateStore } from './ui-state.js';
 
 /** Sign-in wiring handed to buildApp; absent: no sign-in, no account pages (/auth/* and /account* are 404). */
@@ -28,6 +30,10 @@ export interface AccountHttpOptions {
   audit?: AuditSink | undefined;
   /** The store for the pages' own per-session state (account-ui:<sid>). */
   ui: UiStateStore;
+  /** The help-desk console (HELPDESK_GROUP set); absent: /helpdesk* and /api/v1/helpdesk* are 404. */
+  helpdesk?: HelpdeskHttpOptions | undefined;
+  /** The insights page (INSIGHTS_GROUP set); absent: /insights* and /api/v1/insights are 404. */
+  insights?: InsightsHttpOptions | undefined;
 }
 
 export interface AccountRouteDeps extends AccountHttpOptions {

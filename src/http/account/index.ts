@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedHttpConfig } from '../config.js';
+import { helpdeskRoutes } from '../helpdesk/routes.js';
+import { insightsRoutes } from '../insights/routes.js';
 import { accountApiRoutes } from './api.js';
 import { authRoutes } from './auth-routes.js';
 import type { AccountHttpOptions } from './context.js';
@@ -18,4 +20,6 @@ export async function accountRoutes(app: FastifyInstance, cfg: ResolvedHttpConfi
   await authRoutes(app, deps);
   await accountPageRoutes(app, deps);
   await accountApiRoutes(app, deps);
+  if (opts.helpdesk) await helpdeskRoutes(app, deps, opts.helpdesk);
+  if (opts.insights) await insightsRoutes(app, deps, opts.insights);
 }

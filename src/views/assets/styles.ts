@@ -110,4 +110,14 @@ border:1px solid var(--line);color:var(--muted);margin-top:.25rem}
 .unlock h2{margin-top:0}
 @media (min-width:40rem){main{padding-top:3rem}.card{padding:2rem}h1{font-size:1.75rem}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
+.chart{margin:1.5rem 0}.chart svg{display:block;width:100%;height:auto}
+.legend{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.9rem}
+.legend svg{display:inline;width:.8rem;height:.8rem;vertical-align:-.05rem;margin-right:.3rem}
+.data{border-collapse:collapse;font-size:.85rem;width:100%;margin-top:.5rem}
+.data th,.data td{border:1px solid var(--line);padding:.2rem .4rem;text-align:right}
+.data th[scope=row],.data thead th:first-child{text-align:left}
+.data caption{text-align:left;font-weight:600;margin-bottom:.25rem}
+.table-wrap{overflow-x:auto}
+.periods{display:flex;flex-wrap:wrap;gap:.5rem 1rem;list-style:none;padding:0}
+.periods [aria-current]{font-weight:700}
 `;
