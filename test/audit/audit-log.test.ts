@@ -219,3 +219,26 @@ describe('audit sink', () => {
     assert.match(JSON.stringify(lines[2]), /not connected/);
   });
 });
+
+test('sqlite: a file from before the hourly counts (schema 2) gets them from its events on upgrade', async () => {
+  const d = tempDir('portal-audit-upgrade-');
+  cleanups.push(d.cleanup);
+  const dataDir = join(d.dir, 'data');
+  const clock = new FakeClock();
+  const first = await openSqliteStore({ dataDir, clock, sweepIntervalMs: 0 });
+  const log = createAuditLog(first, { clock, retentionDays: 90 });
+  await log.append(event(clock.now(), { action: 'recovery.verify', outcome: 'success', method: 'sms' }));
+  await log.append(event(clock.now() + 1, { action: 'recovery.verify', outcome: 'success', method: 'sms' }));
+  // Back to schema 2: what the release before the counts wrote.
+  first.db.exec('DROP TABLE audit_counts');
+  first.db.pragma('user_version = 2');
+  await first.close();
+
+  const second = await openSqliteStore({ dataDir, clock, sweepIntervalMs: 0 });
+  try {
+    const counts = await createAuditLog(second, { clock, retentionDays: 90 }).counts({ since: 0, until: clock.now() + DAY });
+    assert.deepEqual(counts.map((c) => [c.action, c.outcome, c.method, c.count]), [['recovery.verify', 'success', 'sms', 2]]);
+  } finally {
+    await second.close();
+  }
+});

@@ -119,7 +119,7 @@ describe('SQLite schema version and migrations', () => {
       const tables = store.db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all();
       assert.deepEqual(
         tables.map((t) => t.name),
-        ['audit', 'kv'],
+        ['audit', 'audit_counts', 'kv'],
       );
     } finally {
       await store.close();
