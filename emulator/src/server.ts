@@ -21,6 +21,7 @@ import { registerAuthnRoutes } from './routes/authn.js';
 import { registerControlRoutes } from './routes/control.js';
 import { registerFactorRoutes } from './routes/factors.js';
 import { registerLifecycleRoutes } from './routes/lifecycle.js';
+import { registerPolicyRoutes } from './routes/policies.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import { loadSeed } from './seed/load.js';
@@ -123,6 +124,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
     await registerLifecycleRoutes(api);
     await registerFactorRoutes(api);
     await registerVerifyRoutes(api);
+    await registerPolicyRoutes(api);
     await registerAuthnRoutes(api);
     await registerControlRoutes(api);
     await registerOidcRoutes(api);
