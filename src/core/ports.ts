@@ -84,6 +84,8 @@ export interface IdentityProvider {
   /** Starts an Okta Verify push with number matching. */
   startPush(userId: string, factorId: string, ctx: RequestContext): Promise<PushStart>;
   pollPush(userId: string, factorId: string, transactionId: string): Promise<PushResult>;
+  /** Withdraws a pending push (the phone stops asking). A push that is already over is not an error. */
+  cancelPush(userId: string, factorId: string, transactionId: string): Promise<void>;
   /** Admin set-password with history checks (strict=true). Throws PASSWORD_POLICY with the IdP's causes. */
   setPassword(userId: string, password: string): Promise<void>;
   /**

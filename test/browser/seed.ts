@@ -68,5 +68,10 @@ export const BROWSER_SEED: SeedOrg = {
     // guidance.test.ts (issue 13)
     user('gwen.guide@example.com', [{ type: 'google-totp', secret: 'GNBVGY3TQOJQGEZDGNBVGY3T' }]),
     user('stan.guide@example.com', [sms()]),
+    // passwords.test.ts, push-wait.test.ts, autosubmit.test.ts (issue 13, items 4, 5, 9)
+    user('petra.rules@example.com', [{ type: 'google-totp', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGE' }]),
+    user('polly.policy@example.com', [{ type: 'google-totp', secret: 'JBSWY3DPEHPK3PXPGEZDGNBVGE' }]),
+    user('percy.pending@example.com', [{ type: 'push' }, { type: 'google-totp', secret: 'KRSXG5CTMVRXEZLUGEZDGNBVGE' }]),
+    user('otto.auto@example.com', [{ type: 'google-totp', secret: 'MFRGGZDFMZTWQ2LKGEZDGNBVGE' }]),
   ],
 };

@@ -64,6 +64,7 @@ describe('loadConfig defaults', () => {
       logo: null,
       accentColor: null,
       passwordRequirements: null,
+      passwordRulesFromOkta: false,
       defaultLanguage: 'en',
     });
   });

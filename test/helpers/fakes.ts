@@ -337,6 +337,14 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     return this.pushResults.get(userId) ?? 'waiting';
   }
 
+  async cancelPush(userId: string, _factorId: string, transactionId: string): Promise<void> {
+    await this.enter('cancelPush', userId);
+    this.cancelledPushes.push(transactionId);
+  }
+
+  /** Transaction ids of the pushes withdrawn through cancelPush, in order. */
+  cancelledPushes: string[] = [];
+
   async setPassword(userId: string, password: string): Promise<void> {
     await this.enter('setPassword', userId);
     const u = this.user(userId);
@@ -465,6 +473,7 @@ export function followHandles(service: RecoveryService): RecoveryService {
     status: (input) => service.status({ ...input, handle: current(input.handle) }),
     setPassword: (input) => service.setPassword({ ...input, handle: current(input.handle) }),
     unlock: (input) => service.unlock({ ...input, handle: current(input.handle) }),
+    passwordRules: () => service.passwordRules(),
     cancel: (input) => service.cancel({ ...input, handle: current(input.handle) }),
   };
 }

@@ -2,6 +2,7 @@
  * A scriptable RecoveryService for transport tests that need answers the real core cannot easily produce
  * (every error code, exceptions that are not PortalErrors) and to see the RequestContext the transport builds.
  */
+import type { PasswordRules } from '../../src/core/password-rules.js';
 import type { RequestContext } from '../../src/core/ports.js';
 import type { RecoveryService, StatusResult } from '../../src/core/recovery/api.js';
 
@@ -46,5 +47,10 @@ export class StubRecovery implements RecoveryService {
   }
   async cancel({ ctx }: { handle: string; ctx: RequestContext }) {
     this.enter('cancel', ctx);
+  }
+  /** What passwordRules() answers (null: unknown). */
+  rules: PasswordRules | null = null;
+  async passwordRules() {
+    return this.rules;
   }
 }

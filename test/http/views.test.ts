@@ -44,7 +44,7 @@ describe('pages', () => {
     assert.ok(page.includes('Acme &lt;b&gt;&amp;&lt;/b&gt; &quot;Co&quot;'));
     assert.ok(page.includes('&lt;i&gt;+1 ••• 0100&lt;/i&gt;'));
     assert.ok(page.includes('value="a&quot;b"'));
-    const pw = passwordPage(ctx, { csrfToken: 't', ott: 'o', revokeSessions: false, error: 'x', causes: ['<script>1</script>'], fieldError: true });
+    const pw = passwordPage(ctx, { csrfToken: 't', ott: 'o', revokeSessions: false, error: 'x', requirements: ['<script>1</script>'], fieldError: true, login: '<b>"x"@example.com' });
     assert.ok(pw.includes('&lt;script&gt;1&lt;/script&gt;'));
     assert.ok(!pw.includes('<script>1'));
     assert.ok(!/name="revokeSessions" value="on" checked/.test(pw), 'unchecked when asked');

@@ -73,6 +73,7 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
       ),
     unlock: (input) =>
       audited('unlock', input.ctx, (note) => withFlow(input.handle, (flow) => unlock(env, flow, input, note))),
+    passwordRules: async () => (deps.passwordRules ? deps.passwordRules() : null),
     cancel: (input) =>
       audited('cancel', input.ctx, async (note) => {
         const id = FlowRepo.idOf(input.handle);

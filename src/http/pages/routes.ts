@@ -11,6 +11,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPortalError, type ErrorCode } from '../../core/errors.js';
+import { OKTA_DEFAULT_RULES, type PasswordReason } from '../../core/password-rules.js';
 import { RECOVERY_METHODS, type RecoveryMethod } from '../../core/ports.js';
 import type { MethodOffer, RecoveryService, StatusResult } from '../../core/recovery/api.js';
 import { html as markup } from '../../views/html.js';
@@ -343,10 +344,13 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   const renderPassword = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    opts: { w?: PageError; causes?: string[]; fieldError?: boolean; revokeSessions?: boolean } = {},
+    opts: { w?: PageError; reasons?: PasswordReason[]; fieldError?: boolean; revokeSessions?: boolean } = {},
   ) => {
     const s = await status(request);
     if (s.state !== 'verified') return go(reply, pageFor(s.state));
+    const lines = cfg.pages?.passwordRequirements ?? undefined;
+    // Okta's policy when the portal may read it; else the operator's lines as written; else Okta's default rules.
+    const rules = (await recovery.passwordRules()) ?? (lines && lines.length > 0 ? null : OKTA_DEFAULT_RULES);
     const tried = methodCookie(request, TRIED_METHOD_COOKIE);
     if (tried) {
       reply.setCookie(LAST_METHOD_COOKIE, tried, cookieOpts(YEAR_SECONDS));
@@ -358,9 +362,11 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         csrfToken: reply.generateCsrf(),
         ott: s.ott,
         revokeSessions: opts.revokeSessions ?? cfg.revokeSessionsDefault,
-        requirements: cfg.pages?.passwordRequirements ?? undefined,
+        rules,
+        requirements: lines,
+        login: s.login,
         error: opts.w ? msg(request, opts.w) : undefined,
-        causes: opts.causes,
+        reasons: opts.reasons,
         fieldError: opts.fieldError,
         unlockAvailable: s.unlockAvailable === true,
       }),
@@ -393,7 +399,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY' || w.code === 'PASSWORD_BREACHED';
         // A double submit: the first one changed the password, this one finds the ott used. renderPassword sends
         // it to the done page because the flow is completed.
-        return renderPassword(request, reply, { w, causes: w.causes, fieldError, revokeSessions });
+        return renderPassword(request, reply, { w, reasons: w.reasons, fieldError, revokeSessions });
       }
     },
   );

@@ -125,6 +125,37 @@ export const en = {
     submit: 'Change password',
     policyHeading: 'The password does not meet these requirements:',
     empty: 'Enter the new password twice.',
+    /** The rules the portal knows (Okta's password policy or its defaults), one checklist line each. */
+    rules: {
+      length: (n: number) => `At least ${n} characters`,
+      lowercase: 'A lowercase letter',
+      uppercase: 'An uppercase letter',
+      number: 'A number',
+      symbol: 'A symbol, such as ! or #',
+      username: 'No part of your username',
+      history: (n: number) => (n === 1 ? 'Not your previous password' : `Not one of your last ${n} passwords`),
+    },
+    /** Read by screen readers after a checklist line once the script has checked it. */
+    ruleMet: 'done',
+    ruleUnmet: 'not yet',
+    passphrase: 'Tip: a passphrase of four or more unrelated words is long, hard to guess and easy to remember.',
+    /** Why Okta refused the password, one sentence per reason (the error summary says only that it was refused). */
+    reasons: {
+      length: (n: number) => `It is shorter than ${n} characters.`,
+      lowercase: 'It has no lowercase letter.',
+      uppercase: 'It has no uppercase letter.',
+      number: 'It has no number.',
+      symbol: 'It has no symbol.',
+      username: 'It contains part of your username.',
+      history: 'You have used it recently. Choose one you have not used before.',
+      'min-age': 'Your password was changed very recently and cannot be changed again yet. Try again later, or contact support.',
+      requirements: 'It does not meet one of the requirements listed.',
+      other: 'It was not accepted by the password policy. Try a different one.',
+    },
+    /** Per-field toggle: the visible text, and the full name for assistive technology. */
+    reveal: { show: 'Show', hide: 'Hide' },
+    revealNew: { show: 'Show new password', hide: 'Hide new password' },
+    revealConfirm: { show: 'Show confirmation', hide: 'Hide confirmation' },
   },
   done: {
     title: 'Password changed',

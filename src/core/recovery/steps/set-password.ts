@@ -34,6 +34,7 @@ import { refuseBreached } from '../../breach.js';
 import { hmacSha256, safeEqual } from '../../crypto.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { parseHandle } from '../../flow-handle.js';
+import { OKTA_DEFAULT_RULES, brokenRules, type PasswordReason } from '../../password-rules.js';
 import type { RequestContext } from '../../ports.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
@@ -99,7 +100,7 @@ export async function setPassword(
     await restoreOtt(env, flow);
     flow.state = next(flow.state, 'password-refused');
     await env.flows.save(flow);
-    throw e;
+    throw await namedReasons(env, e, password, flow.login);
   }
 
   if (env.sessions) {
@@ -132,6 +133,31 @@ export async function setPassword(
 }
 
 const changedKey = (userId: string): string => `pw-changed:${userId}`;
+
+/**
+ * The IdP says only "requirements were not met" and lists every rule (Okta's English): the rule actually broken is
+ * found here, against the org's rules (or Okta's default ones when the portal may not read them), so the page can
+ * name it in the user's language. Other errors pass through unchanged.
+ */
+export async function namedReasons(
+  env: Pick<StepEnv, 'passwordRules'>,
+  e: unknown,
+  password: string,
+  login: string,
+): Promise<unknown> {
+  if (!isPortalError(e) || e.code !== 'PASSWORD_POLICY') return e;
+  const reasons = e.reasons ?? ['requirements'];
+  if (!reasons.includes('requirements')) return e;
+  const rules = (await env.passwordRules?.().catch(() => null)) ?? OKTA_DEFAULT_RULES;
+  const broken = brokenRules(rules, password, login);
+  if (broken.length === 0) return e;
+  const refined: PasswordReason[] = [...broken, ...reasons.filter((r) => r !== 'requirements')];
+  return new PortalError('PASSWORD_POLICY', {
+    ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    ...(e.causes !== undefined ? { causes: e.causes } : {}),
+    reasons: refined,
+  });
+}
 
 function baselineOf(flow: FlowRecord): string | null {
   return flow.passwordChangedAtStart ?? null;

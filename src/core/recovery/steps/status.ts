@@ -77,7 +77,7 @@ async function current(
       flow.state = next(flow.state, 'ott-reissued');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
+      return { state: 'verified', ott, expiresAt, login: flow.login, ...unlockOffer(env, flow) };
     }
     case 'completed':
       return flow.unlockedOnly === true ? { state: 'completed', unlocked: true } : { state: 'completed' };
@@ -122,7 +122,7 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
       flow.state = next(flow.state, 'push-approved');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
+      return { state: 'verified', ott, expiresAt, login: flow.login, ...unlockOffer(env, flow) };
     }
     case 'rejected': {
       note.quiet = false;
