@@ -31,6 +31,7 @@ import { createBreachCheck } from './breach/index.js';
 import { cachedPasswordRules } from './core/password-rules.js';
 import { createOktaRunner } from './okta/client.js';
 import { passwordRulesReader } from './okta/policies.js';
+import { createZxcvbnStrength } from './strength/zxcvbn.js';
 import {
   createMetrics,
   createMetricsServer,
@@ -222,6 +223,9 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 
   const core = createRecoveryService({
     idp,
+    ...(config.branding.passwordMinStrength > 0
+      ? { strength: { estimator: createZxcvbnStrength(), minScore: config.branding.passwordMinStrength } }
+      : {}),
     ...(passwordRules ? { passwordRules } : {}),
     store,
     clock,

@@ -115,6 +115,8 @@ export interface Config {
      * with an OAuth service app whose OKTA_SCOPES include okta.policies.read.
      */
     passwordRulesFromOkta: boolean;
+    /** PASSWORD_MIN_STRENGTH: the lowest zxcvbn score a new password may have (0 = no estimate). */
+    passwordMinStrength: number;
     defaultLanguage: Language;
   };
   /** Sign-in with Okta (src/auth): null when OIDC_ISSUER / OIDC_CLIENT_ID are unset (in emulator mode main.ts then wires the emulator's). */
@@ -326,6 +328,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       logo,
       accentColor: s.ACCENT_COLOR ?? null,
       passwordRequirements: s.PASSWORD_REQUIREMENTS ?? null,
+      passwordMinStrength: s.PASSWORD_MIN_STRENGTH,
       passwordRulesFromOkta:
         s.PASSWORD_RULES_FROM_OKTA === 'on' ||
         (s.PASSWORD_RULES_FROM_OKTA === 'auto' && s.OKTA_CLIENT_ID !== undefined && s.OKTA_SCOPES.includes('okta.policies.read')),

@@ -235,6 +235,7 @@ export const settingsSchema = z.object({
     .optional()
     .transform((v) => v?.toLowerCase()),
   PASSWORD_REQUIREMENTS: custom<string[] | undefined>(parseRequirementLines, undefined),
+  PASSWORD_MIN_STRENGTH: int(0, 4, 2),
   PASSWORD_RULES_FROM_OKTA: z
     .enum(PASSWORD_RULES_SOURCES, { error: `must be one of ${PASSWORD_RULES_SOURCES.join(', ')}` })
     .optional()

@@ -30,9 +30,10 @@ export type RuleId = (typeof RULE_IDS)[number];
 
 /**
  * Why a password was refused, as the pages name it: a broken rule, the IdP's history or minimum-age rule, the policy
- * in general (the IdP said "requirements were not met" and no known rule is broken), or something else.
+ * in general (the IdP said "requirements were not met" and no known rule is broken), too easy to guess (the portal's
+ * strength estimate), or something else.
  */
-export type PasswordReason = RuleId | 'history' | 'min-age' | 'requirements' | 'other';
+export type PasswordReason = RuleId | 'history' | 'min-age' | 'requirements' | 'weak' | 'other';
 
 /** Okta's default password policy (a new org's "Default Policy"): the rules assumed when no other source says. */
 export const OKTA_DEFAULT_RULES: PasswordRules = Object.freeze({

@@ -98,6 +98,11 @@ export interface IdentityProvider {
   revokeSessions(userId: string): Promise<void>;
 }
 
+/** A password-strength estimate: 0 (too guessable) to 4 (very unguessable), given words the password should avoid. */
+export interface PasswordStrength {
+  score(password: string, userInputs: readonly string[]): Promise<number>;
+}
+
 /** A factor with what the account page shows (IdpFactor plus Okta's type and provider). */
 export interface IdpFactorDetail extends IdpFactor {
   /** Okta factorType (sms, call, push, token:software:totp, email, question ...). */

@@ -3,7 +3,8 @@
  * - With Okta's password policy readable (PASSWORD_RULES_FROM_OKTA=on against the emulator's Policies API), the page
  *   lists the policy's rules as a checklist that ticks as the user types (the username rule included).
  * - A refused password is named by its broken rule, in the page's language, once (not Okta's English, not three
- *   times); the summary links to the field; a password used recently is named as such.
+ *   times); the summary links to the field; a password used recently is named as such; a password within the policy
+ *   but easy to guess (zxcvbn score below PASSWORD_MIN_STRENGTH) is refused with a passphrase hint.
  * - Each field has its own Show/Hide toggle whose text switches.
  * - Without JavaScript the checklist is a plain list and no toggle is shown.
  */
@@ -112,6 +113,13 @@ browserSuite('passwords: rules, reasons, show/hide', () => {
     await page.getByLabel('Confirm the new password').fill(OLD_PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('You have used it recently. Choose one you have not used before.').waitFor();
+
+    // Within the policy but easy to guess: the strength estimate (PASSWORD_MIN_STRENGTH, default 2) suggests a passphrase.
+    await page.getByLabel('New password', { exact: true }).fill('Password1234');
+    await page.getByLabel('Confirm the new password').fill('Password1234');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText(/It is too easy to guess.*passphrase/).waitFor();
+    await assertAccessible(page, 'password refused: too easy to guess');
     assertClean(page);
     await context.close();
   });

@@ -65,6 +65,7 @@ describe('loadConfig defaults', () => {
       accentColor: null,
       passwordRequirements: null,
       passwordRulesFromOkta: false,
+      passwordMinStrength: 2,
       defaultLanguage: 'en',
     });
   });

@@ -150,6 +150,7 @@ export const en = {
       history: 'You have used it recently. Choose one you have not used before.',
       'min-age': 'Your password was changed very recently and cannot be changed again yet. Try again later, or contact support.',
       requirements: 'It does not meet one of the requirements listed.',
+      weak: 'It is too easy to guess: it is a common password or close to one. Try a passphrase of four or more unrelated words.',
       other: 'It was not accepted by the password policy. Try a different one.',
     },
     /** Per-field toggle: the visible text, and the full name for assistive technology. */

@@ -138,6 +138,7 @@ export const fr: Messages = {
       history: 'Vous l’avez utilisé récemment. Choisissez-en un que vous n’avez pas encore utilisé.',
       'min-age': 'Votre mot de passe vient d’être changé et ne peut pas encore l’être à nouveau. Réessayez plus tard ou contactez l’assistance.',
       requirements: 'Il ne respecte pas l’une des exigences indiquées.',
+      weak: 'Il est trop facile à deviner\u00a0: c’est un mot de passe courant ou proche d’un tel mot de passe. Essayez une phrase de passe de quatre mots sans rapport ou plus.',
       other: 'La politique de mots de passe ne l’a pas accepté. Essayez-en un autre.',
     },
     reveal: { show: 'Afficher', hide: 'Masquer' },

@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { PortalError } from '../../../src/core/errors.js';
 import { OKTA_DEFAULT_RULES, brokenRules, cachedPasswordRules, usernameParts, type PasswordRules } from '../../../src/core/password-rules.js';
+import { refuseWeak } from '../../../src/core/strength.js';
+import { createZxcvbnStrength } from '../../../src/strength/zxcvbn.js';
 import { namedReasons } from '../../../src/core/recovery/steps/set-password.js';
 import { policyReasons } from '../../../src/okta/errors.js';
 import { choosePolicy, rulesOfPolicy } from '../../../src/okta/policies.js';
@@ -99,5 +101,27 @@ describe('cachedPasswordRules', () => {
     clock.advance(11_000);
     assert.deepEqual(await rules(), ALL);
     assert.equal(calls, 3);
+  });
+});
+
+describe('strength estimate (PASSWORD_MIN_STRENGTH)', () => {
+  const note = () => ({}) as { detail?: string };
+  test('below the minimum: PASSWORD_POLICY with the reason "weak"; the user\'s own words count against it', async () => {
+    const estimator = createZxcvbnStrength();
+    const check = { estimator, minScore: 2 };
+    await assert.rejects(refuseWeak(check, 'Password1234', 'ann@example.com', note() as never), (e: unknown) => {
+      assert.ok(e instanceof PortalError && e.code === 'PASSWORD_POLICY');
+      assert.deepEqual(e.reasons, ['weak']);
+      return true;
+    });
+    await refuseWeak(check, 'Mountain-Lake-42', 'ann@example.com', note() as never);
+    assert.ok((await estimator.score('Lindqvist2026', ['lindqvist'])) < (await estimator.score('Lindqvist2026', [])), 'the login lowers the score');
+  });
+
+  test('an estimator that fails lets the password through and says so in the audit detail', async () => {
+    const n = note();
+    await refuseWeak({ estimator: { score: async () => Promise.reject(new Error('boom')) }, minScore: 4 }, 'x', 'ann', n as never);
+    assert.match(n.detail ?? '', /strength estimate unavailable/);
+    await refuseWeak(undefined, 'x', 'ann', n as never);
   });
 });

@@ -8,7 +8,8 @@
  * - The ott must be this flow's current one, unexpired, and won by `store.take` (exactly one of two concurrent
  *   redemptions wins; the other gets INVALID_OTT).
  * - LOCKED_OUT users (only reachable with policy.allowLockedOut or selfServiceUnlock) are unlocked first, once.
- * - The breached-password check (../../breach.ts) runs before any IdP write: PASSWORD_BREACHED, or with the check
+ * - The strength estimate (../../strength.ts: PASSWORD_POLICY, reason 'weak') and the breached-password check
+ *   (../../breach.ts) run before any IdP write: PASSWORD_BREACHED, or with the check
  *   unavailable and fail-closed SERVICE_UNAVAILABLE, keeps the ott usable like any other refusal.
  * - idp.setPassword (strict in the adapter). On any failure (PASSWORD_POLICY with causes, IDP_UNAVAILABLE ...) the
  *   ott is put back for its remaining life so the user can try again without redoing MFA.
@@ -31,6 +32,7 @@
  *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
  */
 import { refuseBreached } from '../../breach.js';
+import { refuseWeak } from '../../strength.js';
 import { hmacSha256, safeEqual } from '../../crypto.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { parseHandle } from '../../flow-handle.js';
@@ -82,7 +84,12 @@ export async function setPassword(
     const earlier = flow.unconfirmedPasswordMac ?? null;
     const sameAsApplied = earlierApplied && earlier !== null && fingerprint !== null && safeEqual(earlier, fingerprint);
     // Before anything changes at the IdP (the unlock included): a breached password is refused, the ott kept.
-    if (!sameAsApplied) await refuseBreached(env.breach, password, note);
+    if (!sameAsApplied) {
+      // A password that breaks a known rule goes on to the IdP, which refuses it, and the page names that rule.
+      const rules = (await env.passwordRules?.().catch(() => null)) ?? OKTA_DEFAULT_RULES;
+      if (brokenRules(rules, password, flow.login).length === 0) await refuseWeak(env.strength, password, flow.login, note);
+      await refuseBreached(env.breach, password, note);
+    }
     if (flow.userStatus === 'LOCKED_OUT' && (env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
       await env.idp.unlockUser(userId);
       flow.userStatus = 'ACTIVE';
