@@ -54,7 +54,7 @@ export type StatusResult =
   | { state: 'started'; methods?: MethodOffer[] }
   | { state: 'code-sent'; method: RecoveryMethod; resendAfterSeconds: number; methods?: MethodOffer[] }
   | { state: 'code-ready'; method: RecoveryMethod; methods?: MethodOffer[] }
-  | { state: 'waiting'; correctAnswer: number | null; expiresAt: number; methods?: MethodOffer[] }
+  | { state: 'waiting'; correctAnswer: number | null; expiresAt: number; sentAt?: number; methods?: MethodOffer[] }
   | {
       state: 'verified';
       ott: string;

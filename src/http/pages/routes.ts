@@ -313,32 +313,53 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     }
   });
 
-  app.post<{ Body: { method: 'sms' | 'call' } }>(
+  app.post<{ Body: { method: 'sms' | 'call' | 'push' } }>(
     PATHS.resend,
     { schema: { body: formSchemas.resend } },
     async (request, reply) => {
       const handle = requireHandle(request, cfg);
+      const push = request.body.method === 'push';
       try {
         const r = await recovery.challenge({ handle, method: request.body.method, ctx: requestContext(request) });
         setFlowCookie(reply, cfg, r.handle);
-        return reply.redirect(`${cfg.basePath}${PATHS.code}?sent=1`, 303);
+        return reply.redirect(`${cfg.basePath}${push ? PATHS.push : PATHS.code}?sent=1`, 303);
       } catch (err) {
-        return renderCode(request, reply, { w: recoverable(err) });
+        const w = recoverable(err);
+        return push ? renderPush(request, reply, { w }) : renderCode(request, reply, { w });
       }
     },
   );
 
   // --- push ----------------------------------------------------------------------------------------------------
-  app.get(PATHS.push, async (request, reply) => {
+  const renderPush = async (request: FastifyRequest, reply: FastifyReply, opts: { w?: PageError; notice?: string } = {}) => {
     const s = await status(request);
+    const csrfToken = reply.generateCsrf();
     if (s.state === 'waiting') {
-      return html(reply, pushPage(ctxOf(request), { state: 'waiting', correctAnswer: s.correctAnswer }));
+      const now = Date.now();
+      return html(
+        reply,
+        pushPage(ctxOf(request), {
+          state: 'waiting',
+          correctAnswer: s.correctAnswer,
+          csrfToken,
+          expiresInSeconds: Math.max(0, (s.expiresAt - now) / 1000),
+          sentSecondsAgo: s.sentAt !== undefined ? Math.max(0, (now - s.sentAt) / 1000) : undefined,
+          notice: opts.notice,
+          error: opts.w ? msg(request, opts.w) : undefined,
+        }),
+        opts.w,
+      );
     }
     if (s.state === 'rejected' || s.state === 'expired') {
-      return html(reply, pushPage(ctxOf(request), { state: s.state, correctAnswer: null }));
+      const page = pushPage(ctxOf(request), { state: s.state, correctAnswer: null, csrfToken, error: opts.w ? msg(request, opts.w) : undefined });
+      return html(reply, page, opts.w);
     }
     return go(reply, pageFor(s.state));
-  });
+  };
+
+  app.get<{ Querystring: { sent?: string } }>(PATHS.push, async (request, reply) =>
+    renderPush(request, reply, request.query.sent === '1' ? { notice: ctxOf(request).t.push.resent } : {}),
+  );
 
   // --- password ------------------------------------------------------------------------------------------------
   const renderPassword = async (

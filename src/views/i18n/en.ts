@@ -105,6 +105,14 @@ export const en = {
     rejected: 'The request was declined on the phone.',
     expired: 'The request timed out before it was approved.',
     nextStep: 'You can try another verification method or start again.',
+    /** Counted down live on the page (the duration is replaced in place). */
+    expiresIn: (seconds: number) => `This request expires in ${formatDuration('en', seconds)}.`,
+    expiresNow: 'This request has expired.',
+    /** Shown 30 s after a push was sent (and announced once). */
+    notReceived: 'Haven’t received it? Check that your phone is online and open Okta Verify. You can also send the push again.',
+    resend: 'Resend push',
+    sendAnother: 'Send another push',
+    resent: 'A new push is on its way. The previous one was withdrawn.',
   },
   password: {
     title: 'Choose a new password',

@@ -97,6 +97,12 @@ export const fr: Messages = {
     rejected: 'La demande a été refusée sur le téléphone.',
     expired: 'La demande a expiré avant d’être approuvée.',
     nextStep: 'Vous pouvez essayer une autre méthode de vérification ou recommencer.',
+    expiresIn: (seconds: number) => `Cette demande expire dans ${formatDuration('fr', seconds)}.`,
+    expiresNow: 'Cette demande a expiré.',
+    notReceived: 'Vous ne l’avez pas reçue\u00a0? Vérifiez que votre téléphone est connecté et ouvrez Okta Verify. Vous pouvez aussi renvoyer la notification.',
+    resend: 'Renvoyer la notification',
+    sendAnother: 'Envoyer une autre notification',
+    resent: 'Une nouvelle notification est en route. La précédente a été retirée.',
   },
   password: {
     title: 'Choisir un nouveau mot de passe',

@@ -19,6 +19,8 @@
  *   usual IdP latency, without any IdP call (RST-3). A decoy push gets a random number from the Random port and the
  *   usual push lifetime; it ends as 'expired'.
  * - Authenticator-app methods: no IdP call for anyone.
+ * - A push still pending when a method is chosen (another one, or push again) is withdrawn at the IdP first
+ *   (withdrawPush; decoys get the same pad instead).
  */
 import { rotateHandle } from '../../flow-handle.js';
 import { PortalError, isPortalError } from '../../errors.js';
@@ -53,6 +55,8 @@ export async function challenge(
     method === 'sms' || method === 'call' ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
   assertCan(flow.state, event);
   await countAttempt(env, flow.loginKey, input.ctx);
+  // Another method, or the same push again: the push still pending on the phone is withdrawn first.
+  await withdrawPush(env, flow, note);
 
   const factor = flow.userId !== null ? (flow.factors[method] ?? null) : null;
   if (flow.userId !== null && !factor) note.detail = `user has no ${method} factor`;
@@ -88,6 +92,26 @@ export async function challenge(
   flow.secretHash = rotated.secretHash;
   await env.flows.save(flow);
   return { ...result, handle: rotated.handle };
+}
+
+/**
+ * Withdraws the push a `push-waiting` flow is waiting for (Okta: DELETE of the push's transaction, its `cancel`
+ * link), so the phone stops asking. Best effort: a failure is audited and the push expires by itself. Decoys and
+ * users without the push factor get the same pad of the usual latency instead of a call.
+ */
+export async function withdrawPush(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<void> {
+  if (flow.state !== 'push-waiting') return;
+  const { userId, factorId, transactionId } = flow;
+  if (userId === null || factorId === null || transactionId === null) {
+    await env.timing.pad('idp.cancelPush');
+    return;
+  }
+  try {
+    await env.timing.measure('idp.cancelPush', () => env.idp.cancelPush(userId, factorId, transactionId));
+    note.detail = appendDetail(note.detail, 'pending push withdrawn');
+  } catch {
+    note.detail = appendDetail(note.detail, 'withdrawing the pending push FAILED (it expires by itself)');
+  }
 }
 
 function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMethod {
@@ -168,6 +192,7 @@ async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext, not
   const expiresAt = Math.floor(Math.min(idpExpiresAt, arrival + PUSH_MAX_LIFETIME_MS, flow.expiresAt) / 1000) * 1000;
   flow.correctAnswer = correctAnswer;
   flow.pushExpiresAt = expiresAt;
+  flow.pushSentAt = arrival;
   flow.lastPollAt = now;
   return { kind: 'push-waiting', correctAnswer, expiresAt };
 }

@@ -89,7 +89,12 @@ async function current(
 
 async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<StatusResult> {
   const now = env.clock.now();
-  const waiting: StatusResult = { state: 'waiting', correctAnswer: flow.correctAnswer, expiresAt: flow.pushExpiresAt ?? now };
+  const waiting: StatusResult = {
+    state: 'waiting',
+    correctAnswer: flow.correctAnswer,
+    expiresAt: flow.pushExpiresAt ?? now,
+    ...(typeof flow.pushSentAt === 'number' ? { sentAt: flow.pushSentAt } : {}),
+  };
   if (flow.pushExpiresAt === null || now >= flow.pushExpiresAt) {
     note.quiet = false;
     note.detail = appendDetail(note.detail, 'push expired (portal cap)');
