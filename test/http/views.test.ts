@@ -62,7 +62,7 @@ describe('assets', () => {
   test('the embedded scripts parse, use no storage and write no HTML', async () => {
     const { Script } = await import('node:vm');
     const { ASSETS } = await import('../../src/views/assets/index.js');
-    for (const name of ['push.js', 'countdown.js', 'focus.js', 'password.js'] as const) {
+    for (const name of ['push.js', 'countdown.js', 'focus.js', 'password.js', 'code.js'] as const) {
       const src = ASSETS[name].body;
       assert.doesNotThrow(() => new Script(src), name);
       assert.ok(!/localStorage|sessionStorage|innerHTML|outerHTML|document\.write|eval\(/.test(src), name);

@@ -92,6 +92,9 @@ export const en = {
     resendInMany: 'You can ask for a new code in {n} seconds.',
     resendReady: 'You can ask for a new code now.',
     resent: 'A new code is on its way. The previous code no longer works.',
+    /** Said when 6 digits are typed (the page then checks the code by itself, unless the user goes on typing). */
+    autoReady: 'Code complete. Checking it in a moment; keep typing or press Escape to change it.',
+    autoStopped: 'Not checked yet. Press Verify when the code is right.',
   },
   push: {
     title: 'Approve the push',

@@ -84,6 +84,8 @@ export const fr: Messages = {
     resendInMany: 'Vous pourrez demander un nouveau code dans {n}\u00a0secondes.',
     resendReady: 'Vous pouvez demander un nouveau code maintenant.',
     resent: 'Un nouveau code est en route. Le code précédent ne fonctionne plus.',
+    autoReady: 'Code complet. Vérification dans un instant\u00a0; continuez à taper ou appuyez sur Échap pour le modifier.',
+    autoStopped: 'Pas encore vérifié. Appuyez sur Vérifier quand le code est correct.',
   },
   push: {
     title: 'Approuver la notification',
