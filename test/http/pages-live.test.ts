@@ -161,6 +161,17 @@ describe('branding and page options', () => {
     assert.match(page, /data-reveal-field="confirmPassword"[^>]* hidden>Show<\/button>/, 'a toggle per field, hidden until the script runs');
   });
 
+  test('the push page: a countdown to expiry; "Resend push" hidden for the first 30 s, shown at once after', async () => {
+    stub.statusResult = { state: 'waiting', correctAnswer: 42, expiresAt: Date.now() + 240_000, sentAt: Date.now() - 10_000 };
+    const early = (await app.inject({ method: 'GET', url: '/recover/push', headers: flowCookie })).body;
+    assert.match(early.replace(/<[^>]+>/g, ''), /This request expires in 4 minutes\./);
+    assert.match(early, /id="push-resend" hidden data-reveal-after="20"/, 'revealed by the script after the rest of 30 s');
+    stub.statusResult = { state: 'waiting', correctAnswer: 42, expiresAt: Date.now() + 240_000, sentAt: Date.now() - 40_000 };
+    const later = (await app.inject({ method: 'GET', url: '/recover/push', headers: flowCookie })).body;
+    assert.match(later, /<div class="resend" id="push-resend">/, 'without JavaScript, "Check again" leads to it');
+    assert.match(later, /<form method="post" action="\/recover\/resend" class="inline">[\s\S]*?name="method" value="push"/);
+  });
+
   test('masked enrolled methods from the core replace the operator list on the method page', async () => {
     stub.statusResult = { state: 'started', methods: [{ method: 'sms', hint: '+1 ••• ••• 0100' }] };
     const page = (await app.inject({ method: 'GET', url: '/recover/method', headers: flowCookie })).body;
