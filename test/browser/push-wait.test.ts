@@ -82,7 +82,8 @@ browserSuite('waiting for a push', () => {
   test('"Start again" withdraws the pending push; a decoy sees the same page and the same hint', async () => {
     const { url } = stack.portal;
     const seen: string[] = [];
-    for (const login of ['percy.pending@example.com', 'nobody.pushed@example.com']) {
+    // Its own real user, so that this test does not depend on the one before.
+    for (const login of ['pia.poll@example.com', 'nobody.pushed@example.com']) {
       const { context, page } = await newPage(browser);
       await page.clock.install();
       await choosePush(page, login);
