@@ -46,6 +46,10 @@ import {
 import { createAuditLog, createAuditSink, type AuditLogger } from './audit/index.js';
 import { createStore, type ManagedStore } from './store/index.js';
 import { createBreachCheck } from './breach/index.js';
+import { cachedPasswordRules } from './core/password-rules.js';
+import { createOktaRunner } from './okta/client.js';
+import { passwordRulesReader } from './okta/policies.js';
+import { createZxcvbnStrength } from './strength/zxcvbn.js';
 import {
   createMetrics,
   createMetricsServer,
@@ -225,8 +229,19 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
   // One session manager for sign-in and for the core: a reset or change ends the user's earlier portal sessions.
   const sessions = oidc ? createSessionManager({ store, clock, settings: config.session }) : undefined;
 
+  // The org's password rules: org-wide configuration, read once per 5 minutes (not per flow: nothing in it is about
+  // a user, and a page view must not cost an Okta call).
+  const passwordRules =
+    config.branding.passwordRulesFromOkta && !opts.idp
+      ? cachedPasswordRules(passwordRulesReader(createOktaRunner(oktaOptions)), { clock })
+      : undefined;
+
   const core = createRecoveryService({
     idp,
+    ...(config.branding.passwordMinStrength > 0
+      ? { strength: { estimator: createZxcvbnStrength(), minScore: config.branding.passwordMinStrength } }
+      : {}),
+    ...(passwordRules ? { passwordRules } : {}),
     store,
     clock,
     random: cryptoRandom,

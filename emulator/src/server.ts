@@ -23,6 +23,7 @@ import { registerCredentialRoutes } from './routes/credentials.js';
 import { registerFactorRoutes } from './routes/factors.js';
 import { registerLifecycleRoutes } from './routes/lifecycle.js';
 import { registerMetaRoutes } from './routes/meta.js';
+import { registerPolicyRoutes } from './routes/policies.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerVerifyRoutes } from './routes/verify.js';
 import { loadSeed } from './seed/load.js';
@@ -127,6 +128,7 @@ export async function buildEmulator(opts: Omit<StartOptions, 'port' | 'host'> = 
     await registerMetaRoutes(api);
     await registerFactorRoutes(api);
     await registerVerifyRoutes(api);
+    await registerPolicyRoutes(api);
     await registerAuthnRoutes(api);
     await registerControlRoutes(api);
     await registerOidcRoutes(api);

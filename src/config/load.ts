@@ -114,6 +114,13 @@ export interface Config {
     accentColor: string | null;
     /** PASSWORD_REQUIREMENTS lines, or null for the catalogue's default lines. */
     passwordRequirements: readonly string[] | null;
+    /**
+     * Whether the portal reads Okta's password policy (GET /api/v1/policies): PASSWORD_RULES_FROM_OKTA=on, or auto
+     * with an OAuth service app whose OKTA_SCOPES include okta.policies.read.
+     */
+    passwordRulesFromOkta: boolean;
+    /** PASSWORD_MIN_STRENGTH: the lowest zxcvbn score a new password may have (0 = no estimate). */
+    passwordMinStrength: number;
     defaultLanguage: Language;
   };
   /** Sign-in with Okta (src/auth): null when OIDC_ISSUER / OIDC_CLIENT_ID are unset (in emulator mode main.ts then wires the emulator's). */
@@ -368,6 +375,10 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       logo,
       accentColor: s.ACCENT_COLOR ?? null,
       passwordRequirements: s.PASSWORD_REQUIREMENTS ?? null,
+      passwordMinStrength: s.PASSWORD_MIN_STRENGTH,
+      passwordRulesFromOkta:
+        s.PASSWORD_RULES_FROM_OKTA === 'on' ||
+        (s.PASSWORD_RULES_FROM_OKTA === 'auto' && s.OKTA_CLIENT_ID !== undefined && s.OKTA_SCOPES.includes('okta.policies.read')),
       defaultLanguage: s.DEFAULT_LANGUAGE,
     },
     oidc: oidc ?? null,

@@ -138,6 +138,9 @@ export type Language = (typeof LANGUAGES)[number];
 export const STORE_KINDS = ['memory', 'sqlite', 'redis'] as const;
 export type StoreKindSetting = (typeof STORE_KINDS)[number];
 
+/** PASSWORD_RULES_FROM_OKTA: read Okta's password policy (on), never (off), or when OKTA_SCOPES grants it (auto). */
+export const PASSWORD_RULES_SOURCES = ['auto', 'on', 'off'] as const;
+
 /** BREACHED_PASSWORD_CHECK: off, the HIBP range API (or a mirror), or a local sorted hash file. */
 export const BREACH_MODES = ['off', 'hibp', 'file'] as const;
 
@@ -247,6 +250,11 @@ export const settingsSchema = z.object({
     .optional()
     .transform((v) => v?.toLowerCase()),
   PASSWORD_REQUIREMENTS: custom<string[] | undefined>(parseRequirementLines, undefined),
+  PASSWORD_MIN_STRENGTH: int(0, 4, 2),
+  PASSWORD_RULES_FROM_OKTA: z
+    .enum(PASSWORD_RULES_SOURCES, { error: `must be one of ${PASSWORD_RULES_SOURCES.join(', ')}` })
+    .optional()
+    .transform((v) => v ?? 'auto'),
   DEFAULT_LANGUAGE: z
     .enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` })
     .optional()

@@ -3,6 +3,8 @@
  * `code` is stable and documented (docs/errors.md); `message` is safe to show to the user;
  * `detail` is for logs only and must never contain a secret.
  */
+import type { PasswordReason } from './password-rules.js';
+
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
   INVALID_CODE: { status: 400, message: 'That code is not valid. Check it and try again, or choose another method.' },
@@ -41,6 +43,8 @@ export interface PortalErrorOptions {
   retryAfterSeconds?: number;
   /** Okta password-policy causes, safe to show (errorCauses[].errorSummary). */
   causes?: string[];
+  /** PASSWORD_POLICY: what was wrong, as catalogue keys (the rule broken, history, minimum age ...). */
+  reasons?: PasswordReason[];
   cause?: unknown;
 }
 
@@ -50,6 +54,7 @@ export class PortalError extends Error {
   readonly detail: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly causes: string[] | undefined;
+  readonly reasons: PasswordReason[] | undefined;
 
   constructor(code: ErrorCode, opts: PortalErrorOptions = {}) {
     super(opts.message ?? ERROR_CODES[code].message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -59,6 +64,7 @@ export class PortalError extends Error {
     this.detail = opts.detail;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.causes = opts.causes;
+    this.reasons = opts.reasons;
   }
 }
 

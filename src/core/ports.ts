@@ -92,6 +92,8 @@ export interface IdentityProvider {
   /** Starts an Okta Verify push with number matching. */
   startPush(userId: string, factorId: string, ctx: RequestContext): Promise<PushStart>;
   pollPush(userId: string, factorId: string, transactionId: string): Promise<PushResult>;
+  /** Withdraws a pending push (the phone stops asking). A push that is already over is not an error. */
+  cancelPush(userId: string, factorId: string, transactionId: string): Promise<void>;
   /** Admin set-password with history checks (strict=true). Throws PASSWORD_POLICY with the IdP's causes. */
   setPassword(userId: string, password: string): Promise<void>;
   /**
@@ -102,6 +104,11 @@ export interface IdentityProvider {
   unlockUser(userId: string): Promise<void>;
   /** Ends the user's IdP sessions (sign out everywhere). */
   revokeSessions(userId: string): Promise<void>;
+}
+
+/** A password-strength estimate: 0 (too guessable) to 4 (very unguessable), given words the password should avoid. */
+export interface PasswordStrength {
+  score(password: string, userInputs: readonly string[]): Promise<number>;
 }
 
 /** A factor with what the account page shows (IdpFactor plus Okta's type and provider). */

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, isPortalError, type ErrorCode } from '../core/errors.js';
 import { messagePage, type MessageAction } from '../views/pages/message.js';
 import { retryNote } from '../views/layout.js';
+import type { PasswordReason } from '../core/password-rules.js';
 import type { ResolvedHttpConfig } from './config.js';
 import { API_PREFIX, PATHS } from './paths.js';
 import { viewContext } from './view-context.js';
@@ -24,6 +25,8 @@ export interface WireError {
   message: string;
   retryAfterSeconds?: number | undefined;
   causes?: string[] | undefined;
+  /** PASSWORD_POLICY: why, as catalogue keys (pages only). */
+  reasons?: PasswordReason[] | undefined;
   /** Safe, log-only detail. */
   detail?: string | undefined;
 }
@@ -61,6 +64,7 @@ export function toWireError(err: unknown): WireError {
       message: err.message,
       retryAfterSeconds: err.retryAfterSeconds,
       causes: err.causes,
+      reasons: err.reasons,
       detail: err.detail,
     };
   }

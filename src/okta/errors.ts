@@ -5,7 +5,8 @@
  * - E0000109 / E0000133 / E0000118, and E0000047 on a challenge → RESEND_TOO_SOON (retryAfterSeconds).
  * - Any other 429, and the 403 per-number SMS/voice caps E0000150 / E0000151 → RATE_LIMITED (retryAfterSeconds
  *   from X-Rate-Limit-Reset minus Date).
- * - E0000001 / E0000080 / E0000014 on setPassword → PASSWORD_POLICY with errorCauses[].errorSummary (array or object).
+ * - E0000001 / E0000080 / E0000014 on setPassword → PASSWORD_POLICY with errorCauses[].errorSummary (array or object)
+ *   and their reasons (policyReasons: history, minimum age, requirements, other).
  * - changePassword: E0000014 / E0000001 whose causes say the old password is wrong → WRONG_CURRENT_PASSWORD (no
  *   causes shown); other E0000001 / E0000080 / E0000014 → PASSWORD_POLICY with causes.
  * - enrollFactor: E0000098, or E0000001 whose causes are about the phone number → INVALID_PHONE_NUMBER; other
@@ -19,6 +20,7 @@
  * never a URL query, header value, token or other body text, and the original error is not attached as `cause`.
  */
 import { PortalError } from '../core/errors.js';
+import type { PasswordReason } from '../core/password-rules.js';
 import { OktaApiError, OktaTransportError } from './http.js';
 
 export type OktaOp =
@@ -30,6 +32,8 @@ export type OktaOp =
   | 'verifyPasscode'
   | 'startPush'
   | 'pollPush'
+  | 'cancelPush'
+  | 'listPasswordPolicies'
   | 'setPassword'
   | 'unlockUser'
   | 'revokeSessions'
@@ -83,6 +87,29 @@ export function parseCauses(raw: unknown): string[] {
   return out;
 }
 
+/**
+ * Okta's known password-policy causes (English sentences; only errorCode is a stable contract, so an unknown sentence
+ * is 'other' and the page says it in general terms). "Password requirements were not met" lists every rule of the
+ * policy, not the broken one: it is 'requirements', and the core finds the broken rule.
+ */
+const CAUSE_REASONS: readonly [RegExp, PasswordReason][] = [
+  // First: this sentence goes on to list every rule, history included ("cannot be any of your last 4 passwords").
+  [/requirements were not met|cannot be blank|does not meet/i, 'requirements'],
+  [/used too recently|cannot be (?:any of )?your last|password history/i, 'history'],
+  [/changed too recently|minimum (?:password )?age/i, 'min-age'],
+  [/password requirements/i, 'requirements'],
+];
+
+/** The reasons behind Okta's policy causes, each once, in the causes' order ('other' for an unknown sentence). */
+export function policyReasons(causes: readonly string[]): PasswordReason[] {
+  const out: PasswordReason[] = [];
+  for (const c of causes) {
+    const reason = CAUSE_REASONS.find(([re]) => re.test(c))?.[1] ?? 'other';
+    if (!out.includes(reason)) out.push(reason);
+  }
+  return out.length > 0 ? out : ['requirements'];
+}
+
 /** A response header (Node's lower-case record; repeated headers arrive joined as "a, b"). */
 export function header(headers: unknown, name: string): string | undefined {
   if (headers === null || typeof headers !== 'object') return undefined;
@@ -131,7 +158,7 @@ export function mapOktaFailure(op: OktaOp, f: OktaFailure, nowMs: number): Porta
   if (op === 'setPassword' && PASSWORD_POLICY.has(code)) {
     let causes = parseCauses(f.errorCauses);
     if (causes.length === 0 && SUMMARY_IS_CAUSE.has(code)) causes = parseCauses([{ errorSummary: f.errorSummary }]);
-    return new PortalError('PASSWORD_POLICY', { detail, causes });
+    return new PortalError('PASSWORD_POLICY', { detail, causes, reasons: policyReasons(causes) });
   }
   const oauth = oauthHint(f);
   if (oauth !== null) return new PortalError('IDP_UNAVAILABLE', { detail: `${detail}: ${oauth}` });
@@ -182,7 +209,7 @@ function mapAccountFailure(op: OktaOp, f: OktaFailure, detail: string): PortalEr
       return new PortalError('WRONG_CURRENT_PASSWORD', { detail });
     }
     const shown = causes.length === 0 && SUMMARY_IS_CAUSE.has(code) ? parseCauses([{ errorSummary: f.errorSummary }]) : causes;
-    return new PortalError('PASSWORD_POLICY', { detail, causes: shown });
+    return new PortalError('PASSWORD_POLICY', { detail, causes: shown, reasons: policyReasons(shown) });
   }
   if (op === 'enrollFactor') {
     if (code === 'E0000098') return new PortalError('INVALID_PHONE_NUMBER', { detail });

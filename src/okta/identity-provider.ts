@@ -11,7 +11,8 @@
  * - listGroups (GET /users/{id}/groups, one page) is called only when the operator wrote group rules.
  * - Challenges (SMS / voice / push) forward the end user's IP and User-Agent; pushes ask for number matching.
  * - Passwords are set with strict=true (history and minimum age), never through PUT.
- * - A push poll whose transaction Okta no longer knows (404) is reported as timed out.
+ * - A push poll whose transaction Okta no longer knows (404) is reported as timed out; cancelPush DELETEs the push's
+ *   transaction (Okta's `cancel` link), and a 404 there means it was already over.
  * - passwordChangedSince reads the user by id (a plain GET: safe to repeat) for the core's reconciliation of an
  *   ambiguous password write (REL-6); a user that no longer exists has not had our password set.
  * - Errors: see errors.ts. Nothing here logs or returns a password, code or token.
@@ -166,6 +167,14 @@ export function identityProviderOver(runner: OktaRunner): IdentityProvider {
         async (c): Promise<PushResult> => toPushResult(obj(await c.json('GET', `${factor(userId, factorId)}/transactions/${seg(transactionId)}`)).factorResult),
         { ifNotFound: (): PushResult => 'timeout' },
       );
+    },
+
+    async cancelPush(userId, factorId, transactionId) {
+      // Okta's WAITING answer links `cancel` (DELETE on the transaction URL); a transaction Okta no longer knows
+      // (answered, expired) is already over.
+      await run('cancelPush', (c) => c.json('DELETE', `${factor(userId, factorId)}/transactions/${seg(transactionId)}`), {
+        ifNotFound: () => null,
+      });
     },
 
     async setPassword(userId, password) {

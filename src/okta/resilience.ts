@@ -47,6 +47,8 @@ export const BUCKETS: Readonly<Record<OktaOp, string>> = {
   unenrollFactor: 'DELETE /api/v1/users/{id}/factors/{id}',
   fetchQrCode: 'GET /api/v1/users/{id}/factors/{id}/qr/{token}',
   changePassword: 'POST /api/v1/users/{id}/credentials/change_password',
+  cancelPush: 'DELETE /api/v1/users/{id}/factors/{id}/transactions/{id}',
+  listPasswordPolicies: 'GET /api/v1/policies',
 };
 
 export type RejectReason = 'rate-limited' | 'circuit-open' | 'queue-full' | 'queue-timeout';

@@ -111,11 +111,11 @@ browserSuite('accessibility of every page and error state', () => {
     await page.getByLabel('Confirm the new password').fill('lowercase-only');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('alert').getByText('The password does not meet the password policy.').waitFor();
-    const causes = await page.locator('#password-causes li').allTextContents();
-    assert.ok(causes.length > 0 && causes.every((c) => /Password requirements/.test(c)), `Okta's causes: ${causes.join(' / ')}`);
+    const reasons = await page.locator('#password-reasons li').allTextContents();
+    assert.deepEqual(reasons, ['It has no uppercase letter.', 'It has no number.'], 'the broken rules, named (not Okta\'s English)');
     const described = (await page.locator('#password').getAttribute('aria-describedby')) ?? '';
-    assert.deepEqual(described.split(' '), ['password-requirements', 'password-causes'], 'the rules, then Okta\'s causes');
-    assert.equal(await page.locator('#password-error').count(), 0, 'the causes are the field error, not repeated');
+    assert.deepEqual(described.split(' '), ['password-requirements', 'password-reasons'], 'the rules, then why it was refused');
+    assert.equal(await page.locator('#password-error').count(), 0, 'the reasons are the field error, not repeated');
     await waitForFocus(page, 'password');
     await assertAccessible(page, 'password policy failure');
     await snap(page, 'error-password-policy');

@@ -120,13 +120,13 @@ browserSuite('keyboard only, and without JavaScript', () => {
     await kb.type(NEW_PASSWORD);
     await tabTo(page, '#confirmPassword');
     await kb.type(NEW_PASSWORD);
-    await tabTo(page, '#show-passwords');
+    await tabTo(page, 'button[data-reveal-field="confirmPassword"]');
     await kb.press('Space');
-    assert.equal(await page.locator('#show-passwords').getAttribute('aria-pressed'), 'true');
-    assert.equal(await page.locator('#password').getAttribute('type'), 'text', 'shown');
-    assert.equal(await page.locator('#confirmPassword').getAttribute('type'), 'text');
+    assert.equal(await page.locator('#confirmPassword').getAttribute('type'), 'text', 'shown');
+    assert.equal(await page.locator('#password').getAttribute('type'), 'password', 'only its own field');
+    assert.equal((await page.locator('button[data-reveal-field="confirmPassword"]').textContent())?.trim(), 'Hide');
     await kb.press('Space');
-    assert.equal(await page.locator('#password').getAttribute('type'), 'password', 'hidden again');
+    assert.equal(await page.locator('#confirmPassword').getAttribute('type'), 'password', 'hidden again');
     await tabTo(page, 'input[name="revokeSessions"]');
     await tabTo(page, 'button[type="submit"]');
     await kb.press('Enter');
@@ -167,7 +167,7 @@ browserSuite('keyboard only, and without JavaScript', () => {
       await page.getByLabel('Verification code').fill(c.paste(code));
       await page.getByRole('button', { name: 'Verify' }).click();
       await page.waitForURL(`${url}/recover/password`);
-      assert.equal(await page.locator('#show-passwords').isHidden(), true, 'no toggle that could not work');
+      assert.equal(await page.locator('button[data-reveal-field]').first().isHidden(), true, 'no toggle that could not work');
       await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
       await page.getByLabel('Confirm the new password').fill(NEW_PASSWORD);
       await page.getByRole('button', { name: 'Change password' }).click();

@@ -70,6 +70,11 @@ export const BROWSER_SEED: SeedOrg = {
     user('stan.guide@example.com', [sms()]),
     // two-methods.test.ts (issue 14, item 3: policies by group)
     user('pam.privileged@example.com', [{ type: 'google-totp', secret: 'AXM7OANGSFA5FY2HPOU75BAZLKR3Q4VV' }, { type: 'push' }, sms()]),
+    // passwords.test.ts, push-wait.test.ts, autosubmit.test.ts (issue 13, items 4, 5, 9)
+    user('petra.rules@example.com', [{ type: 'google-totp', secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGE' }]),
+    user('polly.policy@example.com', [{ type: 'google-totp', secret: 'JBSWY3DPEHPK3PXPGEZDGNBVGE' }]),
+    user('percy.pending@example.com', [{ type: 'push' }, { type: 'google-totp', secret: 'KRSXG5CTMVRXEZLUGEZDGNBVGE' }]),
+    user('otto.auto@example.com', [{ type: 'google-totp', secret: 'MFRGGZDFMZTWQ2LKGEZDGNBVGE' }]),
   ],
   groups: [{ name: 'Portal Admins', members: ['pam.privileged@example.com'] }],
 };

@@ -64,6 +64,8 @@ describe('loadConfig defaults', () => {
       logo: null,
       accentColor: null,
       passwordRequirements: null,
+      passwordRulesFromOkta: false,
+      passwordMinStrength: 2,
       defaultLanguage: 'en',
     });
   });

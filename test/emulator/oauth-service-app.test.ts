@@ -239,6 +239,7 @@ describe('OAuth service apps: /oauth2/v1/token, Bearer tokens, scopes', () => {
       ['POST', '/api/v1/users/:userId/factors/:factorId/resend'],
       ['POST', '/api/v1/users/:userId/factors/:factorId/verify'],
       ['GET', '/api/v1/users/:userId/factors/:factorId/transactions/:transactionId'],
+      ['GET', '/api/v1/policies'],
     ];
     for (const [method, route] of routes) {
       const concrete = route.replace(/:[A-Za-z]+/g, (p) => (p === ':id' || p === ':userId' ? '00uX' : p === ':factorId' || p === ':transactionId' ? 'x1' : 'default'));

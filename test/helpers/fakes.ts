@@ -350,6 +350,14 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     return this.pushResults.get(userId) ?? 'waiting';
   }
 
+  async cancelPush(userId: string, _factorId: string, transactionId: string): Promise<void> {
+    await this.enter('cancelPush', userId);
+    this.cancelledPushes.push(transactionId);
+  }
+
+  /** Transaction ids of the pushes withdrawn through cancelPush, in order. */
+  cancelledPushes: string[] = [];
+
   async setPassword(userId: string, password: string): Promise<void> {
     await this.enter('setPassword', userId);
     const u = this.user(userId);
@@ -497,6 +505,7 @@ export function followHandles(service: RecoveryService): TestRecoveryService {
     unlock: (input) => service.unlock({ ...input, handle: current(input.handle) }),
     // The replaced handle itself is the point of resume: passed as given.
     resume: async (input) => remember(await service.resume(input)),
+    passwordRules: () => service.passwordRules(),
     cancel: (input) => service.cancel({ ...input, handle: current(input.handle) }),
   };
 }

@@ -16,7 +16,7 @@ const SAMPLES: { [S in StatusResult['state']]: Extract<StatusResult, { state: S 
   'code-ready': { state: 'code-ready', method: 'okta-verify-code', progress },
   waiting: { state: 'waiting', correctAnswer: 42, expiresAt: 0, progress },
   'factor-verified': { state: 'factor-verified', methods: [{ method: 'push' }], progress },
-  verified: { state: 'verified', ott: 'x'.repeat(43), expiresAt: 0, unlockAvailable: true },
+  verified: { state: 'verified', ott: 'x'.repeat(43), expiresAt: 0, unlockAvailable: true, login: 'jane' },
   rejected: { state: 'rejected', progress },
   expired: { state: 'expired', progress },
   completed: { state: 'completed', unlocked: true },

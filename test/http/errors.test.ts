@@ -93,8 +93,10 @@ describe('PortalError → HTML', () => {
     const b = new Browser(app);
     await b.get('/recover');
     stub.failWith = new PortalError('RATE_LIMITED', { retryAfterSeconds: 60 });
-    const res = await b.post('/recover', { username: 'alice' });
+    const { redirect, page: res } = await b.submit('/recover', { username: 'alice' });
+    assert.equal(redirect.headers.location, '/recover', 'Post/Redirect/Get');
     assert.equal(res.statusCode, 429);
+    assert.match(res.body, /name="username"[^>]*value="alice"/, 'the typed username survives');
     assert.equal(res.headers['retry-after'], '60');
     const text = res.body.replace(/<[^>]+>/g, '');
     assert.match(text, /There have been too many attempts\. Try again in 1 minute\./, 'said once, in human units');

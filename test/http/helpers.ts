@@ -108,6 +108,14 @@ export class Browser {
     if (token !== undefined) this.csrf = token;
     return res;
   }
+
+  /** A form POST as a browser sees it: the 303 it answers, then the page it leads to (Post/Redirect/Get). */
+  async submit(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ redirect: Res; page: Res }> {
+    const redirect = await this.post(url, fields, headers);
+    if (redirect.statusCode !== 303) throw new Error(`POST ${url}: expected 303, got ${redirect.statusCode}`);
+    const page = await this.get(String(redirect.headers.location));
+    return { redirect, page };
+  }
 }
 
 /** A JSON API client: fetches the CSRF token once, sends it in X-CSRF-Token. */

@@ -63,7 +63,9 @@ describe('pages without JavaScript', () => {
     assert.match(codePage.body, /You can ask for a new code in 30 seconds\./);
     assert.match(codePage.body, /href="\/recover\/method">Try another method/);
 
-    const wrong = await b.post('/recover/code', { code: '000000' });
+    // Post/Redirect/Get: a refused form answers 303 to its own page, which shows the error (Back never resubmits).
+    const { redirect: wrongPost, page: wrong } = await b.submit('/recover/code', { code: '000000' });
+    assert.equal(wrongPost.headers.location, '/recover/code');
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /role="alert"/);
     assert.match(wrong.body, /That code is not valid/);
@@ -82,17 +84,21 @@ describe('pages without JavaScript', () => {
     assert.match(pw.body, /name="revokeSessions" value="on" checked/);
     assert.match(pw.body, /Sign out of all other sessions/);
 
-    const mismatch = await b.post('/recover/password', { ott, password: NEW_PASSWORD, confirmPassword: 'other', revokeSessions: 'on' });
+    const { page: mismatch } = await b.submit('/recover/password', { ott, password: NEW_PASSWORD, confirmPassword: 'other', revokeSessions: 'on' });
     assert.equal(mismatch.statusCode, 400);
+    assert.match(mismatch.body, /name="revokeSessions" value="on" checked/, 'the box as the user left it');
     assert.match(mismatch.body, /The two passwords do not match/);
     assert.ok(!mismatch.body.includes(NEW_PASSWORD), 'passwords are never echoed');
     const ott2 = field(mismatch.body, 'ott');
     assert.ok(ott2, 're-rendered with a usable ott');
 
-    const weak = await b.post('/recover/password', { ott: ott2, password: 'short', confirmPassword: 'short', revokeSessions: 'on' });
+    const { page: weak } = await b.submit('/recover/password', { ott: ott2, password: 'short', confirmPassword: 'short' });
     assert.equal(weak.statusCode, 400);
+    assert.doesNotMatch(weak.body, /name="revokeSessions" value="on" checked/, 'unchecked, as sent');
+    assert.ok(!weak.body.includes('short'.repeat(1) + '"'), 'the refused password is not echoed');
     assert.match(weak.body, /does not meet the password policy/);
-    assert.match(weak.body, /<li>Password requirements were not met\. Password requirements: at least 8 characters\.<\/li>/);
+    assert.match(weak.body, /<li>It is shorter than 8 characters\.<\/li>/, 'the broken rule named, not Okta\'s English');
+    assert.doesNotMatch(weak.body, /Password requirements were not met/);
     const ott3 = field(weak.body, 'ott')!;
 
     const ok = await b.post('/recover/password', { ott: ott3, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, revokeSessions: 'on' });
@@ -106,9 +112,9 @@ describe('pages without JavaScript', () => {
     assert.match(done.body, /Your password has been changed/);
 
     // The browser submits the same form again (double click): it lands on the done page, nothing is written twice.
-    const again = await b.post('/recover/password', { ott: ott3, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, revokeSessions: 'on' });
-    assert.equal(again.statusCode, 303);
-    assert.match(String(again.headers.location), /^\/recover\/done(\?sessions=(ended|kept))?$/);
+    const again = await b.submit('/recover/password', { ott: ott3, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD, revokeSessions: 'on' });
+    assert.equal(again.page.statusCode, 303, 'the password page of a completed flow sends it on');
+    assert.match(String(again.page.headers.location), /^\/recover\/done(\?sessions=(ended|kept))?$/);
     assert.equal(h.core.idp.count('setPassword'), 2, 'the weak try and the good one; the double submit wrote nothing');
   });
 
@@ -131,7 +137,7 @@ describe('pages without JavaScript', () => {
     const page = await b.get('/recover/code');
     assert.ok(!page.body.includes('/recover/resend'));
     assert.match(page.body, /Open Okta Verify/);
-    const empty = await b.post('/recover/code', { code: '' });
+    const { page: empty } = await b.submit('/recover/code', { code: '' });
     assert.equal(empty.statusCode, 400);
     assert.match(empty.body, /Enter the code\./);
   });
@@ -141,7 +147,7 @@ describe('pages without JavaScript', () => {
     await startFlow(b);
     await choose(b, 'call');
     await b.get('/recover/code');
-    const soon = await b.post('/recover/resend', { method: 'call' });
+    const { page: soon } = await b.submit('/recover/resend', { method: 'call' });
     assert.equal(soon.statusCode, 429);
     assert.ok(Number(soon.headers['retry-after']) > 0);
     assert.match(soon.body, /A code was sent recently/);
@@ -219,21 +225,22 @@ describe('pages without JavaScript', () => {
     await startFlow(b);
     await choose(b, 'google-authenticator');
     await b.get('/recover/code');
-    let last = await b.post('/recover/code', { code: '000000' });
-    for (let i = 0; i < 6 && last.statusCode === 400; i++) last = await b.post('/recover/code', { code: '000000' });
+    let last = (await b.submit('/recover/code', { code: '000000' })).page;
+    for (let i = 0; i < 6 && last.statusCode === 400; i++) last = (await b.submit('/recover/code', { code: '000000' })).page;
     assert.equal(last.statusCode, 429);
     assert.match(last.body, /Too many failed attempts/);
+    assert.match(last.body, /action="\/recover"/, 'the start page, where the user can start again');
     assert.ok(!/at .*\.ts:\d+/.test(last.body));
   });
 
   test('empty username re-renders; the entered username is never echoed', async () => {
     const b = new Browser(h.app);
     await b.get('/recover');
-    const empty = await b.post('/recover', { username: '   ' });
+    const { page: empty } = await b.submit('/recover', { username: '   ' });
     assert.equal(empty.statusCode, 400);
     assert.match(empty.body, /Enter your username or email address\./);
     const evil = '"><script>alert(1)</script>';
-    const refused = await b.post('/recover', { username: evil });
+    const { page: refused } = await b.submit('/recover', { username: evil });
     assert.equal(refused.statusCode, 400, 'a login with spaces or slashes is refused by shape');
     assert.match(refused.body, /Enter a valid username or email address\./);
     assert.ok(!refused.body.includes('alert(1)'), 'not echoed');
@@ -242,6 +249,25 @@ describe('pages without JavaScript', () => {
     assert.equal(res.statusCode, 303, 'unknown logins get the same answer as real ones');
     const page = await b.get('/recover/method');
     assert.ok(!page.body.includes('<img>') && !page.body.includes('x&quot;&gt;'), 'the login appears nowhere');
+  });
+
+  test('Post/Redirect/Get: a refused start keeps the typed username; the flash is read once and cannot be forged', async () => {
+    const b = new Browser(h.app);
+    await b.get('/recover');
+    const flash = (await b.post('/recover', { username: '   ' })).cookies as Array<{ name: string; value: string; httpOnly?: boolean; sameSite?: string; maxAge?: number }>;
+    const cookie = flash.find((c) => c.name === 'flash');
+    assert.ok(cookie && cookie.httpOnly === true && cookie.sameSite === 'Strict' && cookie.maxAge === 60, 'HttpOnly, Strict, 60 s');
+    const first = await b.get('/recover');
+    assert.equal(first.statusCode, 400);
+    const again = await b.get('/recover');
+    assert.equal(again.statusCode, 200, 'read once: a reload shows the clean form');
+    assert.doesNotMatch(again.body, /role="alert"/);
+    // A flash the server did not sign is ignored.
+    const forged = Buffer.from(JSON.stringify({ page: '/recover', code: 'RATE_LIMITED', value: 'someone@example.com' })).toString('base64url');
+    b.jar.cookies.set('flash', forged);
+    const page = await b.get('/recover');
+    assert.equal(page.statusCode, 200);
+    assert.ok(!page.body.includes('someone@example.com'));
   });
 
   test('cancel ends the flow and clears the cookie', async () => {

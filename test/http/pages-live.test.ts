@@ -48,7 +48,7 @@ describe('GET /recover/push/events', () => {
   test('streams the state until verified, then ends without another status() call and without the ott', async () => {
     stub.statusResult = { state: 'waiting', correctAnswer: 42, expiresAt: Date.now() + 60_000 };
     setTimeout(() => {
-      stub.statusResult = { state: 'verified', ott: OTT, expiresAt: Date.now() + 60_000 };
+      stub.statusResult = { state: 'verified', ott: OTT, expiresAt: Date.now() + 60_000, login: 'alice@example.com' };
     }, 200);
     const res = await app.inject({ method: 'GET', url: '/recover/push/events', headers: flowCookie });
     assert.equal(res.statusCode, 200);
@@ -153,11 +153,23 @@ describe('branding and page options', () => {
   });
 
   test('the password page lists the configured requirements, escaped', async () => {
-    stub.statusResult = { state: 'verified', ott: OTT, expiresAt: Date.now() + 60_000 };
+    stub.statusResult = { state: 'verified', ott: OTT, expiresAt: Date.now() + 60_000, login: 'alice@example.com' };
     const page = (await app.inject({ method: 'GET', url: '/recover/password', headers: flowCookie })).body;
     assert.match(page, /<li>At least 12 characters<\/li><li>Not your &lt;name&gt;<\/li>/);
     assert.match(page, /aria-describedby="password-requirements"/);
-    assert.match(page, /<button type="button" class="link" id="show-passwords" aria-pressed="false"/);
+    assert.match(page, /<button type="button" class="link reveal" data-reveal-field="password" aria-controls="password"/);
+    assert.match(page, /data-reveal-field="confirmPassword"[^>]* hidden>Show<\/button>/, 'a toggle per field, hidden until the script runs');
+  });
+
+  test('the push page: a countdown to expiry; "Resend push" hidden for the first 30 s, shown at once after', async () => {
+    stub.statusResult = { state: 'waiting', correctAnswer: 42, expiresAt: Date.now() + 240_000, sentAt: Date.now() - 10_000 };
+    const early = (await app.inject({ method: 'GET', url: '/recover/push', headers: flowCookie })).body;
+    assert.match(early.replace(/<[^>]+>/g, ''), /This request expires in 4 minutes\./);
+    assert.match(early, /id="push-resend" hidden data-reveal-after="20"/, 'revealed by the script after the rest of 30 s');
+    stub.statusResult = { state: 'waiting', correctAnswer: 42, expiresAt: Date.now() + 240_000, sentAt: Date.now() - 40_000 };
+    const later = (await app.inject({ method: 'GET', url: '/recover/push', headers: flowCookie })).body;
+    assert.match(later, /<div class="resend" id="push-resend">/, 'without JavaScript, "Check again" leads to it');
+    assert.match(later, /<form method="post" action="\/recover\/resend" class="inline">[\s\S]*?name="method" value="push"/);
   });
 
   test('masked enrolled methods from the core replace the operator list on the method page', async () => {

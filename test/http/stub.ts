@@ -3,6 +3,7 @@
  * (every error code, exceptions that are not PortalErrors) and to see the RequestContext the transport builds.
  */
 import { PortalError } from '../../src/core/errors.js';
+import type { PasswordRules } from '../../src/core/password-rules.js';
 import type { RequestContext } from '../../src/core/ports.js';
 import type { RecoveryService, StatusResult } from '../../src/core/recovery/api.js';
 
@@ -51,5 +52,10 @@ export class StubRecovery implements RecoveryService {
   }
   async cancel({ ctx }: { handle: string; ctx: RequestContext }) {
     this.enter('cancel', ctx);
+  }
+  /** What passwordRules() answers (null: unknown). */
+  rules: PasswordRules | null = null;
+  async passwordRules() {
+    return this.rules;
   }
 }

@@ -44,7 +44,7 @@ describe('pages', () => {
     assert.ok(page.includes('Acme &lt;b&gt;&amp;&lt;/b&gt; &quot;Co&quot;'));
     assert.ok(page.includes('&lt;i&gt;+1 ••• 0100&lt;/i&gt;'));
     assert.ok(page.includes('value="a&quot;b"'));
-    const pw = passwordPage(ctx, { csrfToken: 't', ott: 'o', revokeSessions: false, error: 'x', causes: ['<script>1</script>'], fieldError: true });
+    const pw = passwordPage(ctx, { csrfToken: 't', ott: 'o', revokeSessions: false, error: 'x', requirements: ['<script>1</script>'], fieldError: true, login: '<b>"x"@example.com' });
     assert.ok(pw.includes('&lt;script&gt;1&lt;/script&gt;'));
     assert.ok(!pw.includes('<script>1'));
     assert.ok(!/name="revokeSessions" value="on" checked/.test(pw), 'unchecked when asked');
@@ -62,7 +62,7 @@ describe('assets', () => {
   test('the embedded scripts parse, use no storage and write no HTML', async () => {
     const { Script } = await import('node:vm');
     const { ASSETS } = await import('../../src/views/assets/index.js');
-    for (const name of ['push.js', 'countdown.js', 'focus.js', 'password.js'] as const) {
+    for (const name of ['push.js', 'countdown.js', 'focus.js', 'password.js', 'code.js'] as const) {
       const src = ASSETS[name].body;
       assert.doesNotThrow(() => new Script(src), name);
       assert.ok(!/localStorage|sessionStorage|innerHTML|outerHTML|document\.write|eval\(/.test(src), name);

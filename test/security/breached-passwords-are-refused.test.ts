@@ -70,7 +70,9 @@ describe('breached passwords are refused (range API)', () => {
     await b.submit('/recover/code', { code: await stack.totpCode(LOGIN) });
     const page = await b.page('/recover/password');
     const fields = { _csrf: hiddenField(page.text, '_csrf'), ott: hiddenField(page.text, 'ott') };
-    const refused = await b.submit('/recover/password', { ...fields, password: BREACHED, confirmPassword: BREACHED });
+    const post = await b.submit('/recover/password', { ...fields, password: BREACHED, confirmPassword: BREACHED });
+    assert.equal(post.status, 303, 'Post/Redirect/Get');
+    const refused = await b.page(post.headers.get('location') ?? '');
     assert.equal(refused.status, 400);
     assert.ok(refused.text.includes(CATALOGUES.fr.errors.PASSWORD_BREACHED), refused.text.slice(0, 2000));
     assert.equal(await passwordWrites(), 0);

@@ -4,9 +4,10 @@
 // Fastify route template; an operation the spec allows only with an API token (GET /factors/questions) maps to null,
 // so a Bearer token is refused there; /api/v1/authn is public and needs no scope. okta.users.manage does not imply
 // okta.users.read here: Okta's documentation does not say it does, and the spec lists only the read scope on reads,
-// so the stricter answer is taken.
+// so the stricter answer is taken. The password policy list (GET /api/v1/policies) needs okta.policies.read.
 export const READ = 'okta.users.read';
 export const MANAGE = 'okta.users.manage';
+export const POLICIES_READ = 'okta.policies.read';
 
 /** Scope needed for `${method} ${routeTemplate}`; null = not allowed with an OAuth token; undefined = no scope needed. */
 /** Read-only operations outside /api/v1/users and the scope the spec's `security` lists for each. */
@@ -19,6 +20,7 @@ export function requiredScope(method: string, route: string): string | null | un
   if (route === '/api/v1/authn' || route.startsWith('/api/v1/authn/')) return undefined;
   const other = OTHER_READS[route];
   if (other !== undefined) return method === 'GET' || method === 'HEAD' ? other : null;
+  if (route === '/api/v1/policies') return method === 'GET' || method === 'HEAD' ? POLICIES_READ : null; // list only
   if (!route.startsWith('/api/v1/users')) return null; // nothing else is emulated under /api/v1
   if (route === '/api/v1/users/:userId/factors/questions') return null; // spec: apiToken only
   return method === 'GET' || method === 'HEAD' ? READ : MANAGE;

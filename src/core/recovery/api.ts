@@ -3,6 +3,7 @@
  * A flow is addressed by an opaque handle (the flow cookie's value); everything else about the
  * flow (Okta ids, transaction ids, the user's real status) stays in the store.
  */
+import type { PasswordRules } from '../password-rules.js';
 import type { RecoveryMethod, RequestContext } from '../ports.js';
 
 export interface StartResult {
@@ -83,9 +84,23 @@ export type StatusResult =
   | { state: 'started'; methods?: MethodOffer[]; progress?: Progress }
   | { state: 'code-sent'; method: RecoveryMethod; resendAfterSeconds: number; methods?: MethodOffer[]; progress?: Progress }
   | { state: 'code-ready'; method: RecoveryMethod; methods?: MethodOffer[]; progress?: Progress }
-  | { state: 'waiting'; correctAnswer: number | null; expiresAt: number; methods?: MethodOffer[]; progress?: Progress }
+  | {
+      state: 'waiting';
+      correctAnswer: number | null;
+      expiresAt: number;
+      sentAt?: number;
+      methods?: MethodOffer[];
+      progress?: Progress;
+    }
   | { state: 'factor-verified'; methods: MethodOffer[]; progress: Progress }
-  | { state: 'verified'; ott: string; expiresAt: number; unlockAvailable?: true }
+  | {
+      state: 'verified';
+      ott: string;
+      expiresAt: number;
+      unlockAvailable?: true;
+      /** The login as the user typed it (they proved they hold the account): for the "no part of the username" check. */
+      login: string;
+    }
   | { state: 'rejected'; methods?: MethodOffer[]; progress?: Progress }
   | { state: 'expired'; methods?: MethodOffer[]; progress?: Progress }
   | { state: 'completed'; unlocked?: true };
@@ -121,6 +136,11 @@ export interface RecoveryService {
    * Only when `unlockAvailable` was given; otherwise WRONG_STEP. A failure keeps the ott usable.
    */
   unlock(input: { handle: string; ott: string; ctx: RequestContext }): Promise<{ unlocked: true }>;
+  /**
+   * The org's password rules (Okta's password policy, when the portal may read it; cached org-wide), or null when
+   * unknown. Not about any user: no flow, no audit.
+   */
+  passwordRules(): Promise<PasswordRules | null>;
   /** Ends the flow (user pressed "cancel" / "start again"). */
   cancel(input: { handle: string; ctx: RequestContext }): Promise<void>;
 }

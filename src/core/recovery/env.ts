@@ -16,6 +16,8 @@ import type {
   SendObserver,
   Store,
 } from '../ports.js';
+import type { PasswordRules } from '../password-rules.js';
+import type { StrengthCheck } from '../strength.js';
 import type { TimingEqualizer } from '../timing.js';
 import type { FlowRecord, FlowRepo } from './flow.js';
 import type { RecoveryPolicy } from './policy.js';
@@ -34,6 +36,10 @@ export interface RecoveryDeps {
   policy: RecoveryPolicy;
   /** The breached-password check before a password is written (absent: off). */
   breach?: BreachCheck;
+  /** The strength estimate before a password is written (absent: off). */
+  strength?: StrengthCheck;
+  /** The org's password rules (cached; absent or null: unknown, Okta's default rules are assumed to name a broken one). */
+  passwordRules?: () => Promise<PasswordRules | null>;
   /** The portal's sign-in sessions: a completed reset ends the user's earlier ones (absent: no sign-in). */
   sessions?: PortalSessions;
   /** Told about each SMS, call and push the IdP accepted (metrics; absent: nobody is told). */

@@ -43,6 +43,8 @@ export interface FlowRecord {
   transactionId: string | null;
   correctAnswer: number | null;
   pushExpiresAt: number | null;
+  /** When the current push was sent (real or decoy; absent in records written before it existed). */
+  pushSentAt?: number | null;
   lastPollAt: number | null;
   lastPushResult: string | null;
   /** Wrong codes so far in this flow (the atomic counter `flow-codes:<id>` is the authority). */

@@ -82,6 +82,7 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
     unlock: (input) =>
       audited('unlock', input.ctx, (note) => withFlow(input.handle, (flow) => unlock(env, flow, input, note))),
     resume: (input) => audited('resume', input.ctx, (note) => resumeFlow(input, note)),
+    passwordRules: async () => (deps.passwordRules ? deps.passwordRules() : null),
     cancel: (input) =>
       audited('cancel', input.ctx, async (note) => {
         const id = FlowRepo.idOf(input.handle);

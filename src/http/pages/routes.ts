@@ -1,16 +1,19 @@
 /**
  * The HTML pages: the recovery flow without JavaScript (push pages enhance themselves with /assets/push.js).
  * Rules:
- * - Post/Redirect/Get: every successful POST answers 303 to a fixed internal path (PATHS + base path), never to a
- *   target taken from the request; GET pages ask the core where the flow stands and redirect to the page for that
- *   state, so skipped or replayed steps land where the flow really is.
- * - Recoverable errors (wrong code, rate limits, policy causes ...) re-render the same form with the error in a
- *   role="alert" region and the error's status (and Retry-After); flow-ending ones (FLOW_EXPIRED, WRONG_STEP,
- *   TOO_MANY_ATTEMPTS) go to the app's error page with "Start again".
- * - The ott exists only in the password form's hidden field; the passwords and the username are never echoed.
+ * - Post/Redirect/Get: every form POST answers 303 to a fixed internal path (PATHS + base path), never to a target
+ *   taken from the request, so the history holds only GET pages (Back never resubmits). GET pages ask the core where
+ *   the flow stands and redirect to the page for that state, so skipped or replayed steps land where the flow is.
+ * - A refused POST (wrong code, rate limits, policy reasons, empty fields ...) redirects to its own form page with a
+ *   flash (./flash.ts: a signed, HttpOnly, 60 s cookie, read once); that GET shows the error in the role="alert"
+ *   region with the error's status (and the remaining Retry-After) and keeps the non-secret values typed (username,
+ *   chosen method, the sessions box). FLOW_EXPIRED and TOO_MANY_ATTEMPTS go to the start page the same way; other
+ *   flow-ending refusals (WRONG_STEP, CSRF ...) to the app's error page with "Start again".
+ * - The ott exists only in the password form's hidden field; passwords and codes are never echoed or flashed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isPortalError, type ErrorCode } from '../../core/errors.js';
+import { ERROR_CODES, isPortalError, type ErrorCode } from '../../core/errors.js';
+import { OKTA_DEFAULT_RULES, type PasswordReason } from '../../core/password-rules.js';
 import { RECOVERY_METHODS, type RecoveryMethod } from '../../core/ports.js';
 import { isFactorVerified, type MethodOffer, type RecoveryService, type StatusResult } from '../../core/recovery/api.js';
 import { html as markup } from '../../views/html.js';
@@ -32,6 +35,7 @@ import { PATHS } from '../paths.js';
 import { formSchemas } from '../schemas.js';
 import { LANG_BACK_TARGETS, LANG_COOKIE, requestLanguage, viewContext, viewContextFor } from '../view-context.js';
 import { brandingRoutes } from './branding.js';
+import { setFlash, takeFlash, type Flash, type FlashText } from './flash.js';
 import { PAGE_PATHS } from './paths.js';
 import { pushEventsRoute } from './push-events.js';
 
@@ -101,6 +105,25 @@ function message(ctx: ViewContext, w: PageError): Message {
   return markup`${base}${w.retryAfterSeconds !== undefined ? markup` ${retryNote(ctx, w.retryAfterSeconds)}` : ''}${help}`;
 }
 
+/** A refused form field (its text comes from the flash). */
+const BAD_INPUT: PageError = { code: 'BAD_REQUEST', status: 400, message: '' };
+
+/** The catalogue text a flash names. */
+function flashText(ctx: ViewContext, key: FlashText): string {
+  switch (key) {
+    case 'start.empty':
+      return ctx.t.start.empty;
+    case 'start.invalid':
+      return ctx.t.start.invalid;
+    case 'code.empty':
+      return ctx.t.code.empty;
+    case 'password.empty':
+      return ctx.t.password.empty;
+    case 'guide.chooseMethod':
+      return ctx.t.guide.chooseMethod;
+  }
+}
+
 /** Codes are pasted as "123 456" or "123-456" sometimes; the core sees digits only. */
 export function pastedCode(raw: string): string {
   return normaliseCode(raw).replace(/[-\u2010-\u2015\u2212.]/g, '');
@@ -155,6 +178,45 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
   /** The form's per-page value, which lets a second copy of it find the flow (see `resumed`). */
   const formOf = (request: FastifyRequest<{ Body: { _csrf?: string } }>): { form?: string } =>
     typeof request.body?._csrf === 'string' ? { form: request.body._csrf } : {};
+  // --- Post/Redirect/Get ------------------------------------------------------------------------------------------
+  /** After a refused POST: the flash for `page`, then 303 to it (the page shows the error on a GET). */
+  const back = (reply: FastifyReply, page: string, w: PageError | null, extra: Omit<Flash, 'page'> = {}): FastifyReply => {
+    const flash: Flash = { page, ...extra };
+    if (w) {
+      flash.code = w.code;
+      flash.status = w.status;
+      if (w.retryAfterSeconds !== undefined) {
+        flash.retryAfter = w.retryAfterSeconds;
+        flash.at = Date.now();
+      }
+    }
+    setFlash(reply, cfg, flash);
+    return go(reply, page);
+  };
+  /** The flash's error as the page shows it (its status and remaining wait), or undefined. */
+  const flashError = (request: FastifyRequest, f: Flash | null): PageError | undefined => {
+    if (f === null || (f.code === undefined && f.text === undefined)) return undefined;
+    const code = f.code ?? 'BAD_REQUEST';
+    const w: PageError = { code, status: f.status ?? ERROR_CODES[code].status, message: '' };
+    if (f.text !== undefined) w.text = flashText(ctxOf(request), f.text);
+    if (f.retryAfter !== undefined) {
+      const left = f.retryAfter - (Date.now() - (f.at ?? Date.now())) / 1000;
+      if (left > 0) w.retryAfterSeconds = left;
+    }
+    if (f.reasons) w.reasons = f.reasons;
+    return w;
+  };
+  /**
+   * recoverable(), except that the flow-ending refusals of a form POST (the recovery expired, too many wrong codes)
+   * go to the start page, which says why: then the redirect is under way and null is returned.
+   */
+  const refusal = (reply: FastifyReply, err: unknown): WireError | null => {
+    if (isPortalError(err) && (err.code === 'FLOW_EXPIRED' || err.code === 'TOO_MANY_ATTEMPTS')) {
+      back(reply, PATHS.start, toWireError(err));
+      return null;
+    }
+    return recoverable(err);
+  };
 
   await brandingRoutes(app, cfg);
   await pushEventsRoute(app, { recovery, cfg });
@@ -186,21 +248,28 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     html(reply, page);
   });
 
-  app.get(PATHS.start, async (request, reply) =>
-    html(reply, startPage(ctxOf(request), { csrfToken: reply.generateCsrf() })),
-  );
+  app.get(PATHS.start, async (request, reply) => {
+    const f = takeFlash(request, reply, cfg, PATHS.start);
+    const w = flashError(request, f);
+    const ctx = ctxOf(request);
+    return html(
+      reply,
+      startPage(ctx, {
+        csrfToken: reply.generateCsrf(),
+        error: w ? message(ctx, w) : undefined,
+        fieldError: f?.field === true,
+        value: f?.value,
+      }),
+      w,
+    );
+  });
 
   app.post<{ Body: { username?: string } }>(
     PATHS.start,
     { schema: { body: formSchemas.start } },
     async (request, reply) => {
       const login = (request.body.username ?? '').trim();
-      const ctx = ctxOf(request);
-      if (login === '') {
-        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: ctx.t.start.empty };
-        const page = startPage(ctx, { csrfToken: reply.generateCsrf(), error: ctx.t.start.empty, fieldError: true });
-        return html(reply, page, w);
-      }
+      if (login === '') return back(reply, PATHS.start, BAD_INPUT, { text: 'start.empty', field: true });
       try {
         const started = await recovery.start({ login, ctx: requestContext(request) });
         setFlowCookie(reply, cfg, started.handle);
@@ -208,12 +277,9 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       } catch (err) {
         if (isPortalError(err) && err.code === 'BAD_REQUEST') {
           // The login's shape was refused (depends only on the input, reveals nothing about accounts).
-          const w: PageError = { code: 'BAD_REQUEST', status: 400, message: ctx.t.start.invalid };
-          const page = startPage(ctx, { csrfToken: reply.generateCsrf(), error: ctx.t.start.invalid, fieldError: true });
-          return html(reply, page, w);
+          return back(reply, PATHS.start, BAD_INPUT, { text: 'start.invalid', field: true });
         }
-        const w = recoverable(err);
-        return html(reply, startPage(ctx, { csrfToken: reply.generateCsrf(), error: message(ctx, w), value: login }), w);
+        return back(reply, PATHS.start, recoverable(err), { value: login });
       }
     },
   );
@@ -258,9 +324,10 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     ({ path: '/', httpOnly: true, secure: cfg.secure, sameSite: 'lax', maxAge }) as const;
 
   app.get(PATHS.method, async (request, reply) => {
+    const f = takeFlash(request, reply, cfg, PATHS.method);
     const s = await status(request);
     if (s.state === 'verified' || s.state === 'completed') return go(reply, pageFor(s.state));
-    return renderMethod(request, reply, s);
+    return renderMethod(request, reply, s, f?.method, flashError(request, f), f?.field === true);
   });
 
   app.post<{ Body: { method?: RecoveryMethod; _csrf?: string } }>(
@@ -271,9 +338,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       const method = request.body.method;
       if (method === undefined) {
         // No choice made (nothing is preselected): the same page, the error tied to the choice.
-        const s = await status(request);
-        const text = ctxOf(request).t.guide.chooseMethod;
-        return renderMethod(request, reply, s, undefined, { code: 'BAD_REQUEST', status: 400, message: text, text }, true);
+        return back(reply, PATHS.method, BAD_INPUT, { text: 'guide.chooseMethod', field: true });
       }
       try {
         const r = await recovery.challenge({ handle, method, ctx: requestContext(request), ...formOf(request) });
@@ -283,12 +348,13 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       } catch (err) {
         const again = await resumed(request, reply, err);
         if (again) return again;
-        const w = recoverable(err);
+        const w = refusal(reply, err);
+        if (w === null) return reply;
         const s = await status(request).catch(() => null);
         // The same phone method again within its cooldown: the code already sent still works, so the code page
         // (with its live countdown to the next send) is the way on, not an error here.
         if (w.code === 'RESEND_TOO_SOON' && s?.state === 'code-sent' && s.method === method) return go(reply, PATHS.code);
-        return renderMethod(request, reply, s, method, w);
+        return back(reply, PATHS.method, w, { method });
       }
     },
   );
@@ -316,17 +382,18 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     );
   };
 
-  app.get<{ Querystring: { sent?: string } }>(PATHS.code, async (request, reply) =>
-    renderCode(request, reply, request.query.sent === '1' ? { notice: ctxOf(request).t.code.resent } : {}),
-  );
+  app.get<{ Querystring: { sent?: string } }>(PATHS.code, async (request, reply) => {
+    const f = takeFlash(request, reply, cfg, PATHS.code);
+    const w = flashError(request, f);
+    if (w) return renderCode(request, reply, { w, fieldError: f?.field === true });
+    return renderCode(request, reply, request.query.sent === '1' ? { notice: ctxOf(request).t.code.resent } : {});
+  });
 
   app.post<{ Body: { code?: string; _csrf?: string } }>(PATHS.code, { schema: { body: formSchemas.code } }, async (request, reply) => {
     const handle = requireHandle(request, cfg);
     const code = pastedCode(request.body.code ?? '');
     if (code === '') {
-      const empty = ctxOf(request).t.code.empty;
-      const w: PageError = { code: 'INVALID_CODE', status: 400, message: empty, text: empty };
-      return renderCode(request, reply, { w, fieldError: true });
+      return back(reply, PATHS.code, { code: 'INVALID_CODE', status: 400, message: '' }, { text: 'code.empty', field: true });
     }
     try {
       const r = await recovery.verify({ handle, code, ctx: requestContext(request), ...formOf(request) });
@@ -336,16 +403,18 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     } catch (err) {
       const again = await resumed(request, reply, err);
       if (again) return again;
-      const w = recoverable(err);
-      return renderCode(request, reply, { w, fieldError: w.code === 'INVALID_CODE' });
+      const w = refusal(reply, err);
+      if (w === null) return reply;
+      return back(reply, PATHS.code, w, { field: w.code === 'INVALID_CODE' });
     }
   });
 
-  app.post<{ Body: { method: 'sms' | 'call'; _csrf?: string } }>(
+  app.post<{ Body: { method: 'sms' | 'call' | 'push'; _csrf?: string } }>(
     PATHS.resend,
     { schema: { body: formSchemas.resend } },
     async (request, reply) => {
       const handle = requireHandle(request, cfg);
+      const push = request.body.method === 'push';
       try {
         const r = await recovery.challenge({
           handle,
@@ -354,35 +423,62 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
           ...formOf(request),
         });
         setFlowCookie(reply, cfg, r.handle);
-        return reply.redirect(`${cfg.basePath}${PATHS.code}?sent=1`, 303);
+        return reply.redirect(`${cfg.basePath}${push ? PATHS.push : PATHS.code}?sent=1`, 303);
       } catch (err) {
         const again = await resumed(request, reply, err);
         if (again) return again;
-        return renderCode(request, reply, { w: recoverable(err) });
+        const w = refusal(reply, err);
+        if (w === null) return reply;
+        return back(reply, push ? PATHS.push : PATHS.code, w);
       }
     },
   );
 
   // --- push ----------------------------------------------------------------------------------------------------
-  app.get(PATHS.push, async (request, reply) => {
+  const renderPush = async (request: FastifyRequest, reply: FastifyReply, opts: { w?: PageError; notice?: string } = {}) => {
     const s = await status(request);
+    const csrfToken = reply.generateCsrf();
     if (s.state === 'waiting') {
-      return html(reply, pushPage(ctxOf(request), { state: 'waiting', correctAnswer: s.correctAnswer, progress: s.progress }));
+      const now = Date.now();
+      return html(
+        reply,
+        pushPage(ctxOf(request), {
+          state: 'waiting',
+          correctAnswer: s.correctAnswer,
+          progress: s.progress,
+          csrfToken,
+          expiresInSeconds: Math.max(0, (s.expiresAt - now) / 1000),
+          sentSecondsAgo: s.sentAt !== undefined ? Math.max(0, (now - s.sentAt) / 1000) : undefined,
+          notice: opts.notice,
+          error: opts.w ? msg(request, opts.w) : undefined,
+        }),
+        opts.w,
+      );
     }
     if (s.state === 'rejected' || s.state === 'expired') {
-      return html(reply, pushPage(ctxOf(request), { state: s.state, correctAnswer: null, progress: s.progress }));
+      const page = pushPage(ctxOf(request), { state: s.state, correctAnswer: null, progress: s.progress, csrfToken, error: opts.w ? msg(request, opts.w) : undefined });
+      return html(reply, page, opts.w);
     }
     return go(reply, pageFor(s.state));
+  };
+
+  app.get<{ Querystring: { sent?: string } }>(PATHS.push, async (request, reply) => {
+    const w = flashError(request, takeFlash(request, reply, cfg, PATHS.push));
+    if (w) return renderPush(request, reply, { w });
+    return renderPush(request, reply, request.query.sent === '1' ? { notice: ctxOf(request).t.push.resent } : {});
   });
 
   // --- password ------------------------------------------------------------------------------------------------
   const renderPassword = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    opts: { w?: PageError; causes?: string[]; fieldError?: boolean; revokeSessions?: boolean } = {},
+    opts: { w?: PageError; reasons?: PasswordReason[]; fieldError?: boolean; revokeSessions?: boolean } = {},
   ) => {
     const s = await status(request);
     if (s.state !== 'verified') return go(reply, pageFor(s.state));
+    const lines = cfg.pages?.passwordRequirements ?? undefined;
+    // Okta's policy when the portal may read it; else the operator's lines as written; else Okta's default rules.
+    const rules = (await recovery.passwordRules()) ?? (lines && lines.length > 0 ? null : OKTA_DEFAULT_RULES);
     const tried = methodCookie(request, TRIED_METHOD_COOKIE);
     if (tried) {
       reply.setCookie(LAST_METHOD_COOKIE, tried, cookieOpts(YEAR_SECONDS));
@@ -394,9 +490,11 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
         csrfToken: reply.generateCsrf(),
         ott: s.ott,
         revokeSessions: opts.revokeSessions ?? cfg.revokeSessionsDefault,
-        requirements: cfg.pages?.passwordRequirements ?? undefined,
+        rules,
+        requirements: lines,
+        login: s.login,
         error: opts.w ? msg(request, opts.w) : undefined,
-        causes: opts.causes,
+        reasons: opts.reasons,
         fieldError: opts.fieldError,
         unlockAvailable: s.unlockAvailable === true,
       }),
@@ -404,7 +502,15 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     );
   };
 
-  app.get(PATHS.password, async (request, reply) => renderPassword(request, reply));
+  app.get(PATHS.password, async (request, reply) => {
+    const f = takeFlash(request, reply, cfg, PATHS.password);
+    const w = flashError(request, f);
+    return renderPassword(request, reply, {
+      ...(w ? { w, reasons: w.reasons } : {}),
+      fieldError: f?.field === true,
+      ...(f?.revoke !== undefined ? { revokeSessions: f.revoke } : {}),
+    });
+  });
 
   app.post<{ Body: { ott: string; password?: string; confirmPassword?: string; revokeSessions?: 'on' } }>(
     PATHS.password,
@@ -416,20 +522,19 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       const password = b.password ?? '';
       const confirmPassword = b.confirmPassword ?? '';
       if (password === '' || confirmPassword === '') {
-        const empty = ctxOf(request).t.password.empty;
-        const w: PageError = { code: 'BAD_REQUEST', status: 400, message: empty, text: empty };
-        return renderPassword(request, reply, { w, fieldError: true, revokeSessions });
+        return back(reply, PATHS.password, BAD_INPUT, { text: 'password.empty', field: true, revoke: revokeSessions });
       }
       try {
         await recovery.setPassword({ handle, ott: b.ott, password, confirmPassword, revokeSessions, ctx: requestContext(request) });
         // Whether other sessions were ended is not a secret; the done page says it.
         return reply.redirect(`${cfg.basePath}${PATHS.done}?sessions=${revokeSessions ? 'ended' : 'kept'}`, 303);
       } catch (err) {
-        const w = recoverable(err);
-        const fieldError = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY' || w.code === 'PASSWORD_BREACHED';
-        // A double submit: the first one changed the password, this one finds the ott used. renderPassword sends
-        // it to the done page because the flow is completed.
-        return renderPassword(request, reply, { w, causes: w.causes, fieldError, revokeSessions });
+        const w = refusal(reply, err);
+        if (w === null) return reply;
+        const field = w.code === 'PASSWORD_MISMATCH' || w.code === 'PASSWORD_POLICY' || w.code === 'PASSWORD_BREACHED';
+        // A double submit: the first one changed the password, this one finds the ott used. The password page sends
+        // it on to the done page because the flow is completed.
+        return back(reply, PATHS.password, w, { field, revoke: revokeSessions, ...(w.reasons ? { reasons: w.reasons } : {}) });
       }
     },
   );
@@ -441,7 +546,9 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
       await recovery.unlock({ handle, ott: request.body.ott, ctx: requestContext(request) });
       return go(reply, PATHS.done);
     } catch (err) {
-      return renderPassword(request, reply, { w: recoverable(err) });
+      const w = refusal(reply, err);
+      if (w === null) return reply;
+      return back(reply, PATHS.password, w);
     }
   });
 

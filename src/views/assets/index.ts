@@ -4,6 +4,7 @@
  * `brandAsset` builds the same kind of entry at start for what depends on configuration (theme, logo).
  */
 import { createHash } from 'node:crypto';
+import { CODE_JS } from './code.js';
 import { COUNTDOWN_JS } from './countdown.js';
 import { FOCUS_JS } from './focus.js';
 import { PASSWORD_JS } from './password.js';
@@ -19,7 +20,7 @@ export interface Asset<N extends string = AssetName, B extends string | Buffer =
   body: B;
 }
 
-export type AssetName = 'app.css' | 'countdown.js' | 'push.js' | 'focus.js' | 'password.js';
+export type AssetName = 'app.css' | 'countdown.js' | 'push.js' | 'focus.js' | 'password.js' | 'code.js';
 
 export function hashedAsset<N extends string, B extends string | Buffer>(name: N, contentType: string, body: B): Asset<N, B> {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
@@ -35,6 +36,7 @@ export const ASSETS: Readonly<Record<AssetName, Asset>> = {
   'push.js': hashedAsset('push.js', JS, PUSH_JS),
   'focus.js': hashedAsset('focus.js', JS, FOCUS_JS),
   'password.js': hashedAsset('password.js', JS, PASSWORD_JS),
+  'code.js': hashedAsset('code.js', JS, CODE_JS),
 };
 
 /** Hashed file name → asset, for the /assets/:file route. */

@@ -6,7 +6,7 @@
  *   never reads or keeps the ott that answer carries).
  * - verified → goes to the password page (the server renders the ott there); rejected / expired → shows the
  *   outcome in the page's alert region (announced by screen readers), hides the number and offers "Try another
- *   method"; moved → reloads so the server shows where the flow stands.
+ *   method" (after a timeout, "Send another push" first); moved → reloads so the server shows where the flow stands.
  * Without JavaScript the page has a "Check again" button (this script hides it: the page follows by itself). Rules: URLs and texts come from data-* attributes the
  * server wrote; writes only textContent and the hidden attribute; no storage.
  */
@@ -40,8 +40,10 @@ export const PUSH_JS = `(function () {
       show('push-waiting', false);
       show('push-check', false);
       show('push-next', true);
+      // After a timeout another push may help; after a refusal on the phone, another method is the way on.
+      show('push-again', state === 'expired');
       if (alertEl) alertEl.textContent = text(state);
-      var next = document.getElementById('push-next-action');
+      var next = document.getElementById(state === 'expired' ? 'push-again-action' : 'push-next-action');
       if (next) next.focus();
       return;
     }

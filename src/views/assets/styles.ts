@@ -43,6 +43,17 @@ input.code{letter-spacing:.25em;font-variant-numeric:tabular-nums;max-width:14re
 .requirements p{margin:0 0 .25rem}
 .requirements ul{margin:0;padding-left:1.25rem}
 .causes{margin:.25rem 0 .5rem}
+.rules{list-style:none;padding-left:0!important}
+.rules li{position:relative;padding-left:1.5rem}
+.rules li::before{content:"\\2022";position:absolute;left:.4rem}
+.rules li.met{color:var(--ok)}
+.rules li.met::before{content:"\\2713";left:.2rem;font-weight:700}
+.rules li.unmet{color:var(--error)}
+.rules li.unmet::before{content:"\\2717";left:.2rem;font-weight:700}
+ul.field-error{padding-left:1.25rem}
+.pw-row{display:flex;gap:.5rem;align-items:center}
+.pw-row input{flex:1;min-width:0}
+.pw-row .reveal{flex:none;padding:.5rem .25rem}
 .causes p{margin:0 0 .25rem;font-weight:600;color:var(--error)}
 .causes ul{margin:0;padding-left:1.25rem}
 input[aria-invalid=true]{border-color:var(--error)}

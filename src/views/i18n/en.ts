@@ -97,6 +97,9 @@ export const en = {
     resendInMany: 'You can ask for a new code in {n} seconds.',
     resendReady: 'You can ask for a new code now.',
     resent: 'A new code is on its way. The previous code no longer works.',
+    /** Said when 6 digits are typed (the page then checks the code by itself, unless the user goes on typing). */
+    autoReady: 'Code complete. Checking it in a moment; keep typing or press Escape to change it.',
+    autoStopped: 'Not checked yet. Press Verify when the code is right.',
   },
   push: {
     title: 'Approve the push',
@@ -110,6 +113,14 @@ export const en = {
     rejected: 'The request was declined on the phone.',
     expired: 'The request timed out before it was approved.',
     nextStep: 'You can try another verification method or start again.',
+    /** Counted down live on the page (the duration is replaced in place). */
+    expiresIn: (seconds: number) => `This request expires in ${formatDuration('en', seconds)}.`,
+    expiresNow: 'This request has expired.',
+    /** Shown 30 s after a push was sent (and announced once). */
+    notReceived: 'Haven’t received it? Check that your phone is online and open Okta Verify. You can also send the push again.',
+    resend: 'Resend push',
+    sendAnother: 'Send another push',
+    resent: 'A new push is on its way. The previous one was withdrawn.',
   },
   password: {
     title: 'Choose a new password',
@@ -130,6 +141,38 @@ export const en = {
     submit: 'Change password',
     policyHeading: 'The password does not meet these requirements:',
     empty: 'Enter the new password twice.',
+    /** The rules the portal knows (Okta's password policy or its defaults), one checklist line each. */
+    rules: {
+      length: (n: number) => `At least ${n} characters`,
+      lowercase: 'A lowercase letter',
+      uppercase: 'An uppercase letter',
+      number: 'A number',
+      symbol: 'A symbol, such as ! or #',
+      username: 'No part of your username',
+      history: (n: number) => (n === 1 ? 'Not your previous password' : `Not one of your last ${n} passwords`),
+    },
+    /** Read by screen readers after a checklist line once the script has checked it. */
+    ruleMet: 'done',
+    ruleUnmet: 'not yet',
+    passphrase: 'Tip: a passphrase of four or more unrelated words is long, hard to guess and easy to remember.',
+    /** Why Okta refused the password, one sentence per reason (the error summary says only that it was refused). */
+    reasons: {
+      length: (n: number) => `It is shorter than ${n} characters.`,
+      lowercase: 'It has no lowercase letter.',
+      uppercase: 'It has no uppercase letter.',
+      number: 'It has no number.',
+      symbol: 'It has no symbol.',
+      username: 'It contains part of your username.',
+      history: 'You have used it recently. Choose one you have not used before.',
+      'min-age': 'Your password was changed very recently and cannot be changed again yet. Try again later, or contact support.',
+      requirements: 'It does not meet one of the requirements listed.',
+      weak: 'It is too easy to guess: it is a common password or close to one. Try a passphrase of four or more unrelated words.',
+      other: 'It was not accepted by the password policy. Try a different one.',
+    },
+    /** Per-field toggle: the visible text, and the full name for assistive technology. */
+    reveal: { show: 'Show', hide: 'Hide' },
+    revealNew: { show: 'Show new password', hide: 'Hide new password' },
+    revealConfirm: { show: 'Show confirmation', hide: 'Hide confirmation' },
   },
   done: {
     title: 'Password changed',

@@ -45,15 +45,16 @@ export function codePage(ctx: ViewContext, p: CodePageProps): string {
     : '';
   return layout(ctx, {
     title: t.title,
-    scripts: canResend ? ['countdown.js'] : [],
+    scripts: canResend ? ['countdown.js', 'code.js'] : ['code.js'],
     body: html`<h1>${t.heading}</h1>
 ${progressLine(ctx, p.progress)}
 ${errorSummary(p.error, [], invalid ? 'code' : undefined)}
 ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 <p>${t.lead[p.method]}</p>
-<form method="post" action="${ctx.href(PATHS.code)}" novalidate>
+<form method="post" action="${ctx.href(PATHS.code)}" novalidate${p.error === undefined ? html` data-autosubmit` : ''}>
 ${csrfField(p.csrfToken)}
 ${codeField(ctx, invalid, p.error)}
+<p class="vh" role="status" id="code-auto" data-text-ready="${t.autoReady}" data-text-stopped="${t.autoStopped}"></p>
 <div class="actions"><button type="submit">${t.submit}</button></div>
 </form>
 ${resend}

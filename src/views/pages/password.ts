@@ -1,24 +1,32 @@
 /**
  * GET /recover/password : the new-password form.
  * - The ott travels only in this form's hidden POST field (never in a URL); the passwords are never echoed back.
- * - The password rules are shown before typing (the operator's PASSWORD_REQUIREMENTS, else the catalogue's default
- *   lines) and tied to the field with aria-describedby; after a refusal, the error and Okta's own policy causes
- *   are shown next to the field and described by it too.
- * - "Show passwords" is a toggle button (aria-pressed) rendered hidden; /assets/password.js reveals and runs it.
+ * - The rules are shown before typing (../password-fields.ts): a checklist of the rules the portal knows (Okta's
+ *   password policy, or Okta's defaults) that ticks as the user types, or the operator's PASSWORD_REQUIREMENTS lines;
+ *   tied to the field with aria-describedby, with a passphrase tip.
+ * - After a refusal the error summary says once that the password was refused and links to the field; the field's
+ *   own error names why (the broken rule, history, minimum age ...) in the page's language, never Okta's English.
+ * - Each password field has its own Show/Hide toggle (rendered hidden; /assets/password.js reveals and runs it).
  */
 import { PATHS } from '../../http/paths.js';
+import type { PasswordReason, PasswordRules } from '../../core/password-rules.js';
 import { html } from '../html.js';
 import { csrfField, errorSummary, layout, type Message, type ViewContext } from '../layout.js';
+import { reasonTexts, reasonsBlock, requirementsBlock, revealButton } from '../password-fields.js';
 
 export interface PasswordPageProps {
   csrfToken: string;
   ott: string;
   revokeSessions: boolean;
-  /** The operator's requirement lines; absent: the catalogue's default lines. */
+  /** The rules the portal knows (Okta's policy or defaults), or null to show `requirements` as written. */
+  rules?: PasswordRules | null;
+  /** The operator's requirement lines (used when `rules` is null). */
   requirements?: readonly string[] | undefined;
+  /** The login (for the "no part of your username" line). */
+  login?: string | undefined;
   error?: Message | undefined;
-  /** Password-policy causes from Okta (safe summaries). */
-  causes?: readonly string[] | undefined;
+  /** Why the IdP refused the password (PASSWORD_POLICY). */
+  reasons?: readonly PasswordReason[] | undefined;
   /** The error is about the password fields (mismatch, policy, empty). */
   fieldError?: boolean;
   /** Self-service unlock offered (a verified, locked-out user): a second form spends the ott on the unlock. */
@@ -28,14 +36,14 @@ export interface PasswordPageProps {
 export function passwordPage(ctx: ViewContext, p: PasswordPageProps): string {
   const t = ctx.t.password;
   const invalid = p.fieldError === true;
-  // Okta prefixes each cause with the field name ("password: Password requirements were not met ...").
-  const causes = (p.causes ?? []).map((c) => c.replace(/^password:\s*/i, ''));
-  // With Okta's causes listed next to the field, they are the field's error; otherwise the message is.
-  const fieldMessage = invalid && causes.length === 0;
-  const requirements = p.requirements && p.requirements.length > 0 ? p.requirements : t.defaultRequirements;
-  const described = ['password-requirements', fieldMessage ? 'password-error' : '', causes.length > 0 ? 'password-causes' : '']
-    .filter(Boolean)
-    .join(' ');
+  const rules = p.rules ?? null;
+  const reasons = reasonTexts(ctx, p.reasons ?? [], rules);
+  // The reasons are the field's error when there are any; otherwise (mismatch, empty) the message is.
+  const fieldMessage = invalid && reasons.length === 0;
+  const requirements = requirementsBlock(ctx, { rules, lines: p.requirements, login: p.login, broken: p.reasons });
+  const hasRequirements = requirements.value !== '';
+  const errorId = reasons.length > 0 ? 'password-reasons' : fieldMessage ? 'password-error' : '';
+  const described = [hasRequirements ? 'password-requirements' : '', errorId].filter(Boolean).join(' ');
   return layout(ctx, {
     title: t.title,
     scripts: ['password.js'],
@@ -47,24 +55,19 @@ ${csrfField(p.csrfToken)}
 <input type="hidden" name="ott" value="${p.ott}">
 <div class="field">
 <label for="password">${t.newLabel}</label>
-<div class="requirements" id="password-requirements"><p>${t.requirementsHeading}</p>
-<ul>${requirements.map((r) => html`<li>${r}</li>`)}</ul></div>
+${requirements}
 ${fieldMessage ? html`<span class="field-error" id="password-error">${p.error}</span>` : ''}
-${
-  causes.length > 0
-    ? html`<div class="causes" id="password-causes"><p>${t.policyHeading}</p><ul>${causes.map((c) => html`<li>${c}</li>`)}</ul></div>`
-    : ''
-}
-<input type="password" id="password" name="password" autocomplete="new-password" maxlength="256" required autofocus
- aria-describedby="${described}"${invalid ? html` aria-invalid="true"` : ''}>
+${reasonsBlock(reasons)}
+<div class="pw-row"><input type="password" id="password" name="password" autocomplete="new-password" maxlength="256" required autofocus
+${described !== '' ? html` aria-describedby="${described}"` : ''}${invalid ? html` aria-invalid="true"` : ''}>
+${revealButton('password', t.reveal, t.revealNew)}</div>
 </div>
 <div class="field">
 <label for="confirmPassword">${t.confirmLabel}</label>
-<input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" maxlength="256" required
-${invalid ? html` aria-invalid="true" aria-describedby="${fieldMessage ? 'password-error' : 'password-causes'}"` : ''}>
+<div class="pw-row"><input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" maxlength="256" required
+${invalid && errorId !== '' ? html` aria-invalid="true" aria-describedby="${errorId}"` : ''}>
+${revealButton('confirmPassword', t.reveal, t.revealConfirm)}</div>
 </div>
-<div class="field"><button type="button" class="link" id="show-passwords" aria-pressed="false"
- aria-controls="password confirmPassword" hidden>${t.show}</button></div>
 <div class="field">
 <label class="check"><input type="checkbox" name="revokeSessions" value="on"${p.revokeSessions ? html` checked` : ''}>
 <span>${t.revoke}<span class="hint">${t.revokeHint}</span></span></label>

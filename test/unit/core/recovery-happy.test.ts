@@ -56,6 +56,7 @@ describe('recovery happy paths', () => {
     const t = createTestRecovery();
     const alice = addFullUser(t.idp);
     const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    const sentAt = t.clock.now();
     const ch = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
     assert.equal(ch.kind, 'push-waiting');
     assert.ok(ch.kind === 'push-waiting');
@@ -64,7 +65,7 @@ describe('recovery happy paths', () => {
 
     // Within the poll interval: cached answer, no IdP call.
     t.clock.advance(1000);
-    assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'waiting', correctAnswer: 42, expiresAt: ch.expiresAt });
+    assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'waiting', correctAnswer: 42, expiresAt: ch.expiresAt, sentAt });
     assert.equal(t.idp.count('pollPush'), 0);
     t.clock.advance(3000);
     assert.equal((await t.service.status({ handle, ctx: ctx() })).state, 'waiting');

@@ -22,6 +22,8 @@
  * - Two-method flows (../factors.ts): once a factor is verified, the next method must be one of the next-factor
  *   offer (the rule's, enrolled, of another class), else METHOD_NOT_AVAILABLE; every budget above applies to it as
  *   to the first. Before that, methods outside the flow's group rule behave as not enrolled (nothing tells them apart).
+ * - A push still pending when a method is chosen (another one, or push again) is withdrawn at the IdP first
+ *   (withdrawPush; decoys get the same pad instead).
  */
 import { PortalError, isPortalError } from '../../errors.js';
 import { guardedSend, noteSent } from '../../send-guard.js';
@@ -60,6 +62,8 @@ export async function challenge(
     throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'not a method for the next factor (rule, enrolment or same class as a verified one)' });
   }
   await countAttempt(env, flow.loginKey, input.ctx);
+  // Another method, or the same push again: the push still pending on the phone is withdrawn first.
+  await withdrawPush(env, flow, note);
 
   const factor = flow.userId !== null ? (flow.factors[method] ?? null) : null;
   if (flow.userId !== null && !factor) note.detail = `user has no ${method} factor`;
@@ -94,6 +98,26 @@ export async function challenge(
   const handle = rotateForForm(env, flow, input.form);
   await env.flows.save(flow);
   return { ...result, handle, ...progressOf(env, flow) };
+}
+
+/**
+ * Withdraws the push a `push-waiting` flow is waiting for (Okta: DELETE of the push's transaction, its `cancel`
+ * link), so the phone stops asking. Best effort: a failure is audited and the push expires by itself. Decoys and
+ * users without the push factor get the same pad of the usual latency instead of a call.
+ */
+export async function withdrawPush(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<void> {
+  if (flow.state !== 'push-waiting') return;
+  const { userId, factorId, transactionId } = flow;
+  if (userId === null || factorId === null || transactionId === null) {
+    await env.timing.pad('idp.cancelPush');
+    return;
+  }
+  try {
+    await env.timing.measure('idp.cancelPush', () => env.idp.cancelPush(userId, factorId, transactionId));
+    note.detail = appendDetail(note.detail, 'pending push withdrawn');
+  } catch {
+    note.detail = appendDetail(note.detail, 'withdrawing the pending push FAILED (it expires by itself)');
+  }
 }
 
 function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMethod {
@@ -177,6 +201,7 @@ async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext, not
   const expiresAt = Math.floor(Math.min(idpExpiresAt, arrival + PUSH_MAX_LIFETIME_MS, flow.expiresAt) / 1000) * 1000;
   flow.correctAnswer = correctAnswer;
   flow.pushExpiresAt = expiresAt;
+  flow.pushSentAt = arrival;
   flow.lastPollAt = now;
   return { kind: 'push-waiting', correctAnswer, expiresAt };
 }

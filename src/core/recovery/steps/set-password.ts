@@ -8,7 +8,8 @@
  * - The ott must be this flow's current one, unexpired, and won by `store.take` (exactly one of two concurrent
  *   redemptions wins; the other gets INVALID_OTT).
  * - LOCKED_OUT users (only reachable with policy.allowLockedOut or selfServiceUnlock) are unlocked first, once.
- * - The breached-password check (../../breach.ts) runs before any IdP write: PASSWORD_BREACHED, or with the check
+ * - The strength estimate (../../strength.ts: PASSWORD_POLICY, reason 'weak') and the breached-password check
+ *   (../../breach.ts) run before any IdP write: PASSWORD_BREACHED, or with the check
  *   unavailable and fail-closed SERVICE_UNAVAILABLE, keeps the ott usable like any other refusal.
  * - idp.setPassword (strict in the adapter). On any failure (PASSWORD_POLICY with causes, IDP_UNAVAILABLE ...) the
  *   ott is put back for its remaining life so the user can try again without redoing MFA.
@@ -31,9 +32,11 @@
  *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
  */
 import { refuseBreached } from '../../breach.js';
+import { refuseWeak } from '../../strength.js';
 import { hmacSha256, safeEqual } from '../../crypto.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { parseHandle } from '../../flow-handle.js';
+import { OKTA_DEFAULT_RULES, brokenRules, type PasswordReason } from '../../password-rules.js';
 import type { RequestContext } from '../../ports.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
@@ -81,7 +84,12 @@ export async function setPassword(
     const earlier = flow.unconfirmedPasswordMac ?? null;
     const sameAsApplied = earlierApplied && earlier !== null && fingerprint !== null && safeEqual(earlier, fingerprint);
     // Before anything changes at the IdP (the unlock included): a breached password is refused, the ott kept.
-    if (!sameAsApplied) await refuseBreached(env.breach, password, note);
+    if (!sameAsApplied) {
+      // A password that breaks a known rule goes on to the IdP, which refuses it, and the page names that rule.
+      const rules = (await env.passwordRules?.().catch(() => null)) ?? OKTA_DEFAULT_RULES;
+      if (brokenRules(rules, password, flow.login).length === 0) await refuseWeak(env.strength, password, flow.login, note);
+      await refuseBreached(env.breach, password, note);
+    }
     if (flow.userStatus === 'LOCKED_OUT' && (env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
       await env.idp.unlockUser(userId);
       flow.userStatus = 'ACTIVE';
@@ -99,7 +107,7 @@ export async function setPassword(
     await restoreOtt(env, flow);
     flow.state = next(flow.state, 'password-refused');
     await env.flows.save(flow);
-    throw e;
+    throw await namedReasons(env, e, password, flow.login);
   }
 
   if (env.sessions) {
@@ -132,6 +140,31 @@ export async function setPassword(
 }
 
 const changedKey = (userId: string): string => `pw-changed:${userId}`;
+
+/**
+ * The IdP says only "requirements were not met" and lists every rule (Okta's English): the rule actually broken is
+ * found here, against the org's rules (or Okta's default ones when the portal may not read them), so the page can
+ * name it in the user's language. Other errors pass through unchanged.
+ */
+export async function namedReasons(
+  env: Pick<StepEnv, 'passwordRules'>,
+  e: unknown,
+  password: string,
+  login: string,
+): Promise<unknown> {
+  if (!isPortalError(e) || e.code !== 'PASSWORD_POLICY') return e;
+  const reasons = e.reasons ?? ['requirements'];
+  if (!reasons.includes('requirements')) return e;
+  const rules = (await env.passwordRules?.().catch(() => null)) ?? OKTA_DEFAULT_RULES;
+  const broken = brokenRules(rules, password, login);
+  if (broken.length === 0) return e;
+  const refined: PasswordReason[] = [...broken, ...reasons.filter((r) => r !== 'requirements')];
+  return new PortalError('PASSWORD_POLICY', {
+    ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    ...(e.causes !== undefined ? { causes: e.causes } : {}),
+    reasons: refined,
+  });
+}
 
 function baselineOf(flow: FlowRecord): string | null {
   return flow.passwordChangedAtStart ?? null;

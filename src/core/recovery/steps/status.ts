@@ -86,7 +86,7 @@ async function current(
       flow.state = next(flow.state, 'ott-reissued');
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
+      return { state: 'verified', ott, expiresAt, login: flow.login, ...unlockOffer(env, flow) };
     }
     case 'completed':
       return flow.unlockedOnly === true ? { state: 'completed', unlocked: true } : { state: 'completed' };
@@ -98,7 +98,12 @@ async function current(
 
 async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<StatusResult> {
   const now = env.clock.now();
-  const waiting: StatusResult = { state: 'waiting', correctAnswer: flow.correctAnswer, expiresAt: flow.pushExpiresAt ?? now };
+  const waiting: StatusResult = {
+    state: 'waiting',
+    correctAnswer: flow.correctAnswer,
+    expiresAt: flow.pushExpiresAt ?? now,
+    ...(typeof flow.pushSentAt === 'number' ? { sentAt: flow.pushSentAt } : {}),
+  };
   if (flow.pushExpiresAt === null || now >= flow.pushExpiresAt) {
     note.quiet = false;
     note.detail = appendDetail(note.detail, 'push expired (portal cap)');
@@ -134,7 +139,7 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
       }
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
-      return { state: 'verified', ott, expiresAt, ...unlockOffer(env, flow) };
+      return { state: 'verified', ott, expiresAt, login: flow.login, ...unlockOffer(env, flow) };
     }
     case 'rejected': {
       note.quiet = false;
