@@ -40,6 +40,8 @@ export function resendForm(
     csrfToken: string;
     resendAfterSeconds: number | undefined;
     hidden?: { name: string; value: string };
+    /** A voice call's button says "Call me again". */
+    method?: string | undefined;
   },
 ): SafeHtml {
   const c = ctx.t.code;
@@ -51,7 +53,7 @@ ${hidden}<p class="muted" id="resend-wait" data-countdown="${wait}" data-countdo
  data-countdown-announce="resend-ready" data-text-one="${c.resendInOne}" data-text-many="${c.resendInMany}"
  data-text-ready="${c.resendReady}">${wait > 0 ? resendIn(c, wait) : c.resendReady}</p>
 <p class="vh" id="resend-ready" role="status"></p>
-<button type="submit" class="secondary" id="resend-button" aria-describedby="resend-wait">${c.resend}</button>
+<button type="submit" class="secondary" id="resend-button" aria-describedby="resend-wait">${p.method === 'call' ? c.resendCall : c.resend}</button>
 </form>`;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EnrolmentStart, FactorView } from '../../core/account/api.js';
+import { recoveryReadiness } from '../../core/account/readiness.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { iso } from '../api/map.js';
 import { normaliseCode } from '../flow.js';
@@ -51,7 +52,7 @@ export async function accountApiRoutes(app: FastifyInstance, deps: AccountRouteD
   app.get(ACCOUNT_API.factors, async (request) => {
     const a = await ctx(request);
     const [factors, stepUpSatisfied] = await Promise.all([account.listFactors(a), account.stepUpSatisfied(a)]);
-    return { factors: factors.map(factorJson), stepUpSatisfied };
+    return { factors: factors.map(factorJson), stepUpSatisfied, readiness: recoveryReadiness(factors, deps.methods) };
   });
 
   app.post(ACCOUNT_API.stepUp, { schema: { body: accountSchemas.api.factor } }, async (request) => {
@@ -96,8 +97,9 @@ export async function accountApiRoutes(app: FastifyInstance, deps: AccountRouteD
     return { status: 'cancelled' } as const;
   });
 
-  app.post(ACCOUNT_API.remove, { schema: { body: accountSchemas.api.factor } }, async (request) => {
-    await account.removeFactor(await ctx(request), (request.body as { factorId: string }).factorId);
+  app.post(ACCOUNT_API.remove, { schema: { body: accountSchemas.api.remove } }, async (request) => {
+    const b = request.body as { factorId: string; confirmLastRecoveryMethod?: boolean };
+    await account.removeFactor(await ctx(request), b.factorId, { confirmLastRecovery: b.confirmLastRecoveryMethod === true });
     return { status: 'removed' } as const;
   });
 
