@@ -9,9 +9,10 @@
  * The country list is every region the metadata knows, named in the page's language (Intl.DisplayNames), sorted for
  * that language, with its calling code; built once per language.
  */
+import type * as PhoneLib from 'libphonenumber-js/min';
 import type { CountryCode } from 'libphonenumber-js/min';
 
-type Lib = typeof import('libphonenumber-js/min');
+type Lib = typeof PhoneLib;
 let lib: Promise<Lib> | null = null;
 const load = (): Promise<Lib> => (lib ??= import('libphonenumber-js/min'));
 
