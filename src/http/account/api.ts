@@ -12,6 +12,8 @@ import { recoveryReadiness } from '../../core/account/readiness.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { iso } from '../api/map.js';
 import { normaliseCode } from '../flow.js';
+import { PortalError } from '../../core/errors.js';
+import { parsePhone } from './phone.js';
 import { accountContext, requireSession, type AccountRouteDeps } from './context.js';
 import { ACCOUNT_API } from './paths.js';
 import { otpauthQrDataUri } from './qr.js';
@@ -75,8 +77,15 @@ export async function accountApiRoutes(app: FastifyInstance, deps: AccountRouteD
   app.get(ACCOUNT_API.stepUpStatus, async (request) => ({ status: (await account.stepUpStatus(await ctx(request))).state }));
 
   app.post(ACCOUNT_API.enrol, { schema: { body: accountSchemas.api.enrol } }, async (request) => {
-    const b = request.body as { method: RecoveryMethod; phoneNumber?: string };
-    const r = await account.enrolStart(await ctx(request), b.method, b.phoneNumber !== undefined ? { phoneNumber: b.phoneNumber } : undefined);
+    const b = request.body as { method: RecoveryMethod; phoneNumber?: string; country?: string };
+    let phoneNumber = b.phoneNumber;
+    // With `country`, the number may be in that country's national format; it goes to the core in E.164.
+    if (phoneNumber !== undefined && b.country !== undefined && (b.method === 'sms' || b.method === 'call')) {
+      const parsed = await parsePhone(phoneNumber, b.country);
+      if (!parsed.ok) throw new PortalError('INVALID_PHONE_NUMBER', { detail: `phone number refused: ${parsed.problem}` });
+      phoneNumber = parsed.e164;
+    }
+    const r = await account.enrolStart(await ctx(request), b.method, phoneNumber !== undefined ? { phoneNumber } : undefined);
     return enrolmentJson(r);
   });
 

@@ -35,7 +35,7 @@ export const accountSchemas = {
   },
   api: {
     empty: object({}, []),
-    enrol: object({ method, phoneNumber: { ...phone, minLength: 1 } }, ['method']),
+    enrol: object({ method, phoneNumber: { ...phone, minLength: 1 }, country: { type: 'string', pattern: '^[A-Z]{2}$' } }, ['method']),
     factor: object({ factorId }, ['factorId']),
     remove: object({ factorId, confirmLastRecoveryMethod: { type: 'boolean' } }, ['factorId']),
     code: object({ code: { ...code, minLength: 1 } }, ['code']),
