@@ -128,7 +128,7 @@ function oidcScopes(raw: string): Parsed<string[]> {
 }
 
 /** The languages the page catalogue has (src/views/i18n); the first one is the default. */
-export const LANGUAGES = ['en', 'fr'] as const;
+export const LANGUAGES = ['en', 'fr', 'de', 'es', 'ja', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Where the portal keeps its state (src/store): memory is for tests only. */

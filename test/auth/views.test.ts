@@ -88,7 +88,7 @@ describe('account and sign-in pages', () => {
 
   test('in French', () => {
     const p = pages(ctx(fr));
-    assert.match(p.account!, /<html lang="fr">/);
+    assert.match(p.account!, /<html lang="fr" dir="ltr">/);
     assert.match(p.account!, /<h1>Mes méthodes de sécurité<\/h1>/);
     assert.match(p.choose!, /Avant de supprimer une méthode/);
     assert.match(p.signInFailed!, /Nous n’avons pas pu vous connecter/);

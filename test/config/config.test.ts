@@ -235,7 +235,7 @@ describe('loadConfig validation messages', () => {
     assert.deepEqual(problems({ PASSWORD_REQUIREMENTS: ' | ' }), [
       'PASSWORD_REQUIREMENTS: must list at least one requirement (lines separated by |)',
     ]);
-    assert.deepEqual(problems({ DEFAULT_LANGUAGE: 'de' }), ['DEFAULT_LANGUAGE: must be one of en, fr']);
+    assert.deepEqual(problems({ DEFAULT_LANGUAGE: 'pt' }), ['DEFAULT_LANGUAGE: must be one of en, fr, de, es, ja, ar']);
     const fromFile = load(
       { [CONFIG_FILE_VAR]: '/p.yaml' },
       { '/p.yaml': 'PASSWORD_REQUIREMENTS:\n  - At least 10 characters, with a number\n  - No part of your name\n' },

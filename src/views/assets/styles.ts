@@ -26,7 +26,7 @@ padding:.75rem 1rem;border-bottom:1px solid var(--line);background:var(--card);b
 .brand{display:flex;align-items:center;gap:.75rem;min-width:0}
 .brand .logo{display:block;height:40px;width:auto;max-width:10rem}
 .site-header .org{font-weight:600;font-size:1.05rem;margin:0}
-.langs ul{display:flex;gap:.75rem;list-style:none;margin:0;padding:0;font-size:.95rem}
+.langs ul{display:flex;flex-wrap:wrap;gap:0 .75rem;list-style:none;margin:0;padding:0;font-size:.95rem}
 .langs a,.langs span{display:inline-block;padding:.375rem .25rem;min-height:44px;line-height:2rem}
 .langs [aria-current]{font-weight:600}
 main{max-width:32rem;margin:0 auto;padding:1.25rem 1rem 2rem}

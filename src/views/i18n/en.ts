@@ -12,6 +12,8 @@ import { plural } from './plural.js';
 
 export const en = {
   lang: 'en',
+  /** The writing direction, for `<html dir>`: 'ltr' or 'rtl'. */
+  dir: 'ltr',
   /** The language's own name, shown in the language switch. */
   languageName: 'English',
   skipToContent: 'Skip to content',

@@ -8,6 +8,7 @@ import { plural } from './plural.js';
 
 export const fr: Messages = {
   lang: 'fr',
+  dir: 'ltr',
   languageName: 'Français',
   skipToContent: 'Aller au contenu',
   demoBanner: {
