@@ -346,5 +346,6 @@ function accountHttp(
     clock: deps.clock,
     audit: deps.audit,
     ui: createUiStateStore(deps.store),
+    phoneDefaultCountry: config.branding.phoneDefaultCountry ?? undefined,
   };
 }

@@ -111,6 +111,8 @@ export interface Config {
     /** PASSWORD_REQUIREMENTS lines, or null for the catalogue's default lines. */
     passwordRequirements: readonly string[] | null;
     defaultLanguage: Language;
+    /** PHONE_DEFAULT_COUNTRY: the country preselected for a new phone number, or null (from the browser's language). */
+    phoneDefaultCountry: string | null;
   };
   /** Sign-in with Okta (src/auth): null when OIDC_ISSUER / OIDC_CLIENT_ID are unset (in emulator mode main.ts then wires the emulator's). */
   oidc: OidcConfig | null;
@@ -322,6 +324,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
       accentColor: s.ACCENT_COLOR ?? null,
       passwordRequirements: s.PASSWORD_REQUIREMENTS ?? null,
       defaultLanguage: s.DEFAULT_LANGUAGE,
+      phoneDefaultCountry: s.PHONE_DEFAULT_COUNTRY ?? null,
     },
     oidc: oidc ?? null,
     oidcRequest: { redirectPath: s.OIDC_REDIRECT_PATH, scopes: s.OIDC_SCOPES },

@@ -187,7 +187,7 @@ browserSuite('accessibility of every page and error state', () => {
   });
 
   test('every language, light and dark, 1280 and 390 px: landing, code, method, start with an error', async () => {
-    const login = 'ada.access@example.com';
+    const login = 'lena.lang@example.com';
     const { url } = stack.portal;
     const { context, page: p } = await newPage(browser);
     /** axe in the four looks of the page as it is now. */
@@ -207,7 +207,7 @@ browserSuite('accessibility of every page and error state', () => {
     await p.getByLabel('Username or email').fill(login);
     await p.getByRole('button', { name: 'Continue' }).click();
     await p.waitForURL(`${url}/recover/method`);
-    await p.getByRole('radio', { name: /^Text message/ }).check();
+    await p.getByRole('radio', { name: /^Google Authenticator/ }).check();
     await p.getByRole('button', { name: 'Continue' }).click();
     await p.waitForURL(`${url}/recover/code`);
     for (const lang of LANGUAGE_CODES) {

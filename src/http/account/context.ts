@@ -28,6 +28,8 @@ export interface AccountHttpOptions {
   audit?: AuditSink | undefined;
   /** The store for the pages' own per-session state (account-ui:<sid>). */
   ui: UiStateStore;
+  /** PHONE_DEFAULT_COUNTRY: the country preselected for a new phone number (absent: from the browser's language). */
+  phoneDefaultCountry?: string | undefined;
 }
 
 export interface AccountRouteDeps extends AccountHttpOptions {

@@ -164,7 +164,7 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
       phoneError: opts.phoneError,
       readiness: recoveryReadiness(factors, deps.methods),
       countries,
-      country: defaultCountry(request.headers['accept-language'], ctx.t.lang),
+      country: defaultCountry(request.headers['accept-language'], ctx.t.lang, deps.phoneDefaultCountry),
       resumable,
     });
     return send(reply, page, opts.error ?? (opts.phoneError ? { status: 400 } : undefined));

@@ -76,10 +76,12 @@ export function countryOptions(lang: string): Promise<CountryOption[]> {
 const LANGUAGE_COUNTRY: Readonly<Record<string, string>> = { en: 'US', fr: 'FR', de: 'DE', es: 'ES', ja: 'JP', ar: 'SA' };
 
 /**
- * The country preselected for a new number: the region of the browser's first Accept-Language tag that has one
- * ("fr-CA" → CA), else the operator's default, else the page language's usual country.
+ * The country preselected for a new number: the operator's PHONE_DEFAULT_COUNTRY when set (a company's employees
+ * mostly have its country's numbers, whatever their browser says), else the region of the browser's first
+ * Accept-Language tag that has one ("fr-CA" → CA), else the page language's usual country.
  */
 export function defaultCountry(acceptLanguage: string | undefined, lang: string, operatorDefault?: string): string {
+  if (operatorDefault) return operatorDefault;
   const tags = (acceptLanguage ?? '').slice(0, 200).split(',');
   for (const t of tags) {
     const region = /^[a-z]{2,3}-([a-z]{2})\b/i.exec(t.trim())?.[1];
