@@ -8,6 +8,10 @@ import { formatDuration } from './duration.js';
 import type { Messages } from './en.js';
 import { plural } from './plural.js';
 
+/** Unicode bidi isolates: a masked phone number or a Latin name keeps its own order inside Arabic text. */
+const ltr = (s: string): string => `\u2066${s}\u2069`;
+const isolate = (s: string): string => `\u2068${s}\u2069`;
+
 export const ar: Messages = {
   lang: 'ar',
   dir: 'rtl',
@@ -28,7 +32,7 @@ export const ar: Messages = {
     reload: 'إعادة تحميل الصفحة',
     home: 'العودة إلى صفحة البداية',
     support: 'هل تحتاج إلى مساعدة؟ تواصل مع الدعم',
-    reference: (id: string) => `المرجع: ${id}`,
+    reference: (id: string) => `المرجع: ${ltr(id)}`,
     retryAfter: (seconds: number) => `أعد المحاولة بعد ${formatDuration('ar', seconds)}.`,
     errorHeading: 'حدثت مشكلة',
   },
@@ -67,7 +71,7 @@ export const ar: Messages = {
       'google-authenticator': 'أدخل الرمز الظاهر في Google Authenticator.',
       'okta-verify-code': 'أدخل الرمز الظاهر في تطبيق Okta Verify.',
     },
-    hint: (description: string, masked: string) => `${description} (${masked})`,
+    hint: (description: string, masked: string) => `${description} (${ltr(masked)})`,
   },
   code: {
     title: 'أدخل الرمز',
@@ -161,7 +165,7 @@ export const ar: Messages = {
   account: {
     title: 'طرق الأمان الخاصة بي',
     heading: 'طرق الأمان الخاصة بي',
-    signedInAs: (who: string) => `تم تسجيل الدخول باسم ${who}`,
+    signedInAs: (who: string) => `تم تسجيل الدخول باسم ${isolate(who)}`,
     methodsHeading: 'طرقك',
     caption: 'طرق الأمان الخاصة بك',
     columns: { method: 'الطريقة', details: 'التفاصيل', status: 'الحالة', action: 'الإجراء' },
@@ -219,7 +223,7 @@ export const ar: Messages = {
     },
     removeConfirm: {
       title: 'إزالة طريقة',
-      heading: (what: string) => `هل تريد إزالة ${what}؟`,
+      heading: (what: string) => `هل تريد إزالة ${isolate(what)}؟`,
       lead: 'لن تتمكن بعد الآن من استخدامها لتأكيد هويتك أو لإعادة تعيين كلمة المرور. يمكنك إعدادها مرة أخرى لاحقًا.',
       lastHeading: 'هذه آخر طريقة لديك يمكنها إعادة تعيين كلمة المرور.',
       lastConsequences: [
@@ -277,8 +281,8 @@ export const ar: Messages = {
     codeTitle: 'تفعيل هاتفك',
     codeHeading: 'أدخل الرمز الذي أرسلناه',
     codeLeads: {
-      sms: (hint: string) => `أرسلنا رمزًا برسالة نصية إلى ${hint}.`,
-      call: (hint: string) => `نتصل الآن بالرقم ${hint} برمز.`,
+      sms: (hint: string) => `أرسلنا رمزًا برسالة نصية إلى ${ltr(hint)}.`,
+      call: (hint: string) => `نتصل الآن بالرقم ${ltr(hint)} برمز.`,
     },
     activate: 'تفعيل',
     cancel: 'إلغاء الإعداد',
