@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { LANGUAGES } from '../../src/config/schema.js';
 import { CATALOGUES } from '../../src/views/i18n/index.js';
 import { plural } from '../../src/views/i18n/plural.js';
+import { resendForm } from '../../src/views/fragments.js';
+import type { ViewContext } from '../../src/views/layout.js';
 
 describe('catalogues', () => {
   test('one per language, with its own code, name and direction', () => {
@@ -54,5 +56,17 @@ describe('catalogues', () => {
       assert.ok(t.enrol.totpOpen(t.enrol.apps['okta-verify-code']).includes('Okta Verify'));
       assert.ok(!t.enrol.totpOpen(t.enrol.apps['okta-verify-code']).includes(t.account.kinds['okta-verify-code']));
     }
+  });
+
+  test('the resend wait is pluralised by the language (server text and the countdown script\'s template)', () => {
+    const wait = (lang: keyof typeof CATALOGUES, seconds: number) => {
+      const ctx: ViewContext = { orgName: 'Acme', supportUrl: undefined, href: (p) => p, requestId: 'r', t: CATALOGUES[lang] };
+      const out = String(resendForm(ctx, { action: '/x', csrfToken: 't', resendAfterSeconds: seconds }));
+      return { text: /id="resend-wait"[^>]*>([^<]*)</.exec(out)?.[1], lang: /data-lang="(\w+)"/.exec(out)?.[1] };
+    };
+    assert.deepEqual(wait('en', 1), { text: 'You can ask for a new code in 1 second.', lang: 'en' });
+    assert.equal(wait('en', 30).text, 'You can ask for a new code in 30 seconds.');
+    assert.notEqual(wait('ar', 2).text?.replace(/[\d٠-٩]/g, ''), wait('ar', 5).text?.replace(/[\d٠-٩]/g, ''), 'Arabic dual and plural differ');
+    assert.equal(wait('ar', 5).lang, 'ar');
   });
 });

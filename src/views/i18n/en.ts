@@ -92,9 +92,11 @@ export const en = {
     resend: 'Send a new code',
     /** The voice call's resend button. */
     resendCall: 'Call me again',
-    resendInOne: 'You can ask for a new code in 1 second.',
-    /** `{n}` is replaced by the number of seconds (here and in /assets/countdown.js). */
-    resendInMany: 'You can ask for a new code in {n} seconds.',
+    /**
+     * `{n}` is the wait as Intl formats it in the page's language ("1 second", "30 seconds"; Arabic and the other
+     * languages get their own plural forms), here and in /assets/countdown.js.
+     */
+    resendIn: 'You can ask for a new code in {n}.',
     resendReady: 'You can ask for a new code now.',
     resent: 'A new code is on its way. The previous code no longer works.',
   },
