@@ -15,7 +15,8 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { totp } from '../helpers/totp.js';
 import { DEMO_PASSWORD, emuNowSeconds, emuUser, startSignInStack, type SignInStack } from '../auth/support.js';
-import { assertAccessible, assertClean, browserSuite, launchBrowser, newPage, PHONE, phoneAuthenticatorCode, snap } from './helpers.js';
+import { CATALOGUES, LANGUAGE_CODES } from '../../src/views/i18n/index.js';
+import { assertAccessible, assertClean, browserSuite, DESKTOP, launchBrowser, newPage, PHONE, phoneAuthenticatorCode, snap } from './helpers.js';
 
 browserSuite('account pages that cannot hurt', () => {
   let stack: SignInStack;
@@ -209,31 +210,44 @@ browserSuite('account pages that cannot hurt', () => {
     await context.close();
   });
 
-  test('the account pages in Arabic are laid out right to left and pass axe', async () => {
+  test('the account pages in every language, light and dark, 1280 and 390 px; Arabic right to left', async () => {
     const { context, page } = await signedIn('pat.push@example.com');
     const { url } = stack.portal;
-    await context.addCookies([{ name: 'lang', value: 'ar', url }]);
-    await page.goto(`${url}/account`);
+    const looks = async (label: string) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const size of [DESKTOP, PHONE]) {
+          await page.setViewportSize(size);
+          await assertAccessible(page, `${label} (${scheme}, ${size.width} px)`);
+        }
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize(DESKTOP);
+    };
+    for (const lang of LANGUAGE_CODES) {
+      await context.addCookies([{ name: 'lang', value: lang, url }]);
+      await page.goto(`${url}/account`);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      await page.getByRole('heading', { level: 1, name: CATALOGUES[lang].account.heading }).waitFor();
+      await looks(`account overview [${lang}]`);
+    }
+
+    // Arabic (the last language above): right to left, through logical properties.
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
-    assert.equal(await page.getAttribute('html', 'lang'), 'ar');
-    await page.getByRole('heading', { level: 1, name: 'طرق الأمان الخاصة بي' }).waitFor();
-    // Logical properties: the readiness panel's accent border is on the right, where the text starts.
     const border = await readiness(page).evaluate((el) => {
       const s = (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el);
       return { right: s['borderRightWidth'], left: s['borderLeftWidth'] };
     });
-    assert.deepEqual(border, { right: '4px', left: '1px' });
+    assert.deepEqual(border, { right: '4px', left: '1px' }, 'the readiness accent is on the right, where the text starts');
     const h1 = await page.locator('h1').boundingBox();
-    const main = await page.locator('main .card').boundingBox();
-    assert.ok(h1 && main && main.x + main.width - (h1.x + h1.width) < 40, 'the heading starts at the right edge');
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      for (const size of [{ width: 1280, height: 800 }, PHONE]) {
-        await page.setViewportSize(size);
-        await assertAccessible(page, `account in Arabic (${scheme}, ${size.width} px)`);
-      }
-    }
+    const card = await page.locator('main .card').boundingBox();
+    assert.ok(h1 && card && card.x + card.width - (h1.x + h1.width) < 40, 'the heading starts at the right edge');
     await snap(page, 'ar-account');
+    await page.locator('li.factor').first().locator('.factor-actions button.secondary').click();
+    await page.waitForURL(/\/account\/factors\/remove\?factor=\w+$/);
+    await page.locator('#understood').waitFor();
+    await looks('remove the last method [ar]');
+    await context.addCookies([{ name: 'lang', value: 'en', url }]);
     assertClean(page);
     await context.close();
   });
