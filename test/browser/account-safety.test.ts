@@ -172,8 +172,33 @@ browserSuite('account pages that cannot hurt', () => {
       assert.ok(b.h < 56, `one line, ${b.h}px high`);
       assert.ok(b.fits, 'the label fits its button');
     }
+    // Each factor's buttons sit on the row of its name, not pushed under it.
+    const rows = await page.locator('li.factor').evaluateAll((items) =>
+      items.map((li) => {
+        const q = (sel: string) => (li as unknown as { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } }).querySelector(sel).getBoundingClientRect();
+        return { info: q('.factor-info'), actions: q('.factor-actions') };
+      }),
+    );
+    for (const r of rows) assert.ok(r.actions.top < r.info.bottom, 'Remove on the same row as the method');
     await assertAccessible(page, 'overview at 390 px (dark)');
     await snap(page, 'account-overview-many');
+
+    // The emulated phone's tabs fit 390 px: no sideways scrolling, no tab cut off.
+    await page.goto(stack.emu.phoneUrl);
+    const tabs = await page.locator('nav.tabs').evaluate((nav) => {
+      const n = nav as unknown as { scrollWidth: number; clientWidth: number; querySelectorAll(s: string): ArrayLike<{ scrollWidth: number; clientWidth: number; getBoundingClientRect(): { left: number; right: number } }> };
+      return {
+        fits: n.scrollWidth <= n.clientWidth,
+        tabs: Array.from(n.querySelectorAll('a')).map((a) => ({ fits: a.scrollWidth <= a.clientWidth, right: a.getBoundingClientRect().right, left: a.getBoundingClientRect().left })),
+      };
+    });
+    assert.ok(tabs.fits, 'the tab bar does not scroll');
+    assert.equal(tabs.tabs.length, 4);
+    for (const t of tabs.tabs) {
+      assert.ok(t.fits, 'the tab label fits');
+      assert.ok(t.left >= 0 && t.right <= PHONE.width, 'the tab is on screen');
+    }
+    await snap(page, 'phone-tabs');
     await context.close();
   });
 
