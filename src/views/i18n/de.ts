@@ -337,7 +337,7 @@ export const de: Messages = {
     PASSWORD_POLICY: 'Das Passwort erfüllt die Passwortrichtlinie nicht.',
     METHOD_NOT_AVAILABLE: 'Diese Verifizierungsmethode ist nicht verfügbar.',
     WRONG_CURRENT_PASSWORD: 'Das aktuelle Passwort ist nicht korrekt.',
-    INVALID_PHONE_NUMBER: 'Geben Sie die Telefonnummer im internationalen Format ein, z. B. +4930123456.',
+    INVALID_PHONE_NUMBER: 'Diese Telefonnummer wurde nicht akzeptiert. Prüfen Sie die Nummer und das Land.',
     SIGN_IN_REQUIRED: 'Ihre Sitzung ist beendet. Melden Sie sich an, um fortzufahren.',
     STEP_UP_REQUIRED: 'Bestätigen Sie zuerst mit einer Ihrer Sicherheitsmethoden, dass Sie es sind.',
     FACTOR_EXISTS: 'Sie haben diese Sicherheitsmethode bereits. Entfernen Sie sie zuerst, um sie neu einzurichten.',

@@ -361,7 +361,7 @@ export const en = {
     PASSWORD_POLICY: 'The password does not meet the password policy.',
     METHOD_NOT_AVAILABLE: 'That verification method is not available.',
     WRONG_CURRENT_PASSWORD: 'The current password is not correct.',
-    INVALID_PHONE_NUMBER: 'Enter the phone number in international format, e.g. +14155550100.',
+    INVALID_PHONE_NUMBER: 'This phone number was not accepted. Check the number and the country.',
     SIGN_IN_REQUIRED: 'Your session has ended. Sign in to continue.',
     STEP_UP_REQUIRED: 'Confirm it is you with one of your security methods first.',
     FACTOR_EXISTS: 'You already have this security method. Remove it first to set it up again.',

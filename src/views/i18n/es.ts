@@ -337,7 +337,7 @@ export const es: Messages = {
     PASSWORD_POLICY: 'La contraseña no cumple la política de contraseñas.',
     METHOD_NOT_AVAILABLE: 'Ese método de verificación no está disponible.',
     WRONG_CURRENT_PASSWORD: 'La contraseña actual no es correcta.',
-    INVALID_PHONE_NUMBER: 'Introduzca el número de teléfono en formato internacional, p. ej., +34612345678.',
+    INVALID_PHONE_NUMBER: 'Este número de teléfono no se ha aceptado. Compruebe el número y el país.',
     SIGN_IN_REQUIRED: 'Su sesión ha terminado. Inicie sesión para continuar.',
     STEP_UP_REQUIRED: 'Primero confirme que es usted con uno de sus métodos de seguridad.',
     FACTOR_EXISTS: 'Ya tiene este método de seguridad. Quítelo primero para volver a configurarlo.',

@@ -337,7 +337,7 @@ export const fr: Messages = {
     PASSWORD_POLICY: 'Le mot de passe ne respecte pas la politique de mots de passe.',
     METHOD_NOT_AVAILABLE: 'Cette méthode de vérification n’est pas disponible.',
     WRONG_CURRENT_PASSWORD: 'Le mot de passe actuel n’est pas correct.',
-    INVALID_PHONE_NUMBER: 'Saisissez le numéro au format international, par exemple +33612345678.',
+    INVALID_PHONE_NUMBER: 'Ce numéro de téléphone n’a pas été accepté. Vérifiez le numéro et le pays.',
     SIGN_IN_REQUIRED: 'Votre session a pris fin. Connectez-vous pour continuer.',
     STEP_UP_REQUIRED: 'Confirmez d’abord votre identité avec l’une de vos méthodes de sécurité.',
     FACTOR_EXISTS: 'Vous avez déjà cette méthode de sécurité. Supprimez-la d’abord pour la configurer à nouveau.',

@@ -333,7 +333,7 @@ export const ja: Messages = {
     PASSWORD_POLICY: 'パスワードがパスワードポリシーを満たしていません。',
     METHOD_NOT_AVAILABLE: 'その認証方法は利用できません。',
     WRONG_CURRENT_PASSWORD: '現在のパスワードが正しくありません。',
-    INVALID_PHONE_NUMBER: '電話番号を国際形式で入力してください（例：+819012345678）。',
+    INVALID_PHONE_NUMBER: 'この電話番号は受け付けられませんでした。番号と国を確認してください。',
     SIGN_IN_REQUIRED: 'セッションが終了しました。続行するにはサインインしてください。',
     STEP_UP_REQUIRED: '先に、登録済みのセキュリティ方法で本人確認をしてください。',
     FACTOR_EXISTS: 'このセキュリティ方法はすでに設定されています。設定し直すには、先に削除してください。',
