@@ -175,8 +175,8 @@ browserSuite('account pages that cannot hurt', () => {
     // Each factor's buttons sit on the row of its name, not pushed under it.
     const rows = await page.locator('li.factor').evaluateAll((items) =>
       items.map((li) => {
-        const q = (sel: string) => (li as unknown as { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } }).querySelector(sel).getBoundingClientRect();
-        return { info: q('.factor-info'), actions: q('.factor-actions') };
+        const el = li as unknown as { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } };
+        return { info: el.querySelector('.factor-info').getBoundingClientRect(), actions: el.querySelector('.factor-actions').getBoundingClientRect() };
       }),
     );
     for (const r of rows) assert.ok(r.actions.top < r.info.bottom, 'Remove on the same row as the method');
