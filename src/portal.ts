@@ -415,5 +415,6 @@ function accountHttp(
     insights: config.insights.group
       ? { group: config.insights.group, service: createInsightsService({ counts: deps.auditCounts, clock: deps.clock }) }
       : undefined,
+    phoneDefaultCountry: config.branding.phoneDefaultCountry ?? undefined,
   };
 }

@@ -122,6 +122,8 @@ export interface Config {
     /** PASSWORD_MIN_STRENGTH: the lowest zxcvbn score a new password may have (0 = no estimate). */
     passwordMinStrength: number;
     defaultLanguage: Language;
+    /** PHONE_DEFAULT_COUNTRY: the country preselected for a new phone number, or null (from the browser's language). */
+    phoneDefaultCountry: string | null;
   };
   /** Sign-in with Okta (src/auth): null when OIDC_ISSUER / OIDC_CLIENT_ID are unset (in emulator mode main.ts then wires the emulator's). */
   oidc: OidcConfig | null;
@@ -380,6 +382,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
         s.PASSWORD_RULES_FROM_OKTA === 'on' ||
         (s.PASSWORD_RULES_FROM_OKTA === 'auto' && s.OKTA_CLIENT_ID !== undefined && s.OKTA_SCOPES.includes('okta.policies.read')),
       defaultLanguage: s.DEFAULT_LANGUAGE,
+      phoneDefaultCountry: s.PHONE_DEFAULT_COUNTRY ?? null,
     },
     oidc: oidc ?? null,
     oidcRequest: { redirectPath: s.OIDC_REDIRECT_PATH, scopes: s.OIDC_SCOPES },

@@ -130,8 +130,17 @@ function oidcScopes(raw: string): Parsed<string[]> {
   return r;
 }
 
+/** Whether `code` names a region the runtime's ICU knows (Intl.DisplayNames answers undefined otherwise). */
+function isRegion(code: string): boolean {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The languages the page catalogue has (src/views/i18n); the first one is the default. */
-export const LANGUAGES = ['en', 'fr'] as const;
+export const LANGUAGES = ['en', 'fr', 'de', 'es', 'ja', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Where the portal keeps its state (src/store): memory is for tests only. */
@@ -259,6 +268,11 @@ export const settingsSchema = z.object({
     .enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` })
     .optional()
     .transform((v) => v ?? 'en'),
+  PHONE_DEFAULT_COUNTRY: z
+    .string()
+    .transform((v) => v.trim().toUpperCase())
+    .refine((v) => /^[A-Z]{2}$/.test(v) && isRegion(v), 'must be a two-letter ISO 3166-1 country code, e.g. US, FR or DE')
+    .optional(),
 
   // Sign-in with Okta (OIDC) and the portal session (src/auth). Unset issuer and client id: no sign-in, except in
   // emulator mode, where main.ts wires the emulator's authorization server.

@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, message: 'You do not have access to this page.' },
   STEP_UP_REQUIRED: { status: 403, message: 'Confirm it is you with one of your security methods first.' },
   FACTOR_EXISTS: { status: 409, message: 'You already have this security method. Remove it first to set it up again.' },
+  LAST_RECOVERY_METHOD: {
+    status: 409,
+    message: 'This is your last method that can reset your password. Confirm that you want to remove it anyway.',
+  },
   WRONG_STEP: { status: 409, message: 'This step is not available now. Start again.' },
   FLOW_EXPIRED: { status: 410, message: 'This recovery has expired. Start again.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts. Start again later.' },

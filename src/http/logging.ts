@@ -56,7 +56,7 @@ export const LOG_SERIALIZERS = {
 /** Secret wherever they appear (top level and one level down). */
 const SECRET_FIELDS = ['password', 'confirmPassword', 'ott', '_csrf', 'csrfToken', 'handle'];
 /** Secret inside a request body (elsewhere `code` is an error code). */
-const SECRET_BODY_FIELDS = [...SECRET_FIELDS, 'code'];
+const SECRET_BODY_FIELDS = [...SECRET_FIELDS, 'code', 'totpSetup'];
 const SECRET_HEADERS = ['cookie', 'authorization', '"x-csrf-token"', '"set-cookie"'];
 
 export const LOG_REDACT_PATHS: string[] = [

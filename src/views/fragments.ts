@@ -12,8 +12,9 @@ import { html, type SafeHtml } from './html.js';
 import type { Messages } from './i18n/en.js';
 import { csrfField, type Message, type ViewContext } from './layout.js';
 
-function resendIn(t: Messages['code'], seconds: number): string {
-  return seconds === 1 ? t.resendInOne : t.resendInMany.replace('{n}', String(seconds));
+/** "You can ask for a new code in 30 seconds." with the seconds formatted (and pluralised) by Intl in `lang`. */
+function resendIn(t: Messages['code'], lang: string, seconds: number): string {
+  return t.resendIn.replace('{n}', new Intl.NumberFormat(lang, { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(seconds));
 }
 
 /** The labelled one-time-code field of every code form (recovery, step-up, activation). */
@@ -40,6 +41,8 @@ export function resendForm(
     csrfToken: string;
     resendAfterSeconds: number | undefined;
     hidden?: { name: string; value: string };
+    /** A voice call's button says "Call me again". */
+    method?: string | undefined;
   },
 ): SafeHtml {
   const c = ctx.t.code;
@@ -48,10 +51,10 @@ export function resendForm(
   return html`<form method="post" action="${ctx.href(p.action)}" class="resend">
 ${csrfField(p.csrfToken)}
 ${hidden}<p class="muted" id="resend-wait" data-countdown="${wait}" data-countdown-for="resend-button"
- data-countdown-announce="resend-ready" data-text-one="${c.resendInOne}" data-text-many="${c.resendInMany}"
- data-text-ready="${c.resendReady}">${wait > 0 ? resendIn(c, wait) : c.resendReady}</p>
+ data-countdown-announce="resend-ready" data-text-wait="${c.resendIn}" data-lang="${ctx.t.lang}"
+ data-text-ready="${c.resendReady}">${wait > 0 ? resendIn(c, ctx.t.lang, wait) : c.resendReady}</p>
 <p class="vh" id="resend-ready" role="status"></p>
-<button type="submit" class="secondary" id="resend-button" aria-describedby="resend-wait">${c.resend}</button>
+<button type="submit" class="secondary" id="resend-button" aria-describedby="resend-wait">${p.method === 'call' ? c.resendCall : c.resend}</button>
 </form>`;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The page layout shared by every HTML page.
  * Rules: no inline script or style (the CSP forbids both); scripts are external, same-origin and `defer`;
- * one <h1> per page (the page's own); a skip link; landmarks (banner, main, contentinfo); `<html lang>` is the
- * chosen catalogue's language; the favicon is `data:,` so browsers make no extra request. Branding (logo, theme
+ * one <h1> per page (the page's own); a skip link; landmarks (banner, main, contentinfo); `<html lang dir>` are the
+ * chosen catalogue's language and writing direction (Arabic: rtl; the stylesheet uses logical properties only);
+ * the favicon is `data:,` so browsers make no extra request. Branding (logo, theme
  * stylesheet) and the language switch come from the ViewContext, which the transport builds from configuration.
  */
 import { ASSETS, type AssetName } from './assets/index.js';
@@ -68,7 +69,7 @@ export function layout(ctx: ViewContext, page: Page): string {
     (name) => html`<script src="${assetHref(ctx, name)}" defer></script>`,
   );
   const doc = html`<!doctype html>
-<html lang="${t.lang}">
+<html lang="${t.lang}" dir="${t.dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

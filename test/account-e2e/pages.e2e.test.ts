@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totp } from '../helpers/totp.js';
+import { groupSecret } from '../../src/views/pages/account-enrol.js';
 import {
   authn,
   DEMO_PASSWORD,
@@ -59,7 +60,7 @@ describe('account pages against the emulator', () => {
     assert.match(badHtml, /id="phone-sms"[^>]*aria-invalid="true"/);
     assert.match(badHtml, /value="0555 0199"/, 'the number is kept for correction');
 
-    const asked = await submit(web, '/account', '/account/enrol', { method: 'sms', phoneNumber: '+1 555 555 0199' });
+    const asked = await submit(web, '/account', '/account/enrol', { method: 'sms', phoneNumber: '+1 415 555 0199' });
     assert.equal(asked.status, 303);
     assert.equal(where(asked), '/account/verify', 'a step-up first');
     assert.equal(await factorStatus(login, 'sms'), undefined, 'nothing enrolled yet');
@@ -81,7 +82,7 @@ describe('account pages against the emulator', () => {
     assert.equal(where(verified), '/account/enrol/code', 'the pending set-up ran after the step-up');
     const enrolPage = await (await web.get(url('/account/enrol/code'))).text();
     assert.match(enrolPage, /We sent a code by text message to/);
-    assert.doesNotMatch(enrolPage, /5555550199/, 'the number is masked');
+    assert.doesNotMatch(enrolPage, /4155550199/, 'the number is masked');
     assert.equal(await factorStatus(login, 'sms'), 'PENDING_ACTIVATION');
 
     const done = await submit(web, '/account/enrol/code', '/account/enrol/code', { code: await outboxCode(stack.emu.url, login) });
@@ -169,9 +170,19 @@ describe('account pages against the emulator', () => {
     assert.match(reload, /shown only once/);
 
     const real = totp(secret, await emuNowSeconds(stack.emu.url));
-    const wrong = await submit(web, '/account/enrol/totp', '/account/enrol/code', { code: real === '123456' ? '654321' : '123456' });
+    // A wrong code typed on the page that shows the key keeps the QR code and the key (carried sealed by the form);
+    // the same form without its sealed copy (a reloaded page) does not show them.
+    const wrongCode = real === '123456' ? '654321' : '123456';
+    const sealed = inputValue(totpPage, 'totpSetup');
+    assert.ok(sealed, 'the set-up page carries its sealed QR code and key');
+    const wrong = await web.postForm(url('/account/enrol/code'), { _csrf: inputValue(totpPage, '_csrf')!, code: wrongCode, totpSetup: sealed });
     assert.equal(wrong.status, 400);
-    assert.doesNotMatch(await wrong.text(), new RegExp(secret.slice(0, 8)));
+    const wrongHtml = await wrong.text();
+    assert.match(wrongHtml, new RegExp(groupSecret(secret)));
+    assert.match(wrongHtml, /<img src="data:image\/png;base64,/);
+    const tampered = await web.postForm(url('/account/enrol/code'), { _csrf: inputValue(totpPage, '_csrf')!, code: wrongCode, totpSetup: `${sealed.slice(0, -4)}AAAA` });
+    assert.equal(tampered.status, 400);
+    assert.doesNotMatch(await tampered.text(), new RegExp(secret.slice(0, 8)), 'an altered copy is ignored');
     const done = await submit(web, '/account/enrol/totp', '/account/enrol/code', { code: real });
     assert.equal(where(done), '/account?done=added');
     assert.equal(await factorStatus(login, 'token:software:totp', 'GOOGLE'), 'ACTIVE');
@@ -179,8 +190,11 @@ describe('account pages against the emulator', () => {
     // Removal (the step-up is still fresh): a POST from the overview.
     const home = await (await web.get(url('/account'))).text();
     const googleId = (await emuUser(stack.emu.url, login)).factors.find((f) => f.provider === 'GOOGLE')!.id;
-    assert.match(home, new RegExp(`name="factorId" value="${googleId}">\\s*<button type="submit" class="secondary">Remove<span class="vh"> Google Authenticator</span>`));
-    const removed = await web.postForm(url('/account/factors/remove'), { _csrf: inputValue(home, '_csrf')!, factorId: googleId });
+    assert.match(home, new RegExp(`name="factor" value="${googleId}">\\s*<button type="submit" class="secondary">Remove<span class="vh"> Google Authenticator</span>`));
+    const direct = await web.postForm(url('/account/factors/remove'), { _csrf: inputValue(home, '_csrf')!, factorId: googleId });
+    assert.equal(where(direct), `/account/factors/remove?factor=${googleId}`, 'nothing is removed without the confirmation page');
+    const confirm = await (await web.get(url(`/account/factors/remove?factor=${googleId}`))).text();
+    const removed = await web.postForm(url('/account/factors/remove'), { _csrf: inputValue(confirm, '_csrf')!, factorId: googleId, confirm: 'yes' });
     assert.equal(where(removed), '/account?done=removed');
     assert.equal(await factorStatus(login, 'token:software:totp', 'GOOGLE'), undefined);
 
@@ -222,7 +236,7 @@ describe('account pages against the emulator', () => {
     const login = 'alex.all@example.com';
     const web = await signedIn(login);
     const home = await (await web.get(url('/account'))).text();
-    const res = await web.postForm(url('/account/factors/remove'), { _csrf: inputValue(home, '_csrf')!, factorId: 'smsDemoAlexAll000001' });
+    const res = await web.postForm(url('/account/factors/remove'), { _csrf: inputValue(home, '_csrf')!, factorId: 'smsDemoAlexAll000001', confirm: 'yes' });
     assert.equal(where(res), '/account/verify');
     assert.equal(await factorStatus(login, 'sms'), 'ACTIVE', 'still there');
     const choose = await (await web.get(url('/account/verify'))).text();

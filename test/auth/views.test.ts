@@ -10,7 +10,7 @@ import { en } from '../../src/views/i18n/en.js';
 import { fr } from '../../src/views/i18n/fr.js';
 import type { Messages } from '../../src/views/i18n/index.js';
 import type { ViewContext } from '../../src/views/layout.js';
-import { accountPage } from '../../src/views/pages/account.js';
+import { accountPage, removeConfirmPage } from '../../src/views/pages/account.js';
 import { enrolCodePage, enrolPushPage, enrolTotpPage, groupSecret } from '../../src/views/pages/account-enrol.js';
 import { accountPasswordPage } from '../../src/views/pages/account-password.js';
 import { continuePage, stepUpChoosePage, stepUpCodePage, stepUpPushPage } from '../../src/views/pages/account-verify.js';
@@ -23,10 +23,19 @@ const factors: FactorView[] = [
   { id: 'oth1', kind: 'other', factorType: `question${EVIL}`, provider: 'OKTA', status: 'PENDING_ACTIVATION' },
 ];
 
+const overview = {
+  readiness: { level: 'single', recoveryMethods: 1 },
+  countries: [{ code: 'US', name: `United States ${EVIL}`, callingCode: '1' }, { code: 'FR', name: 'France', callingCode: '33' }],
+  country: 'US',
+  resumable: ['push'],
+} as const;
+
 function pages(c: ViewContext): Record<string, string> {
   return {
-    account: accountPage(c, { csrfToken: 't', who: `Eve ${EVIL}`, factors, methods: ['sms', 'push', 'google-authenticator'] }),
+    account: accountPage(c, { ...overview, csrfToken: 't', who: `Eve ${EVIL}`, factors, methods: ['sms', 'push', 'google-authenticator'] }),
+    removeConfirm: removeConfirmPage(c, { csrfToken: 't', who: 'x', factor: factors[0]!, lastRecovery: true, missingAck: true }),
     accountError: accountPage(c, {
+      ...overview,
       csrfToken: 't',
       who: 'x',
       factors: [],
@@ -53,7 +62,7 @@ describe('account and sign-in pages', () => {
       assert.equal(page.match(/<h1>/g)?.length, 1);
       assert.doesNotMatch(page, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
       assert.doesNotMatch(page, /\sstyle=|<style/, 'no inline style');
-      for (const m of page.matchAll(/<input(?![^>]*type="(?:hidden|radio)")[^>]*\bid="([^"]+)"/g)) {
+      for (const m of page.matchAll(/<(?:input(?![^>]*type="(?:hidden|radio)")|select)[^>]*\bid="([^"]+)"/g)) {
         assert.match(page, new RegExp(`<label for="${m[1]}">`), `a label for #${m[1]}`);
       }
       for (const m of page.matchAll(/<form method="post"[^>]*>/g)) {
@@ -79,7 +88,7 @@ describe('account and sign-in pages', () => {
 
   test('in French', () => {
     const p = pages(ctx(fr));
-    assert.match(p.account!, /<html lang="fr">/);
+    assert.match(p.account!, /<html lang="fr" dir="ltr">/);
     assert.match(p.account!, /<h1>Mes méthodes de sécurité<\/h1>/);
     assert.match(p.choose!, /Avant de supprimer une méthode/);
     assert.match(p.signInFailed!, /Nous n’avons pas pu vous connecter/);

@@ -3,6 +3,8 @@
  * colour schemes, plus what the checks around them need: errors announced (role="alert") with the focus on the
  * first field in error, Okta's policy causes next to the password field, the push outcome shown live (no reload)
  * with a way on, the language switch (French, html lang, no open redirect), and the operator's logo and colour.
+ * The matrix test runs axe on the recovery pages in every catalogue language, light and dark, at 1280 and 390 px
+ * (one page load per language and state; the colour scheme and the width change without a reload).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +13,7 @@ import {
   assertAccessible,
   assertClean,
   browserSuite,
+  DESKTOP,
   launchBrowser,
   newPage,
   phoneAnswerPush,
@@ -18,9 +21,11 @@ import {
   snap,
   startStack,
   waitForFocus,
+  PHONE,
   type Stack,
 } from './helpers.js';
 import { NEW_PASSWORD } from './seed.js';
+import { LANGUAGE_CODES } from '../../src/views/i18n/index.js';
 
 browserSuite('accessibility of every page and error state', () => {
   let stack: Stack;
@@ -179,5 +184,49 @@ browserSuite('accessibility of every page and error state', () => {
     await assertAccessible(p, 'landing at 390 px');
     assertClean(p);
     await fresh.close();
+  });
+
+  test('every language, light and dark, 1280 and 390 px: landing, code, method, start with an error', async () => {
+    const login = 'lena.lang@example.com';
+    const { url } = stack.portal;
+    const { context, page: p } = await newPage(browser);
+    /** axe in the four looks of the page as it is now. */
+    const looks = async (label: string) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await p.emulateMedia({ colorScheme: scheme });
+        for (const size of [DESKTOP, PHONE]) {
+          await p.setViewportSize(size);
+          await assertAccessible(p, `${label} (${scheme}, ${size.width} px)`);
+        }
+      }
+      await p.emulateMedia({ colorScheme: 'light' });
+      await p.setViewportSize(DESKTOP);
+    };
+    // A flow at the code step (cookie-bound), then every language over the same pages.
+    await p.goto(`${url}/recover`);
+    await p.getByLabel('Username or email').fill(login);
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.waitForURL(`${url}/recover/method`);
+    await p.getByRole('radio', { name: /^Google Authenticator/ }).check();
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.waitForURL(`${url}/recover/code`);
+    for (const lang of LANGUAGE_CODES) {
+      await context.addCookies([{ name: 'lang', value: lang, url }]);
+      await p.goto(`${url}/`);
+      assert.equal(await p.getAttribute('html', 'lang'), lang);
+      assert.equal(await p.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr');
+      await looks(`landing [${lang}]`);
+      await p.goto(`${url}/recover/code`);
+      await looks(`code [${lang}]`);
+      await p.goto(`${url}/recover/method`);
+      await looks(`method [${lang}]`);
+      await p.goto(`${url}/recover`);
+      await p.locator('form button[type=submit]').first().click();
+      await p.getByRole('alert').first().waitFor();
+      await looks(`start with an error [${lang}]`);
+    }
+    await context.addCookies([{ name: 'lang', value: 'en', url }]);
+    assertClean(p);
+    await context.close();
   });
 });

@@ -2,7 +2,7 @@
  * A person signs in with Okta and manages an authenticator app in a real browser (Chromium, JavaScript on):
  * landing → "Sign in" → the provider's login page → "My security methods" → set up Google Authenticator by typing
  * the key shown next to the QR code into an "app" (test/helpers/totp.ts computes its codes) → listed as active →
- * "Remove" → step-up with the app's code → removed, at the portal and at the emulated Okta. Accessibility (axe),
+ * "Remove" → confirmation (the last method: "I understand") → step-up with the app's code → removed, at the portal and at the emulated Okta. Accessibility (axe),
  * CSP cleanliness and screenshots along the way.
  */
 import { after, before, test } from 'node:test';
@@ -69,6 +69,10 @@ browserSuite('sign in and manage an authenticator app in the browser', () => {
     // Removing it needs a fresh verification: with this same app, one time step later (codes are single-use).
     await fetch(`${stack.emu.url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advanceSeconds":30}' });
     await item.getByRole('button', { name: 'Remove Google Authenticator' }).click();
+    // The only method that can reset the password: the confirmation page asks for the second confirmation.
+    await page.getByRole('heading', { level: 1, name: 'Remove Google Authenticator?' }).waitFor();
+    await page.getByLabel('I understand that I will not be able to reset my password myself').check();
+    await page.getByRole('button', { name: 'Remove Google Authenticator' }).click();
     await page.waitForURL(`${url}/account/verify`);
     await page.getByText('Before you remove a method').waitFor();
     await page.getByRole('radio', { name: /Google Authenticator/ }).check();

@@ -65,6 +65,7 @@ export const BROWSER_SEED: SeedOrg = {
     // a11y.test.ts
     user('ada.access@example.com', [sms(), { type: 'push' }]),
     user('axel.access@example.com', [{ type: 'push' }]),
+    user('lena.lang@example.com', [{ type: 'google-totp', secret: 'ONSWG4TFORXXEZLTONSWG4TF' }]),
     // guidance.test.ts (issue 13)
     user('gwen.guide@example.com', [{ type: 'google-totp', secret: 'GNBVGY3TQOJQGEZDGNBVGY3T' }]),
     user('stan.guide@example.com', [sms()]),

@@ -67,6 +67,7 @@ describe('loadConfig defaults', () => {
       passwordRulesFromOkta: false,
       passwordMinStrength: 2,
       defaultLanguage: 'en',
+      phoneDefaultCountry: null,
     });
   });
 
@@ -237,7 +238,11 @@ describe('loadConfig validation messages', () => {
     assert.deepEqual(problems({ PASSWORD_REQUIREMENTS: ' | ' }), [
       'PASSWORD_REQUIREMENTS: must list at least one requirement (lines separated by |)',
     ]);
-    assert.deepEqual(problems({ DEFAULT_LANGUAGE: 'de' }), ['DEFAULT_LANGUAGE: must be one of en, fr']);
+    assert.deepEqual(problems({ DEFAULT_LANGUAGE: 'pt' }), ['DEFAULT_LANGUAGE: must be one of en, fr, de, es, ja, ar']);
+    assert.equal(load({ PHONE_DEFAULT_COUNTRY: ' fr ' }).branding.phoneDefaultCountry, 'FR');
+    assert.equal(load({}).branding.phoneDefaultCountry, null);
+    assert.deepEqual(problems({ PHONE_DEFAULT_COUNTRY: 'XX' }), ['PHONE_DEFAULT_COUNTRY: must be a two-letter ISO 3166-1 country code, e.g. US, FR or DE']);
+    assert.deepEqual(problems({ PHONE_DEFAULT_COUNTRY: 'France' }), ['PHONE_DEFAULT_COUNTRY: must be a two-letter ISO 3166-1 country code, e.g. US, FR or DE']);
     const fromFile = load(
       { [CONFIG_FILE_VAR]: '/p.yaml' },
       { '/p.yaml': 'PASSWORD_REQUIREMENTS:\n  - At least 10 characters, with a number\n  - No part of your name\n' },

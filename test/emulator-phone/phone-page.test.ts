@@ -48,6 +48,10 @@ describe('phone page rendering', () => {
       assert.doesNotMatch(body, /push-approve-v2mst\.match1/, 'no plain Approve under number matching');
       assert.match(body, /data-testid="push-deny-v2mst\.match1"/);
       assert.match(body, /data-testid="push-approve-plain1"/);
+      // Okta's push carries no purpose (only the browser's User-Agent and X-Forwarded-For): neutral wording, so a
+      // password reset is not called a sign-in.
+      assert.match(body, /<p class="question">Is this you\?/);
+      assert.doesNotMatch(body, /Did you just try to sign in/);
       assert.equal(testIdText(body, 'push-countdown-v2mst.match1'), 'Expires in 2:05');
 
       assert.equal(testIdText(body, 'authenticator-code-totpG'), '246810');

@@ -108,22 +108,32 @@ describe('language', () => {
 
   test('cookie, then Accept-Language (primary subtag, q-values), then the default', async () => {
     const lang = async (headers: Record<string, string>) =>
-      /<html lang="(\w+)">/.exec((await app.inject({ method: 'GET', url: '/', headers })).body)?.[1];
+      /<html lang="(\w+)" dir="(?:ltr|rtl)">/.exec((await app.inject({ method: 'GET', url: '/', headers })).body)?.[1];
     assert.equal(await lang({}), 'en');
     assert.equal(await lang({ 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' }), 'fr');
-    assert.equal(await lang({ 'accept-language': 'de, en;q=0.5, fr;q=0.4' }), 'en');
+    assert.equal(await lang({ 'accept-language': 'pt, en;q=0.5, fr;q=0.4' }), 'en');
     assert.equal(await lang({ 'accept-language': 'en;q=0.2, fr-BE;q=0.8' }), 'fr');
+    assert.equal(await lang({ 'accept-language': 'de-AT,de;q=0.9' }), 'de');
+    assert.equal(await lang({ 'accept-language': 'es-419, en;q=0.5' }), 'es');
+    assert.equal(await lang({ 'accept-language': 'ja-JP' }), 'ja');
+    assert.equal(await lang({ 'accept-language': 'ar-EG, en;q=0.3' }), 'ar');
     assert.equal(await lang({ 'accept-language': 'fr;q=0' }), 'en');
     assert.equal(await lang({ 'accept-language': 'fr', cookie: 'lang=en' }), 'en');
     assert.equal(await lang({ cookie: 'lang=fr' }), 'fr');
     // Answers are remembered per header value and the landing page per language: asking again changes nothing.
-    assert.equal(await lang({ 'accept-language': 'de, en;q=0.5, fr;q=0.4' }), 'en');
+    assert.equal(await lang({ 'accept-language': 'pt, en;q=0.5, fr;q=0.4' }), 'en');
     assert.equal(await lang({ 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' }), 'fr');
     assert.equal(await lang({ 'accept-language': `${'xx-long;q=0.9, '.repeat(30)}fr;q=0.5` }), 'fr', 'a long header');
     assert.equal(await lang({}), 'en');
     const page = (await app.inject({ method: 'GET', url: '/recover', headers: { cookie: 'lang=fr' } })).body;
     assert.match(page, /Nom d’utilisateur ou e-mail/);
     assert.match(page, /<a href="\/lang\?to=en&amp;back=%2Frecover" lang="en" hreflang="en">English<\/a>/);
+  });
+
+  test('Arabic pages are laid out right to left; the others left to right', async () => {
+    const html = async (l: string) => (await app.inject({ method: 'GET', url: '/recover', headers: { cookie: `lang=${l}` } })).body;
+    assert.match(await html('ar'), /<html lang="ar" dir="rtl">/);
+    for (const l of ['en', 'fr', 'de', 'es', 'ja']) assert.match(await html(l), new RegExp(`<html lang="${l}" dir="ltr">`));
   });
 
   test('error pages follow the language too', async () => {

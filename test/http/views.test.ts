@@ -52,7 +52,7 @@ describe('pages', () => {
 
   test('pages are complete documents with one h1, a lang and a role="alert" region for errors', () => {
     const page = messagePage(ctx, { title: 't', heading: 'h', message: 'm', actions: [{ href: '/x', label: 'go' }] });
-    assert.match(page, /^<!doctype html>\n<html lang="en">/);
+    assert.match(page, /^<!doctype html>\n<html lang="en" dir="ltr">/);
     assert.equal(page.match(/<h1>/g)?.length, 1);
     assert.match(page, /<div class="alert" role="alert" id="error-summary">/);
   });

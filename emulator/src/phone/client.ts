@@ -161,21 +161,21 @@ export const PHONE_JS = String.raw`(function () {
     var approve;
     if (p.choices && p.choices.length > 0) {
       approve = h('form', { 'class': 'numbers', method: 'post', action: approveForm, 'data-api': approveApi, 'data-kind': 'approve' }, [
-        h('fieldset', {}, [h('legend', {}, ['Tap the number shown on the sign-in screen'])].concat(p.choices.map(function (n) {
+        h('fieldset', {}, [h('legend', {}, ['Tap the number shown on the screen you are using'])].concat(p.choices.map(function (n) {
           return h('button', { type: 'submit', 'class': 'num', name: 'answer', value: String(n), 'data-testid': 'push-number-' + p.tx + '-' + n }, [String(n)]);
         })))
       ]);
     } else {
       approve = h('form', { method: 'post', action: approveForm, 'data-api': approveApi, 'data-kind': 'approve' }, [
-        h('button', { type: 'submit', 'class': 'btn btn-primary', 'data-testid': 'push-approve-' + p.tx }, ['Approve', vh(' sign-in for ' + p.login)])
+        h('button', { type: 'submit', 'class': 'btn btn-primary', 'data-testid': 'push-approve-' + p.tx }, ['Approve', vh(' request for ' + p.login)])
       ]);
     }
     return h('li', { 'class': 'card push', 'data-key': p.tx, 'data-testid': 'push-' + p.tx }, [
       head('badge-push', 'Okta Verify', p.login, h('span', { 'class': 'countdown', 'data-testid': 'push-countdown-' + p.tx }, [])),
-      h('p', { 'class': 'question' }, ['Did you just try to sign in?']),
+      h('p', { 'class': 'question' }, ['Is this you? Approve only if you are verifying yourself right now.']),
       approve,
       h('form', { method: 'post', action: BASE + '/phone/push/' + enc + '/reject', 'data-api': BASE + '/push/' + enc + '/reject', 'data-kind': 'reject' }, [
-        h('button', { type: 'submit', 'class': 'btn btn-danger', 'data-testid': 'push-deny-' + p.tx }, ['Deny', vh(' sign-in for ' + p.login)])
+        h('button', { type: 'submit', 'class': 'btn btn-danger', 'data-testid': 'push-deny-' + p.tx }, ['Deny', vh(' request for ' + p.login)])
       ])
     ]);
   }

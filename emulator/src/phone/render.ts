@@ -83,18 +83,18 @@ function pushItem(p: PhonePush, now: number): SafeHtml {
   const approveForm = `${PHONE_BASE}/phone/push/${enc(tx)}/approve`;
   const rejectForm = `${PHONE_BASE}/phone/push/${enc(tx)}/reject`;
   const left = p.expiresAt === null ? null : (p.expiresAt - now) / 1000;
-  const who = html`<span class="vh"> sign-in for ${p.login}</span>`;
+  const who = html`<span class="vh"> request for ${p.login}</span>`;
   const choices = p.numberChoices;
   const approve =
     choices !== null && choices.length > 0
       ? html`<form class="numbers" method="post" action="${approveForm}" data-api="${approveApi}" data-kind="approve">
-<fieldset><legend>Tap the number shown on the sign-in screen</legend>
+<fieldset><legend>Tap the number shown on the screen you are using</legend>
 ${choices.map((n) => html`<button type="submit" class="num" name="answer" value="${n}" data-testid="push-number-${tx}-${n}">${n}</button>`)}
 </fieldset></form>`
       : html`<form method="post" action="${approveForm}" data-api="${approveApi}" data-kind="approve"><button type="submit" class="btn btn-primary" data-testid="push-approve-${tx}">Approve${who}</button></form>`;
   return html`<li class="card push" data-key="${tx}" data-testid="push-${tx}">
 <div class="card-head"><span class="badge badge-push">Okta Verify</span><span class="who">${p.login}</span><span class="countdown" data-testid="push-countdown-${tx}" data-left="${left === null ? '' : Math.round(left)}">${left === null ? '' : left > 0 ? `Expires in ${formatCountdown(left)}` : 'Expired'}</span></div>
-<p class="question">Did you just try to sign in?</p>
+<p class="question">Is this you? Approve only if you are verifying yourself right now.</p>
 ${approve}
 <form method="post" action="${rejectForm}" data-api="${rejectApi}" data-kind="reject"><button type="submit" class="btn btn-danger" data-testid="push-deny-${tx}">Deny${who}</button></form>
 </li>

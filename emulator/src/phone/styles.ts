@@ -53,11 +53,14 @@ h2:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .statusbar .live::before { content: ""; display: inline-block; width: 8px; height: 8px; margin-right: 6px; border-radius: 50%; background: #8a96a3; }
 .statusbar .live.on::before { background: #3ddc84; }
 .statusbar .live.off::before { background: #ff6b5e; }
-.tabs { display: flex; gap: 4px; padding: 8px 12px; border-bottom: 1px solid var(--border); background: var(--card); overflow-x: auto; }
+/* Four tabs sized to their labels that fit a 390 px phone (no sideways scrolling, nothing clipped); a narrower
+   screen wraps them onto a second row rather than cutting one off. */
+.tabs { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 2px; padding: 8px; border-bottom: 1px solid var(--border); background: var(--card); }
 .tabs a {
-  display: inline-flex; align-items: center; gap: 6px; min-height: 44px; padding: 0 12px; border-radius: 22px;
-  color: var(--text); text-decoration: none; font-size: 15px; white-space: nowrap;
+  display: inline-flex; flex: 0 1 auto; align-items: center; justify-content: center; gap: 4px; min-height: 44px; padding: 0 6px; border-radius: 22px;
+  color: var(--text); text-decoration: none; font-size: 14px; white-space: nowrap;
 }
+.tabs .count { min-width: 20px; padding: 0 5px; font-size: 12px; }
 .tabs a:hover { background: var(--badge); }
 main { padding: 12px 16px 32px; }
 h1 { margin: 8px 0 4px; font-size: 22px; }

@@ -94,8 +94,11 @@ export interface AccountService {
   /** Push enrolment: follows the activation until active or expired. */
   enrolStatus(a: AccountContext): Promise<EnrolmentStatus>;
   enrolCancel(a: AccountContext): Promise<void>;
-  /** Removes one of the user's factors (requires step-up). */
-  removeFactor(a: AccountContext, factorId: string): Promise<void>;
+  /**
+   * Removes one of the user's factors (requires step-up). The last method that can recover the account is removed
+   * only with `confirmLastRecovery` (LAST_RECOVERY_METHOD otherwise, nothing removed).
+   */
+  removeFactor(a: AccountContext, factorId: string, opts?: { confirmLastRecovery?: boolean }): Promise<void>;
   /** Changes the password: the current one is required (Okta's change-password call; requires step-up). */
   changePassword(a: AccountContext, input: { currentPassword: string; newPassword: string; confirmPassword: string }): Promise<void>;
   /** Where step-up and enrolment stand for this session (read-only, no IdP call). */

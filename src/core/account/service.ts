@@ -109,7 +109,7 @@ export function createAccountService(deps: AccountDeps): AccountService {
     enrolResend: (a) => run('enrol', a, (rec, note) => enrolResend(env, a, rec, note)),
     enrolStatus: (a) => run('enrol', a, (rec, note) => enrolStatus(env, a, rec, note)),
     enrolCancel: (a) => run('enrol', a, (rec, note) => enrolCancel(env, a, rec, note)),
-    removeFactor: (a, factorId) => run('remove', a, (rec, note) => removeFactor(env, a, rec, factorId, note)),
+    removeFactor: (a, factorId, opts = {}) => run('remove', a, (rec, note) => removeFactor(env, a, rec, factorId, opts, note)),
     changePassword: (a, input) => run('password', a, (rec, note) => changePassword(env, a, rec, input, note)),
     session: (a) => read(a, async (rec) => sessionView(rec)),
   };

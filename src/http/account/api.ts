@@ -8,9 +8,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EnrolmentStart, FactorView } from '../../core/account/api.js';
+import { recoveryReadiness } from '../../core/account/readiness.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { iso } from '../api/map.js';
 import { normaliseCode } from '../flow.js';
+import { PortalError } from '../../core/errors.js';
+import { parsePhone } from './phone.js';
 import { accountContext, requireSession, type AccountRouteDeps } from './context.js';
 import { ACCOUNT_API } from './paths.js';
 import { otpauthQrDataUri } from './qr.js';
@@ -51,7 +54,7 @@ export async function accountApiRoutes(app: FastifyInstance, deps: AccountRouteD
   app.get(ACCOUNT_API.factors, async (request) => {
     const a = await ctx(request);
     const [factors, stepUpSatisfied] = await Promise.all([account.listFactors(a), account.stepUpSatisfied(a)]);
-    return { factors: factors.map(factorJson), stepUpSatisfied };
+    return { factors: factors.map(factorJson), stepUpSatisfied, readiness: recoveryReadiness(factors, deps.methods) };
   });
 
   app.post(ACCOUNT_API.stepUp, { schema: { body: accountSchemas.api.factor } }, async (request) => {
@@ -74,8 +77,15 @@ export async function accountApiRoutes(app: FastifyInstance, deps: AccountRouteD
   app.get(ACCOUNT_API.stepUpStatus, async (request) => ({ status: (await account.stepUpStatus(await ctx(request))).state }));
 
   app.post(ACCOUNT_API.enrol, { schema: { body: accountSchemas.api.enrol } }, async (request) => {
-    const b = request.body as { method: RecoveryMethod; phoneNumber?: string };
-    const r = await account.enrolStart(await ctx(request), b.method, b.phoneNumber !== undefined ? { phoneNumber: b.phoneNumber } : undefined);
+    const b = request.body as { method: RecoveryMethod; phoneNumber?: string; country?: string };
+    let phoneNumber = b.phoneNumber;
+    // With `country`, the number may be in that country's national format; it goes to the core in E.164.
+    if (phoneNumber !== undefined && b.country !== undefined && (b.method === 'sms' || b.method === 'call')) {
+      const parsed = await parsePhone(phoneNumber, b.country);
+      if (!parsed.ok) throw new PortalError('INVALID_PHONE_NUMBER', { detail: `phone number refused: ${parsed.problem}` });
+      phoneNumber = parsed.e164;
+    }
+    const r = await account.enrolStart(await ctx(request), b.method, phoneNumber !== undefined ? { phoneNumber } : undefined);
     return enrolmentJson(r);
   });
 
@@ -96,8 +106,9 @@ export async function accountApiRoutes(app: FastifyInstance, deps: AccountRouteD
     return { status: 'cancelled' } as const;
   });
 
-  app.post(ACCOUNT_API.remove, { schema: { body: accountSchemas.api.factor } }, async (request) => {
-    await account.removeFactor(await ctx(request), (request.body as { factorId: string }).factorId);
+  app.post(ACCOUNT_API.remove, { schema: { body: accountSchemas.api.remove } }, async (request) => {
+    const b = request.body as { factorId: string; confirmLastRecoveryMethod?: boolean };
+    await account.removeFactor(await ctx(request), b.factorId, { confirmLastRecovery: b.confirmLastRecoveryMethod === true });
     return { status: 'removed' } as const;
   });
 

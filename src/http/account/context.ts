@@ -34,6 +34,8 @@ export interface AccountHttpOptions {
   helpdesk?: HelpdeskHttpOptions | undefined;
   /** The insights page (INSIGHTS_GROUP set); absent: /insights* and /api/v1/insights are 404. */
   insights?: InsightsHttpOptions | undefined;
+  /** PHONE_DEFAULT_COUNTRY: the country preselected for a new phone number (absent: from the browser's language). */
+  phoneDefaultCountry?: string | undefined;
 }
 
 export interface AccountRouteDeps extends AccountHttpOptions {

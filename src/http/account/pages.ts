@@ -17,7 +17,7 @@ import type { AccountContext, AccountSessionView, EnrolmentStart, FactorView } f
 import { isPortalError, PortalError } from '../../core/errors.js';
 import { RECOVERY_METHODS, type RecoveryMethod } from '../../core/ports.js';
 import { messagePage } from '../../views/pages/message.js';
-import { accountPage, type AccountPageProps } from '../../views/pages/account.js';
+import { accountPage, removeConfirmPage, type AccountPageProps } from '../../views/pages/account.js';
 import { enrolCodePage, enrolPushPage, enrolTotpPage } from '../../views/pages/account-enrol.js';
 import { accountPasswordPage, type AccountPasswordPageProps } from '../../views/pages/account-password.js';
 import { continuePage, stepUpChoosePage, stepUpCodePage, stepUpPushPage } from '../../views/pages/account-verify.js';
@@ -27,7 +27,9 @@ import { liveStreams, type LiveState } from '../sse.js';
 import { viewContext } from '../view-context.js';
 import { accountContext, currentSession, displayName, type AccountRouteDeps } from './context.js';
 import { ACCOUNT_PATHS, AUTH_PATHS } from './paths.js';
-import { toE164 } from './phone.js';
+import { countryOptions, defaultCountry, parsePhone, type PhoneProblem } from './phone.js';
+import { openTotpSetup, sealTotpSetup } from './totp-setup.js';
+import { recoveryReadiness, removesLastRecovery } from '../../core/account/readiness.js';
 import { otpauthQrDataUri } from './qr.js';
 import { accountSchemas } from './schemas.js';
 import { PENDING_TTL_MS, type PendingAction, type UiState } from './ui-state.js';
@@ -43,6 +45,9 @@ const NOTICES = ['added', 'removed', 'password', 'cancelled'] as const;
 type Notice = (typeof NOTICES)[number];
 
 const isRecoveryMethod = (k: string): k is RecoveryMethod => (RECOVERY_METHODS as readonly string[]).includes(k);
+
+/** Kinds whose pending factor at Okta can be set up again from the overview with a fresh QR code / key. */
+const RESTARTABLE: readonly RecoveryMethod[] = ['push', 'google-authenticator', 'okta-verify-code'];
 
 /** Factors usable for a step-up: active, of a kind the portal can verify. */
 export const stepUpFactors = (factors: readonly FactorView[]): FactorView[] =>
@@ -89,6 +94,29 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
     return err.retryAfterSeconds !== undefined ? `${base} ${t.common.retryAfter(Math.max(1, Math.ceil(err.retryAfterSeconds)))}` : base;
   };
   const state = (s: Signed): Promise<UiState> => ui.get(s.session.sid, clock.now());
+  /** Why a typed phone number was refused, naming the chosen country where it matters. */
+  const phoneMessage = (request: FastifyRequest, problem: PhoneProblem, country: string | undefined): string => {
+    const ctx = ctxOf(request);
+    const t = ctx.t.account.phoneErrors;
+    let name = country ?? '';
+    try {
+      name = (country && new Intl.DisplayNames([ctx.t.lang], { type: 'region' }).of(country)) || name;
+    } catch {
+      // an unknown code is shown as typed
+    }
+    switch (problem) {
+      case 'empty':
+        return t.empty;
+      case 'country':
+        return t.country;
+      case 'too-short':
+        return t.tooShort(name);
+      case 'too-long':
+        return t.tooLong(name);
+      default:
+        return t.invalid(name);
+    }
+  };
 
   /** A page or form that needs a signed-in user; PortalErrors the handler leaves become an account error page. */
   const signed =
@@ -123,7 +151,9 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
     opts: { notice?: Notice; error?: PortalError; phoneError?: AccountPageProps['phoneError'] } = {},
   ) => {
     const ctx = ctxOf(request);
-    const factors = await account.listFactors(s.a);
+    const [factors, view, countries] = await Promise.all([account.listFactors(s.a), account.session(s.a), countryOptions(ctx.t.lang)]);
+    const pendingHere = enrolPathFor(view.enrolment.state) !== null ? view.enrolment.method : null;
+    const resumable = deps.methods.filter((m) => RESTARTABLE.includes(m) || m === pendingHere);
     const page = accountPage(ctx, {
       csrfToken: reply.generateCsrf(),
       who: displayName(s.session),
@@ -132,12 +162,16 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
       notice: opts.notice ? ctx.t.account.notices[opts.notice] : undefined,
       error: opts.error ? text(request, opts.error) : undefined,
       phoneError: opts.phoneError,
+      readiness: recoveryReadiness(factors, deps.methods),
+      countries,
+      country: defaultCountry(request.headers['accept-language'], ctx.t.lang, deps.phoneDefaultCountry),
+      resumable,
     });
     return send(reply, page, opts.error ?? (opts.phoneError ? { status: 400 } : undefined));
   };
 
   /** A refusal of an action started from the overview: shown there (a refused number next to its field). */
-  const homeRefusal = (request: FastifyRequest, reply: FastifyReply, s: Signed, err: unknown, phone?: { method: 'sms' | 'call'; value: string }) => {
+  const homeRefusal = (request: FastifyRequest, reply: FastifyReply, s: Signed, err: unknown, phone?: { method: 'sms' | 'call'; value: string; country?: string | undefined }) => {
     if (!isPortalError(err) || err.code === 'SIGN_IN_REQUIRED' || err.code === 'STEP_UP_REQUIRED') throw err;
     if (phone && err.code === 'INVALID_PHONE_NUMBER') {
       return renderHome(request, reply, s, { phoneError: { ...phone, message: text(request, err) } });
@@ -178,31 +212,33 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
   const startEnrol = async (request: FastifyRequest, reply: FastifyReply, s: Signed, method: RecoveryMethod, phoneNumber?: string) => {
     const start = await account.enrolStart(s.a, method, phoneNumber ? { phoneNumber } : undefined);
     await ui.update(s.session.sid, { pending: null });
-    if (start.kind === 'totp') return renderTotp(request, reply, start);
+    if (start.kind === 'totp') return renderTotp(request, reply, s.session.sid, start);
     return go(reply, start.kind === 'code-sent' ? ACCOUNT_PATHS.enrolCode : ACCOUNT_PATHS.enrolPush);
   };
 
   const renderTotp = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    start: Extract<EnrolmentStart, { kind: 'totp' }> | { method: 'google-authenticator' | 'okta-verify-code'; secret?: undefined; otpauthUri?: undefined },
+    sid: string,
+    start: Extract<EnrolmentStart, { kind: 'totp' }> | { method: 'google-authenticator' | 'okta-verify-code'; secret?: string | undefined; otpauthUri?: string | undefined },
     opts: { error?: PortalError; text?: string; fieldError?: boolean; status?: number } = {},
   ) => {
     const ctx = ctxOf(request);
     const page = enrolTotpPage(ctx, {
       csrfToken: reply.generateCsrf(),
       method: start.method,
-      app: ctx.t.account.kinds[start.method],
+      app: ctx.t.enrol.apps[start.method],
       secret: start.secret ?? null,
       qrDataUri: start.otpauthUri ? await otpauthQrDataUri(start.otpauthUri) : null,
+      setupToken: start.otpauthUri ? sealTotpSetup(cfg.cookieSecret, sid, start.method, start.otpauthUri) : null,
       error: opts.text ?? (opts.error ? text(request, opts.error) : undefined),
       fieldError: opts.fieldError,
     });
     return send(reply, page, opts.error ?? (opts.status ? { status: opts.status } : undefined));
   };
 
-  const removeFactor = async (reply: FastifyReply, s: Signed, factorId: string) => {
-    await account.removeFactor(s.a, factorId);
+  const removeFactor = async (reply: FastifyReply, s: Signed, factorId: string, confirmLastRecovery: boolean) => {
+    await account.removeFactor(s.a, factorId, { confirmLastRecovery });
     await ui.update(s.session.sid, { pending: null });
     return go(reply, `${ACCOUNT_PATHS.home}?done=removed`);
   };
@@ -213,10 +249,15 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
     if (pending.kind === 'password') return go(reply, ACCOUNT_PATHS.password);
     try {
       return await sensitive(reply, s, pending, () =>
-        pending.kind === 'enrol' ? startEnrol(request, reply, s, pending.method, pending.phoneNumber) : removeFactor(reply, s, pending.factorId),
+        pending.kind === 'enrol'
+          ? startEnrol(request, reply, s, pending.method, pending.phoneNumber)
+          : removeFactor(reply, s, pending.factorId, pending.confirmLastRecovery === true),
       );
     } catch (err) {
       await ui.update(s.session.sid, { pending: null });
+      if (pending.kind === 'remove' && isPortalError(err) && err.code === 'LAST_RECOVERY_METHOD') {
+        return renderRemoveConfirm(request, reply, s, pending.factorId, { missingAck: true });
+      }
       const phone = pending.kind === 'enrol' && (pending.method === 'sms' || pending.method === 'call')
         ? { method: pending.method, value: pending.phoneNumber ?? '' }
         : undefined;
@@ -228,31 +269,79 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
     ACCOUNT_PATHS.enrol,
     { schema: { body: accountSchemas.form.enrol } },
     signed(async (request, reply, s) => {
-      const { method, phoneNumber } = request.body as { method: RecoveryMethod; phoneNumber?: string };
-      const t = ctxOf(request).t.account;
+      const { method, phoneNumber, country } = request.body as { method: RecoveryMethod; phoneNumber?: string; country?: string };
       let e164: string | undefined;
       if (method === 'sms' || method === 'call') {
         const raw = (phoneNumber ?? '').trim();
-        if (raw === '') return renderHome(request, reply, s, { phoneError: { method, value: '', message: t.phoneEmpty } });
-        e164 = toE164(raw) ?? undefined;
-        if (!e164) return renderHome(request, reply, s, { phoneError: { method, value: raw, message: t.phoneInvalid } });
+        const parsed = await parsePhone(raw, country);
+        if (!parsed.ok) {
+          const message = phoneMessage(request, parsed.problem, country);
+          return renderHome(request, reply, s, { phoneError: { method, value: raw, country, message } });
+        }
+        e164 = parsed.e164;
       }
       try {
         return await sensitive(reply, s, { kind: 'enrol', method, phoneNumber: e164 }, () => startEnrol(request, reply, s, method, e164));
       } catch (err) {
-        return homeRefusal(request, reply, s, err, e164 && (method === 'sms' || method === 'call') ? { method, value: e164 } : undefined);
+        return homeRefusal(request, reply, s, err, e164 && (method === 'sms' || method === 'call') ? { method, value: phoneNumber ?? e164, country } : undefined);
       }
     }),
   );
 
+  /** Resumes a set-up left pending: its page when this session has it, else a fresh start (push / apps). */
+  app.post(
+    ACCOUNT_PATHS.enrolResume,
+    { schema: { body: accountSchemas.form.resume } },
+    signed(async (request, reply, s) => {
+      const { method } = request.body as { method: RecoveryMethod };
+      const { enrolment: e } = await account.session(s.a);
+      const here = enrolPathFor(e.state);
+      if (here !== null && e.method === method && (method === 'push' || method === 'sms' || method === 'call')) return go(reply, here);
+      if (!RESTARTABLE.includes(method) || !deps.methods.includes(method)) return go(reply, ACCOUNT_PATHS.home);
+      try {
+        return await sensitive(reply, s, { kind: 'enrol', method }, () => startEnrol(request, reply, s, method));
+      } catch (err) {
+        return homeRefusal(request, reply, s, err);
+      }
+    }),
+  );
+
+  /** The removal confirmation for one of the user's factors (unknown: back to the overview). */
+  const renderRemoveConfirm = async (request: FastifyRequest, reply: FastifyReply, s: Signed, factorId: unknown, opts: { missingAck?: boolean } = {}) => {
+    const factors = await account.listFactors(s.a);
+    const factor = factors.find((f) => f.id === factorId);
+    if (!factor) return go(reply, ACCOUNT_PATHS.home);
+    const page = removeConfirmPage(ctxOf(request), {
+      csrfToken: reply.generateCsrf(),
+      who: displayName(s.session),
+      factor,
+      lastRecovery: removesLastRecovery(factors, factor.id, deps.methods),
+      missingAck: opts.missingAck === true,
+    });
+    return send(reply, page, opts.missingAck ? { status: 400 } : undefined);
+  };
+
+  app.get<{ Querystring: { factor?: unknown } }>(
+    ACCOUNT_PATHS.remove,
+    signed(async (request, reply, s) => renderRemoveConfirm(request, reply, s, (request.query as { factor?: unknown }).factor)),
+  );
+
   app.post(
     ACCOUNT_PATHS.remove,
-    { schema: { body: accountSchemas.form.factor } },
+    { schema: { body: accountSchemas.form.remove } },
     signed(async (request, reply, s) => {
-      const { factorId } = request.body as { factorId: string };
+      const { factorId, confirm, understood } = request.body as { factorId: string; confirm?: string; understood?: string };
+      // Nothing is removed without the confirmation page's own submit.
+      if (confirm !== 'yes') return go(reply, `${ACCOUNT_PATHS.remove}?factor=${encodeURIComponent(factorId)}`);
+      const factors = await account.listFactors(s.a);
+      const confirmLastRecovery = understood === 'yes';
+      if (!confirmLastRecovery && removesLastRecovery(factors, factorId, deps.methods)) {
+        return renderRemoveConfirm(request, reply, s, factorId, { missingAck: true });
+      }
       try {
-        return await sensitive(reply, s, { kind: 'remove', factorId }, () => removeFactor(reply, s, factorId));
+        return await sensitive(reply, s, { kind: 'remove', factorId, confirmLastRecovery }, () => removeFactor(reply, s, factorId, confirmLastRecovery));
       } catch (err) {
+        if (isPortalError(err) && err.code === 'LAST_RECOVERY_METHOD') return renderRemoveConfirm(request, reply, s, factorId, { missingAck: true });
         return homeRefusal(request, reply, s, err);
       }
     }),
@@ -486,13 +575,13 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
     reply: FastifyReply,
     s: Signed,
     want: 'code' | 'totp',
-    opts: { error?: PortalError; text?: string; fieldError?: boolean; notice?: string; status?: number } = {},
+    opts: { error?: PortalError; text?: string; fieldError?: boolean; notice?: string; status?: number; setup?: { otpauthUri: string; secret: string } | null } = {},
   ) => {
     const { enrolment: e } = await account.session(s.a);
     const here = want === 'code' ? 'code-sent' : 'totp-pending';
     if (e.state !== here || !e.method) return go(reply, enrolPathFor(e.state) ?? ACCOUNT_PATHS.home);
     if (e.state === 'totp-pending' && (e.method === 'google-authenticator' || e.method === 'okta-verify-code')) {
-      return renderTotp(request, reply, { method: e.method }, opts);
+      return renderTotp(request, reply, s.session.sid, { method: e.method, ...(opts.setup ?? {}) }, opts);
     }
     if (e.method !== 'sms' && e.method !== 'call') return go(reply, ACCOUNT_PATHS.home);
     const page = enrolCodePage(ctxOf(request), {
@@ -529,14 +618,17 @@ export async function accountPageRoutes(app: FastifyInstance, deps: AccountRoute
     signed(async (request, reply, s) => {
       const { enrolment } = await account.session(s.a);
       const want = enrolment.state === 'totp-pending' ? 'totp' : 'code';
-      const code = pasted((request.body as { code?: string }).code);
-      if (code === '') return renderEnrol(request, reply, s, want, { text: ctxOf(request).t.code.empty, fieldError: true, status: 400 });
+      const body = request.body as { code?: string; totpSetup?: string };
+      // An authenticator-app set-up keeps its QR code and key on screen through wrong codes (totp-setup.ts).
+      const setup = want === 'totp' && enrolment.method ? openTotpSetup(cfg.cookieSecret, s.session.sid, enrolment.method, body.totpSetup) : null;
+      const code = pasted(body.code);
+      if (code === '') return renderEnrol(request, reply, s, want, { text: ctxOf(request).t.code.empty, fieldError: true, status: 400, setup });
       try {
         await account.enrolActivate(s.a, code);
       } catch (err) {
         if (!isPortalError(err) || err.code === 'SIGN_IN_REQUIRED') throw err;
         if (err.code === 'FLOW_EXPIRED' || err.code === 'WRONG_STEP' || err.code === 'TOO_MANY_ATTEMPTS') return enrolmentGone(request, reply, s, err);
-        return renderEnrol(request, reply, s, want, { error: err, fieldError: err.code === 'INVALID_CODE' });
+        return renderEnrol(request, reply, s, want, { error: err, fieldError: err.code === 'INVALID_CODE', setup });
       }
       return go(reply, `${ACCOUNT_PATHS.home}?done=added`);
     }),

@@ -29,6 +29,9 @@ export const ACCOUNT_PATHS = {
   enrolStatus: '/account/enrol/status',
   enrolResend: '/account/enrol/resend',
   enrolCancel: '/account/enrol/cancel',
+  /** Continue a set-up left pending (POST, method): its page again, or a fresh start when it cannot be shown again. */
+  enrolResume: '/account/enrol/resume',
+  /** GET ?factor=ID: the removal confirmation; POST (confirm=yes): the removal. */
   remove: '/account/factors/remove',
   password: '/account/password',
 } as const;

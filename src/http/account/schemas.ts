@@ -24,15 +24,20 @@ function object(properties: Record<string, unknown>, required: string[]) {
 export const accountSchemas = {
   form: {
     empty: object({ _csrf: csrf }, []),
-    enrol: object({ _csrf: csrf, method, phoneNumber: phone }, ['method']),
+    enrol: object({ _csrf: csrf, method, phoneNumber: phone, country: { type: 'string', pattern: '^[A-Z]{2}$' } }, ['method']),
+    resume: object({ _csrf: csrf, method }, ['method']),
     factor: object({ _csrf: csrf, factorId }, ['factorId']),
-    code: object({ _csrf: csrf, code }, []),
+    /** The removal confirmation: `confirm` names the step, `understood` is the last-method acknowledgement. */
+    remove: object({ _csrf: csrf, factorId, confirm: { type: 'string', enum: ['yes'] }, understood: { type: 'string', enum: ['yes'] } }, ['factorId']),
+    /** `totpSetup`: the sealed QR code / key of an authenticator-app set-up (../account/totp-setup.ts). */
+    code: object({ _csrf: csrf, code, totpSetup: str(4096) }, []),
     password: object({ _csrf: csrf, currentPassword: password, newPassword: password, confirmPassword: password }, []),
   },
   api: {
     empty: object({}, []),
-    enrol: object({ method, phoneNumber: { ...phone, minLength: 1 } }, ['method']),
+    enrol: object({ method, phoneNumber: { ...phone, minLength: 1 }, country: { type: 'string', pattern: '^[A-Z]{2}$' } }, ['method']),
     factor: object({ factorId }, ['factorId']),
+    remove: object({ factorId, confirmLastRecoveryMethod: { type: 'boolean' } }, ['factorId']),
     code: object({ code: { ...code, minLength: 1 } }, ['code']),
     password: object(
       {

@@ -16,7 +16,7 @@ const STATE_TTL_MS = 60 * 60 * 1000;
 
 export type PendingAction =
   | { kind: 'enrol'; method: RecoveryMethod; phoneNumber?: string | undefined }
-  | { kind: 'remove'; factorId: string }
+  | { kind: 'remove'; factorId: string; confirmLastRecovery?: boolean | undefined }
   | { kind: 'password' };
 
 export interface UiState {

@@ -8,9 +8,12 @@
 import type { ErrorCode } from '../../core/errors.js';
 import type { RecoveryMethod } from '../../core/ports.js';
 import { formatDuration } from './duration.js';
+import { plural } from './plural.js';
 
 export const en = {
   lang: 'en',
+  /** The writing direction, for `<html dir>`: 'ltr' or 'rtl'. */
+  dir: 'ltr',
   /** The language's own name, shown in the language switch. */
   languageName: 'English',
   skipToContent: 'Skip to content',
@@ -92,9 +95,13 @@ export const en = {
     submit: 'Verify',
     empty: 'Enter the code.',
     resend: 'Send a new code',
-    resendInOne: 'You can ask for a new code in 1 second.',
-    /** `{n}` is replaced by the number of seconds (here and in /assets/countdown.js). */
-    resendInMany: 'You can ask for a new code in {n} seconds.',
+    /** The voice call's resend button. */
+    resendCall: 'Call me again',
+    /**
+     * `{n}` is the wait as Intl formats it in the page's language ("1 second", "30 seconds"; Arabic and the other
+     * languages get their own plural forms), here and in /assets/countdown.js.
+     */
+    resendIn: 'You can ask for a new code in {n}.',
     resendReady: 'You can ask for a new code now.',
     resent: 'A new code is on its way. The previous code no longer works.',
     /** Said when 6 digits are typed (the page then checks the code by itself, unless the user goes on typing). */
@@ -244,10 +251,44 @@ export const en = {
     add: 'Set up',
     addWhat: (what: string) => `Set up ${what}`,
     allSet: 'You have set up every kind of method available here.',
+    countryLabel: 'Country or region',
     phoneLabel: 'Phone number',
-    phoneHint: 'In international format: + then the country code and the number, e.g. +1 415 555 0100.',
-    phoneEmpty: 'Enter a phone number.',
-    phoneInvalid: 'Enter the phone number in international format: + then the country code and the number.',
+    phoneHint: 'As you would dial it in that country, e.g. 415 555 0100. A number starting with + or 00 may be from any country.',
+    phoneErrors: {
+      empty: 'Enter a phone number.',
+      country: 'Choose the country or region of the phone number.',
+      tooShort: (country: string) => `The number is too short for a phone number in ${country}.`,
+      tooLong: (country: string) => `The number is too long for a phone number in ${country}.`,
+      invalid: (country: string) => `This is not a valid phone number for ${country}. Check the number and the country.`,
+    },
+    /** Continue a set-up left pending ("Continue set-up Okta Verify push" for screen readers). */
+    resume: 'Continue set-up',
+    readiness: {
+      heading: 'Password reset readiness',
+      ready: (n: number) =>
+        plural('en', n, {
+          one: 'You have {n} method that can reset your password.',
+          other: 'You have {n} methods that can reset your password. If you lose one, you can still use another.',
+        }),
+      single: 'Only one of your methods can reset your password. If you lose that phone or app, you cannot reset your password yourself: add a second method.',
+      'email-only': 'Email alone cannot reset your password here. Add a phone or an authenticator app so that you can.',
+      none: 'None of your methods can reset your password. Add one now, before you need it.',
+      addLink: 'Add a method',
+    },
+    removeConfirm: {
+      title: 'Remove a method',
+      heading: (what: string) => `Remove ${what}?`,
+      lead: 'You will no longer be able to use it to confirm it is you or to reset your password. You can set it up again later.',
+      lastHeading: 'This is your last method that can reset your password.',
+      lastConsequences: [
+        'If you forget your password, you will not be able to reset it yourself: only the help desk can.',
+        'Changing your password or your methods here will no longer ask for a verification you can give.',
+      ],
+      ack: 'I understand that I will not be able to reset my password myself',
+      ackMissing: 'Tick the box to confirm that you understand, or keep the method.',
+      confirm: 'Remove',
+      keep: 'Keep it',
+    },
     passwordHeading: 'Password',
     passwordLead: 'Change the password you sign in with.',
     passwordLink: 'Change password',
@@ -299,6 +340,8 @@ export const en = {
     },
     activate: 'Activate',
     cancel: 'Cancel set-up',
+    /** The app's own name, for "Open … on your phone" (Okta Verify's codes come from the Okta Verify app). */
+    apps: { 'google-authenticator': 'Google Authenticator', 'okta-verify-code': 'Okta Verify' },
     totpTitle: (app: string) => `Set up ${app}`,
     totpHeading: (app: string) => `Set up ${app}`,
     totpOpen: (app: string) => `Open ${app} on your phone and add an account.`,
@@ -450,11 +493,12 @@ export const en = {
     PASSWORD_POLICY: 'The password does not meet the password policy.',
     METHOD_NOT_AVAILABLE: 'That verification method is not available.',
     WRONG_CURRENT_PASSWORD: 'The current password is not correct.',
-    INVALID_PHONE_NUMBER: 'Enter the phone number in international format, e.g. +14155550100.',
+    INVALID_PHONE_NUMBER: 'This phone number was not accepted. Check the number and the country.',
     SIGN_IN_REQUIRED: 'Your session has ended. Sign in to continue.',
     FORBIDDEN: 'You do not have access to this page.',
     STEP_UP_REQUIRED: 'Confirm it is you with one of your security methods first.',
     FACTOR_EXISTS: 'You already have this security method. Remove it first to set it up again.',
+    LAST_RECOVERY_METHOD: 'This is your last method that can reset your password. Confirm that you want to remove it anyway.',
     WRONG_STEP: 'This step is not available now. Start again.',
     FLOW_EXPIRED: 'This recovery has expired. Start again.',
     TOO_MANY_ATTEMPTS: 'Too many failed attempts. Start again later.',

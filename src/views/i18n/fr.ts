@@ -4,9 +4,11 @@
  */
 import { formatDuration } from './duration.js';
 import type { Messages } from './en.js';
+import { plural } from './plural.js';
 
 export const fr: Messages = {
   lang: 'fr',
+  dir: 'ltr',
   languageName: 'Français',
   skipToContent: 'Aller au contenu',
   demoBanner: {
@@ -84,8 +86,8 @@ export const fr: Messages = {
     submit: 'Vérifier',
     empty: 'Saisissez le code.',
     resend: 'Envoyer un nouveau code',
-    resendInOne: 'Vous pourrez demander un nouveau code dans 1\u00a0seconde.',
-    resendInMany: 'Vous pourrez demander un nouveau code dans {n}\u00a0secondes.',
+    resendCall: 'Rappelez-moi',
+    resendIn: 'Vous pourrez demander un nouveau code dans {n}.',
     resendReady: 'Vous pouvez demander un nouveau code maintenant.',
     resent: 'Un nouveau code est en route. Le code précédent ne fonctionne plus.',
     autoReady: 'Code complet. Vérification dans un instant\u00a0; continuez à taper ou appuyez sur Échap pour le modifier.',
@@ -225,10 +227,43 @@ export const fr: Messages = {
     add: 'Configurer',
     addWhat: (what: string) => `Configurer ${what}`,
     allSet: 'Vous avez configuré tous les types de méthodes disponibles ici.',
+    countryLabel: 'Pays ou région',
     phoneLabel: 'Numéro de téléphone',
-    phoneHint: 'Au format international\u00a0: + puis l’indicatif du pays et le numéro, par exemple +33 6 12 34 56 78.',
-    phoneEmpty: 'Saisissez un numéro de téléphone.',
-    phoneInvalid: 'Saisissez le numéro au format international\u00a0: + puis l’indicatif du pays et le numéro.',
+    phoneHint: 'Comme vous le composeriez dans ce pays, par exemple 06 12 34 56 78. Un numéro commençant par + ou 00 peut être de n’importe quel pays.',
+    phoneErrors: {
+      empty: 'Saisissez un numéro de téléphone.',
+      country: 'Choisissez le pays ou la région du numéro de téléphone.',
+      tooShort: (country: string) => `Le numéro est trop court pour un numéro de téléphone (${country}).`,
+      tooLong: (country: string) => `Le numéro est trop long pour un numéro de téléphone (${country}).`,
+      invalid: (country: string) => `Ce numéro n’est pas un numéro de téléphone valide (${country}). Vérifiez le numéro et le pays.`,
+    },
+    resume: 'Reprendre la configuration',
+    readiness: {
+      heading: 'Êtes-vous prêt à réinitialiser votre mot de passe\u00a0?',
+      ready: (n: number) =>
+        plural('fr', n, {
+          one: 'Vous avez {n} méthode qui permet de réinitialiser votre mot de passe.',
+          other: 'Vous avez {n} méthodes qui permettent de réinitialiser votre mot de passe. Si vous en perdez une, il vous en reste une autre.',
+        }),
+      single: 'Une seule de vos méthodes permet de réinitialiser votre mot de passe. Si vous perdez ce téléphone ou cette application, vous ne pourrez plus le réinitialiser vous-même\u00a0: ajoutez une deuxième méthode.',
+      'email-only': 'L’e-mail seul ne permet pas de réinitialiser votre mot de passe ici. Ajoutez un téléphone ou une application d’authentification.',
+      none: 'Aucune de vos méthodes ne permet de réinitialiser votre mot de passe. Ajoutez-en une maintenant, avant d’en avoir besoin.',
+      addLink: 'Ajouter une méthode',
+    },
+    removeConfirm: {
+      title: 'Supprimer une méthode',
+      heading: (what: string) => `Supprimer ${what}\u00a0?`,
+      lead: 'Vous ne pourrez plus l’utiliser pour confirmer votre identité ni pour réinitialiser votre mot de passe. Vous pourrez la configurer à nouveau plus tard.',
+      lastHeading: 'C’est votre dernière méthode qui permet de réinitialiser votre mot de passe.',
+      lastConsequences: [
+        'Si vous oubliez votre mot de passe, vous ne pourrez pas le réinitialiser vous-même\u00a0: seul le support le pourra.',
+        'Modifier ici votre mot de passe ou vos méthodes ne demandera plus de vérification que vous puissiez fournir.',
+      ],
+      ack: 'Je comprends que je ne pourrai pas réinitialiser mon mot de passe moi-même',
+      ackMissing: 'Cochez la case pour confirmer que vous avez compris, ou conservez la méthode.',
+      confirm: 'Supprimer',
+      keep: 'La conserver',
+    },
     passwordHeading: 'Mot de passe',
     passwordLead: 'Changez le mot de passe avec lequel vous vous connectez.',
     passwordLink: 'Changer le mot de passe',
@@ -280,6 +315,7 @@ export const fr: Messages = {
     },
     activate: 'Activer',
     cancel: 'Annuler la configuration',
+    apps: { 'google-authenticator': 'Google Authenticator', 'okta-verify-code': 'Okta Verify' },
     totpTitle: (app: string) => `Configurer ${app}`,
     totpHeading: (app: string) => `Configurer ${app}`,
     totpOpen: (app: string) => `Ouvrez ${app} sur votre téléphone et ajoutez un compte.`,
@@ -425,11 +461,12 @@ export const fr: Messages = {
     PASSWORD_POLICY: 'Le mot de passe ne respecte pas la politique de mots de passe.',
     METHOD_NOT_AVAILABLE: 'Cette méthode de vérification n’est pas disponible.',
     WRONG_CURRENT_PASSWORD: 'Le mot de passe actuel n’est pas correct.',
-    INVALID_PHONE_NUMBER: 'Saisissez le numéro au format international, par exemple +33612345678.',
+    INVALID_PHONE_NUMBER: 'Ce numéro de téléphone n’a pas été accepté. Vérifiez le numéro et le pays.',
     SIGN_IN_REQUIRED: 'Votre session a pris fin. Connectez-vous pour continuer.',
     FORBIDDEN: 'Vous n’avez pas accès à cette page.',
     STEP_UP_REQUIRED: 'Confirmez d’abord votre identité avec l’une de vos méthodes de sécurité.',
     FACTOR_EXISTS: 'Vous avez déjà cette méthode de sécurité. Supprimez-la d’abord pour la configurer à nouveau.',
+    LAST_RECOVERY_METHOD: 'C’est votre dernière méthode qui permet de réinitialiser votre mot de passe. Confirmez que vous voulez quand même la supprimer.',
     WRONG_STEP: 'Cette étape n’est pas disponible pour le moment. Recommencez.',
     FLOW_EXPIRED: 'Cette récupération a expiré. Recommencez.',
     TOO_MANY_ATTEMPTS: 'Trop de tentatives échouées. Recommencez plus tard.',

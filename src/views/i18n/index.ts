@@ -10,11 +10,15 @@
 import type { Language } from '../../config/schema.js';
 import { en, type Messages } from './en.js';
 import { fr } from './fr.js';
+import { de } from './de.js';
+import { es } from './es.js';
+import { ja } from './ja.js';
+import { ar } from './ar.js';
 
 export type { Messages } from './en.js';
 export type { Language } from '../../config/schema.js';
 
-export const CATALOGUES: Readonly<Record<Language, Messages>> = { en, fr };
+export const CATALOGUES: Readonly<Record<Language, Messages>> = { en, fr, de, es, ja, ar };
 
 export const LANGUAGE_CODES = Object.keys(CATALOGUES) as Language[];
 

@@ -5,7 +5,8 @@
  * - Authenticator apps: the QR code (a PNG rendered by the portal from the otpauth:// URI, inline as a data: URI,
  *   which the CSP's img-src allows) with a text alternative, and the secret as text in groups of four for typing,
  *   then the first code activates. The secret is shown once, in the answer to the POST that started the set-up
- *   (the portal never stores it, TOTP-7); a reload or a wrong code shows the code field with "start again".
+ *   (the portal never stores it, TOTP-7); a wrong code shows them again from the sealed copy the form carries
+ *   (../../http/account/totp-setup.ts); a reload shows the code field with "start again".
  * - Okta Verify push: Okta's QR image; /assets/push.js follows the activation (server-sent events, polling as a
  *   fallback) and opens the account page once active; without JavaScript "Check again" reloads this page.
  * - Every page has "Cancel set-up" (POST): nothing half-enrolled is left behind on purpose.
@@ -22,9 +23,10 @@ ${csrfField(csrfToken)}
 </form>`;
 }
 
-function activateForm(ctx: ViewContext, p: { csrfToken: string; error?: string | undefined; fieldError?: boolean }): SafeHtml {
+function activateForm(ctx: ViewContext, p: { csrfToken: string; error?: string | undefined; fieldError?: boolean; setupToken?: string | null }): SafeHtml {
   return html`<form method="post" action="${ctx.href(ACCOUNT_PATHS.enrolCode)}" novalidate>
 ${csrfField(p.csrfToken)}
+${p.setupToken ? html`<input type="hidden" name="totpSetup" value="${p.setupToken}">` : ''}
 ${codeField(ctx, p.fieldError === true, p.error)}
 <div class="actions"><button type="submit">${ctx.t.enrol.activate}</button></div>
 </form>`;
@@ -50,7 +52,7 @@ ${errorSummary(p.error)}
 ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 <p>${t.codeLeads[p.method](p.hint)}</p>
 ${activateForm(ctx, p)}
-${resendForm(ctx, { action: ACCOUNT_PATHS.enrolResend, csrfToken: p.csrfToken, resendAfterSeconds: p.resendAfterSeconds })}
+${resendForm(ctx, { action: ACCOUNT_PATHS.enrolResend, csrfToken: p.csrfToken, resendAfterSeconds: p.resendAfterSeconds, method: p.method })}
 ${cancelForm(ctx, p.csrfToken)}`,
   });
 }
@@ -67,6 +69,8 @@ export interface EnrolTotpPageProps {
   /** The secret and its QR code (data:image/png) right after the set-up started; null afterwards (shown once). */
   secret: string | null;
   qrDataUri: string | null;
+  /** The sealed QR code / key the activation form carries, so a wrong code keeps them on screen. */
+  setupToken?: string | null;
   error?: string | undefined;
   fieldError?: boolean;
 }

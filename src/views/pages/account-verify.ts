@@ -80,6 +80,7 @@ export function stepUpCodePage(ctx: ViewContext, p: StepUpCodePageProps): string
         csrfToken: p.csrfToken,
         resendAfterSeconds: p.resendAfterSeconds,
         hidden: { name: 'factorId', value: p.factorId },
+        method: p.method,
       })
     : '';
   return layout(ctx, {

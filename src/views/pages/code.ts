@@ -41,6 +41,7 @@ export function codePage(ctx: ViewContext, p: CodePageProps): string {
         csrfToken: p.csrfToken,
         resendAfterSeconds: p.resendAfterSeconds,
         hidden: { name: 'method', value: p.method },
+        method: p.method,
       })
     : '';
   return layout(ctx, {

@@ -66,14 +66,27 @@ describe('removeFactor', () => {
     assert.equal(t.audit.last()?.outcome, 'denied');
   });
 
-  test('removing the last active factor is allowed and said so in the audit; afterwards no step-up is needed', async () => {
+  test('removing the last active factor needs the explicit confirmation; then it is allowed and said so in the audit; afterwards no step-up is needed', async () => {
     const { t, a } = setup();
     await stepUp(t, a);
     await t.service.removeFactor(a, 'smsAlice');
-    await t.service.removeFactor(a, 'ostAlice');
+    // The app is now the last method that can recover the account (the email factor cannot): refused unconfirmed.
+    await rejects(t.service.removeFactor(a, 'ostAlice'), 'LAST_RECOVERY_METHOD');
+    await rejects(t.service.removeFactor(a, 'ostAlice', { confirmLastRecovery: false }), 'LAST_RECOVERY_METHOD');
+    assert.deepEqual(t.idp.factorsOf('00uAlice').map((f) => f.id), ['ostAlice', 'emfAlice'], 'nothing removed');
+    await t.service.removeFactor(a, 'ostAlice', { confirmLastRecovery: true });
     assert.match(t.audit.last()?.detail ?? '', /no active factor left/);
+    assert.match(t.audit.last()?.detail ?? '', /last recovery method confirmed/);
     t.clock.advance(301_000); // the step-up lapsed, but nothing is left to step up with
     assert.equal(await t.service.stepUpSatisfied(a), true);
+  });
+
+  test('while another method can still recover the account, removals need no confirmation (email never counts as one)', async () => {
+    const { t, a } = setup();
+    await stepUp(t, a);
+    await t.service.removeFactor(a, 'emfAlice');
+    await t.service.removeFactor(a, 'smsAlice');
+    assert.deepEqual(t.idp.factorsOf('00uAlice').map((f) => f.id), ['ostAlice']);
   });
 
   test('without step-up: STEP_UP_REQUIRED, nothing removed', async () => {
