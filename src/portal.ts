@@ -313,7 +313,8 @@ function accountHttp(
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
   const recoveryPolicy = toRecoveryPolicy(config);
   const policy = defaultAccountPolicy({
-    methods: [...r.methods],
+    // Email is a recovery method only (issue 14, item 2): "My security methods" neither enrols it nor steps up with it.
+    methods: r.methods.filter((m) => m !== 'email'),
     totpIssuer: config.branding.orgName,
     resendCooldownSeconds: r.resendCooldownSeconds,
     pushPollIntervalSeconds: r.pushPollIntervalSeconds,
@@ -341,7 +342,7 @@ function accountHttp(
       ...(deps.breach ? { breach: deps.breach } : {}),
       sessions: deps.sessions,
     }),
-    methods: r.methods,
+    methods: r.methods.filter((m) => m !== 'email'),
     callbackPath: oidc.redirectPath,
     clock: deps.clock,
     audit: deps.audit,

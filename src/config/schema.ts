@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { parseRequirementLines } from './branding.js';
-import { RECOVERY_METHODS, type RecoveryMethod } from '../core/ports.js';
+import { DEFAULT_RECOVERY_METHODS, RECOVERY_METHODS, type RecoveryMethod } from '../core/ports.js';
 import {
   isHostName,
   parseBaseUrl,
@@ -163,7 +163,7 @@ export const settingsSchema = z.object({
   OKTA_BREAKER_COOLDOWN_SECONDS: int(1, 3600, 30),
   OKTA_RATE_LIMIT_RESERVE_PERCENT: int(0, 90, 10),
 
-  RECOVERY_METHODS: custom<RecoveryMethod[]>(methodList, [...RECOVERY_METHODS]),
+  RECOVERY_METHODS: custom<RecoveryMethod[]>(methodList, [...DEFAULT_RECOVERY_METHODS]),
   SHOW_ENROLLED_METHODS: bool(false),
   ALLOW_LOCKED_OUT_RECOVERY: bool(false),
   FLOW_TTL_SECONDS: int(60, 14400, 900),

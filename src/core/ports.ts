@@ -17,9 +17,18 @@ export interface Random {
   int(maxExclusive: number): number;
 }
 
-/** The verification methods a user may pick. Okta types: sms, call, push, token:software:totp (GOOGLE / OKTA). */
-export const RECOVERY_METHODS = ['sms', 'call', 'push', 'google-authenticator', 'okta-verify-code'] as const;
+/**
+ * The verification methods a user may pick. Okta types: sms, call, email, push, token:software:totp (GOOGLE / OKTA).
+ * `email` (Okta's email factor) is weaker than the others (a mailbox is often taken over with the same password the
+ * user is recovering) and is off unless the operator lists it: DEFAULT_RECOVERY_METHODS leaves it out.
+ */
+export const RECOVERY_METHODS = ['sms', 'call', 'email', 'push', 'google-authenticator', 'okta-verify-code'] as const;
 export type RecoveryMethod = (typeof RECOVERY_METHODS)[number];
+/** The methods enabled when the operator lists none: every method but email. */
+export const DEFAULT_RECOVERY_METHODS: readonly RecoveryMethod[] = RECOVERY_METHODS.filter((m) => m !== 'email');
+/** The methods that send a one-time code through the IdP (SMS, voice call, email). */
+export type SentCodeMethod = 'sms' | 'call' | 'email';
+export const isSentCodeMethod = (m: RecoveryMethod | null): m is SentCodeMethod => m === 'sms' || m === 'call' || m === 'email';
 
 /** Okta user statuses (UserStatus in Okta's spec). Unknown strings are kept, never trusted. */
 export type UserStatus =
@@ -39,6 +48,8 @@ export interface IdpUser {
   status: UserStatus;
   /** ISO timestamp of the last password change, when the IdP reports it. */
   passwordChanged: string | null;
+  /** The primary email of the profile (where notifications go), when the IdP's answer has one. */
+  email?: string | null;
 }
 
 export interface IdpFactor {
@@ -48,6 +59,8 @@ export interface IdpFactor {
   status: string; // ACTIVE, PENDING_ACTIVATION, ...
   /** E.164 phone number for sms / call factors. Never sent to the browser unmasked. */
   phoneNumber?: string;
+  /** The address of an email factor. Never sent to the browser unmasked. */
+  email?: string;
 }
 
 /** Who is asking: forwarded to the IdP (push context) and used by limits and audit. */
@@ -77,9 +90,9 @@ export interface IdentityProvider {
   /** Exact login lookup; null when no such user. Never resolves `me` or other aliases (the adapter refuses them). */
   findUser(login: string): Promise<IdpUser | null>;
   listFactors(userId: string): Promise<IdpFactor[]>;
-  /** Sends an SMS or voice code (empty-body verify). */
+  /** Sends an SMS, voice or email code (empty-body verify). */
   sendChallenge(userId: string, factorId: string, ctx: RequestContext): Promise<void>;
-  /** Checks a passcode (sms, call, totp). Resolves on success; throws INVALID_CODE / FACTOR_LOCKED otherwise. */
+  /** Checks a passcode (sms, call, email, totp). Resolves on success; throws INVALID_CODE / FACTOR_LOCKED otherwise. */
   verifyPasscode(userId: string, factorId: string, code: string, ctx: RequestContext): Promise<void>;
   /** Starts an Okta Verify push with number matching. */
   startPush(userId: string, factorId: string, ctx: RequestContext): Promise<PushStart>;
@@ -102,8 +115,6 @@ export interface IdpFactorDetail extends IdpFactor {
   factorType: string;
   /** Okta provider (OKTA, GOOGLE ...). */
   provider: string;
-  /** The e-mail address of an email factor. Never sent to the browser unmasked. */
-  email?: string;
 }
 
 /** A factor just enrolled, waiting for activation, with what the user needs to activate it. */

@@ -109,6 +109,8 @@ export interface FakeUserSpec {
   factors?: Array<{ method: RecoveryMethod | null; id?: string; status?: string; phoneNumber?: string; factorType?: string; provider?: string; email?: string }>;
   /** The current password changePassword checks (default 'Current-Pass-1'). */
   password?: string;
+  /** The profile's primary email (findUser reports it; default none). */
+  email?: string;
 }
 
 interface FakeUser extends IdpUser {
@@ -120,6 +122,7 @@ interface FakeUser extends IdpUser {
 const FACTOR_TYPE: Record<RecoveryMethod, { factorType: string; provider: string }> = {
   sms: { factorType: 'sms', provider: 'OKTA' },
   call: { factorType: 'call', provider: 'OKTA' },
+  email: { factorType: 'email', provider: 'OKTA' },
   push: { factorType: 'push', provider: 'OKTA' },
   'google-authenticator': { factorType: 'token:software:totp', provider: 'GOOGLE' },
   'okta-verify-code': { factorType: 'token:software:totp', provider: 'OKTA' },
@@ -152,6 +155,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
       login: spec.login,
       status: spec.status ?? 'ACTIVE',
       passwordChanged: null,
+      email: spec.email ?? null,
       code: spec.code ?? '123456',
       password: spec.password ?? 'Current-Pass-1',
       factors: (spec.factors ?? []).map((f, i) => ({
@@ -165,7 +169,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
       })),
     };
     this.users.set(id, user);
-    return { id, login: user.login, status: user.status, passwordChanged: null };
+    return { id, login: user.login, status: user.status, passwordChanged: null, email: user.email ?? null };
   }
 
   setPushResult(userId: string, result: PushResult): void {
@@ -206,7 +210,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     await this.enter('findUser');
     const l = login.toLowerCase();
     for (const u of this.users.values()) {
-      if (u.login.toLowerCase() === l) return { id: u.id, login: u.login, status: u.status, passwordChanged: u.passwordChanged };
+      if (u.login.toLowerCase() === l) return { id: u.id, login: u.login, status: u.status, passwordChanged: u.passwordChanged, email: u.email ?? null };
     }
     return null;
   }
@@ -216,6 +220,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     return this.user(userId).factors.map((f) => {
       const out: IdpFactor = { id: f.id, method: f.method, status: f.status };
       if (f.phoneNumber !== undefined) out.phoneNumber = f.phoneNumber;
+      if (f.method === 'email' && f.email !== undefined) out.email = f.email;
       return out;
     });
   }
@@ -248,6 +253,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     opts: { phoneNumber?: string; totpIssuer?: string; totpLabel?: string },
   ): Promise<PendingEnrolment> {
     await this.enter('enrollFactor', userId);
+    if (method === 'email') throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'fake: email is not enrolled here' });
     const u = this.user(userId);
     const type = FACTOR_TYPE[method];
     const same = (f: IdpFactorDetail) => f.factorType === type.factorType && f.provider === type.provider;

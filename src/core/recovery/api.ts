@@ -3,7 +3,7 @@
  * A flow is addressed by an opaque handle (the flow cookie's value); everything else about the
  * flow (Okta ids, transaction ids, the user's real status) stays in the store.
  */
-import type { RecoveryMethod, RequestContext } from '../ports.js';
+import type { RecoveryMethod, RequestContext, SentCodeMethod } from '../ports.js';
 
 export interface StartResult {
   /** Opaque `id.secret` handle for the flow cookie (HttpOnly). */
@@ -25,7 +25,7 @@ export interface MethodOffer {
  * results carry the new `handle`, which replaces the flow cookie; the previous handle stops working.
  */
 export type ChallengeKind =
-  | { kind: 'code-sent'; method: 'sms' | 'call'; resendAfterSeconds: number }
+  | { kind: 'code-sent'; method: SentCodeMethod; resendAfterSeconds: number }
   | { kind: 'push-waiting'; correctAnswer: number | null; expiresAt: number }
   | { kind: 'code-ready'; method: 'google-authenticator' | 'okta-verify-code' };
 

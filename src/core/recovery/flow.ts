@@ -10,13 +10,15 @@
  */
 import { PortalError } from '../errors.js';
 import { parseHandle, secretMatches } from '../flow-handle.js';
-import type { Clock, RecoveryMethod, Store, StoreWrite, UserStatus } from '../ports.js';
+import type { Clock, RecoveryMethod, SentCodeMethod, Store, StoreWrite, UserStatus } from '../ports.js';
 import type { MethodOffer } from './api.js';
 import type { FlowState } from './machine.js';
 
 export interface FactorRef {
   factorId: string;
   phoneNumber?: string;
+  /** The address of an email factor (the per-destination budget's key). */
+  email?: string;
 }
 
 export interface FlowRecord {
@@ -46,7 +48,7 @@ export interface FlowRecord {
   /** Wrong codes so far in this flow (the atomic counter `flow-codes:<id>` is the authority). */
   wrongCodes: number;
   /** Per method: when Okta will accept another send (its 30 s window). Survives switching methods. */
-  resendAvailableAt: Partial<Record<'sms' | 'call', number>>;
+  resendAvailableAt: Partial<Record<SentCodeMethod, number>>;
   ottHash: string | null;
   ottExpiresAt: number | null;
   /**

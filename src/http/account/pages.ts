@@ -42,7 +42,8 @@ type Handler = (request: FastifyRequest, reply: FastifyReply, s: Signed) => Prom
 const NOTICES = ['added', 'removed', 'password', 'cancelled'] as const;
 type Notice = (typeof NOTICES)[number];
 
-const isRecoveryMethod = (k: string): k is RecoveryMethod => (RECOVERY_METHODS as readonly string[]).includes(k);
+// Email is a recovery method only (issue 14, item 2): never a step-up.
+const isRecoveryMethod = (k: string): k is RecoveryMethod => k !== 'email' && (RECOVERY_METHODS as readonly string[]).includes(k);
 
 /** Factors usable for a step-up: active, of a kind the portal can verify. */
 export const stepUpFactors = (factors: readonly FactorView[]): FactorView[] =>

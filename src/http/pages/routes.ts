@@ -312,7 +312,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     }
   });
 
-  app.post<{ Body: { method: 'sms' | 'call' } }>(
+  app.post<{ Body: { method: 'sms' | 'call' | 'email' } }>(
     PATHS.resend,
     { schema: { body: formSchemas.resend } },
     async (request, reply) => {

@@ -58,6 +58,7 @@ export const en = {
     labels: {
       sms: 'Text message (SMS)',
       call: 'Voice call',
+      email: 'Email',
       push: 'Okta Verify push',
       'google-authenticator': 'Google Authenticator',
       'okta-verify-code': 'Okta Verify code',
@@ -65,6 +66,7 @@ export const en = {
     descriptions: {
       sms: 'We send a code to your phone by text message.',
       call: 'We call your phone and read a code.',
+      email: 'We send a code to your email address.',
       push: 'Approve a notification in the Okta Verify app.',
       'google-authenticator': 'Enter the code shown in Google Authenticator.',
       'okta-verify-code': 'Enter the code shown in the Okta Verify app.',
@@ -78,6 +80,7 @@ export const en = {
     lead: {
       sms: 'If the account has a phone for text messages, we sent a code to it.',
       call: 'If the account has a phone for voice calls, we are calling it with a code.',
+      email: 'If the account has an email address for codes, we sent a code to it.',
       push: '',
       'google-authenticator': 'Open Google Authenticator and enter the current code.',
       'okta-verify-code': 'Open Okta Verify and enter the current code.',
@@ -189,6 +192,7 @@ export const en = {
     addDescriptions: {
       sms: 'Get codes by text message on your phone.',
       call: 'Get codes read out by a voice call.',
+      email: 'Get codes by email.',
       push: 'Approve sign-ins with a notification in the Okta Verify app.',
       'google-authenticator': 'Use codes from the Google Authenticator app.',
       'okta-verify-code': 'Use codes from the Okta Verify app.',
@@ -228,6 +232,7 @@ export const en = {
     codeLeads: {
       sms: 'We sent a code to your phone by text message.',
       call: 'We are calling your phone with a code.',
+      email: 'We sent a code to your email address.',
       push: '',
       'google-authenticator': 'Open Google Authenticator and enter the current code.',
       'okta-verify-code': 'Open Okta Verify and enter the current code.',
@@ -288,6 +293,7 @@ export const en = {
     delayed: {
       sms: 'Text messages can take a minute. If none arrives, this method may not be set up for this account.',
       call: 'The call can take a minute. If no call comes, this method may not be set up for this account.',
+      email: 'An email can take a few minutes; check your spam folder. If none arrives, this method may not be set up for this account.',
       push: 'If no notification arrives, Okta Verify may not be set up for this account.',
       'google-authenticator': 'If Google Authenticator has no entry for this account, this method is not set up for it.',
       'okta-verify-code': 'If the Okta Verify app has no entry for this account, this method is not set up for it.',

@@ -52,6 +52,7 @@ export const fr: Messages = {
     labels: {
       sms: 'SMS',
       call: 'Appel vocal',
+      email: 'E-mail',
       push: 'Notification Okta Verify',
       'google-authenticator': 'Google Authenticator',
       'okta-verify-code': 'Code Okta Verify',
@@ -59,6 +60,7 @@ export const fr: Messages = {
     descriptions: {
       sms: 'Nous envoyons un code par SMS à votre téléphone.',
       call: 'Nous appelons votre téléphone et vous dictons un code.',
+      email: 'Nous envoyons un code à votre adresse e-mail.',
       push: 'Approuvez une notification dans l’application Okta Verify.',
       'google-authenticator': 'Saisissez le code affiché dans Google Authenticator.',
       'okta-verify-code': 'Saisissez le code affiché dans l’application Okta Verify.',
@@ -70,6 +72,7 @@ export const fr: Messages = {
     heading: 'Saisissez votre code de vérification',
     lead: {
       sms: 'Si le compte a un téléphone pour les SMS, nous y avons envoyé un code.',
+      email: 'Si le compte a une adresse e-mail pour les codes, nous y avons envoyé un code.',
       call: 'Si le compte a un téléphone pour les appels vocaux, nous l’appelons pour vous dicter un code.',
       push: '',
       'google-authenticator': 'Ouvrez Google Authenticator et saisissez le code actuel.',
@@ -178,6 +181,7 @@ export const fr: Messages = {
     addDescriptions: {
       sms: 'Recevez des codes par SMS sur votre téléphone.',
       call: 'Recevez des codes lus par un appel vocal.',
+      email: 'Recevez des codes par e-mail.',
       push: 'Approuvez les connexions par une notification dans l’application Okta Verify.',
       'google-authenticator': 'Utilisez les codes de l’application Google Authenticator.',
       'okta-verify-code': 'Utilisez les codes de l’application Okta Verify.',
@@ -217,6 +221,7 @@ export const fr: Messages = {
     codeLeads: {
       sms: 'Nous avons envoyé un code par SMS sur votre téléphone.',
       call: 'Nous appelons votre téléphone pour vous donner un code.',
+      email: 'Nous avons envoyé un code à votre adresse e-mail.',
       push: '',
       'google-authenticator': 'Ouvrez Google Authenticator et saisissez le code affiché.',
       'okta-verify-code': 'Ouvrez Okta Verify et saisissez le code affiché.',
@@ -276,6 +281,7 @@ export const fr: Messages = {
     delayed: {
       sms: 'Un SMS peut mettre une minute à arriver. S’il n’arrive pas, cette méthode n’est peut-être pas configurée pour ce compte.',
       call: 'L’appel peut prendre une minute. S’il ne vient pas, cette méthode n’est peut-être pas configurée pour ce compte.',
+      email: 'Un e-mail peut mettre quelques minutes à arriver\u00a0; regardez dans les indésirables. S’il n’arrive pas, cette méthode n’est peut-être pas configurée pour ce compte.',
       push: 'Si aucune notification n’arrive, Okta Verify n’est peut-être pas configuré pour ce compte.',
       'google-authenticator': 'Si Google Authenticator n’a pas d’entrée pour ce compte, cette méthode n’est pas configurée pour lui.',
       'okta-verify-code': 'Si l’application Okta Verify n’a pas d’entrée pour ce compte, cette méthode n’est pas configurée pour lui.',

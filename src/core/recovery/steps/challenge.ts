@@ -1,5 +1,5 @@
 /**
- * Step `challenge`: the user picks a method; SMS/voice sends a code, push sends a push, the authenticator-app
+ * Step `challenge`: the user picks a method; SMS/voice/email sends a code, push sends a push, the authenticator-app
  * methods just get ready for a code.
  * Rules:
  * - The method must be one the operator enabled (and, with showEnrolledMethods, one this flow offered), else
@@ -19,11 +19,13 @@
  *   usual IdP latency, without any IdP call (RST-3). A decoy push gets a random number from the Random port and the
  *   usual push lifetime; it ends as 'expired'.
  * - Authenticator-app methods: no IdP call for anyone.
+ * - Email (issue 14, item 2) is an SMS in every rule above: the same cooldown (per login), the same per-destination
+ *   (keyed by the address) and global send budgets, the same decoy path for logins without it.
  */
 import { rotateHandle } from '../../flow-handle.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { guardedSend } from '../../send-guard.js';
-import { RECOVERY_METHODS, type RecoveryMethod, type RequestContext } from '../../ports.js';
+import { RECOVERY_METHODS, isSentCodeMethod, type RecoveryMethod, type RequestContext, type SentCodeMethod } from '../../ports.js';
 import type { ChallengeKind, ChallengeResult } from '../api.js';
 import { appendDetail, countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
@@ -49,8 +51,7 @@ export async function challenge(
   noteFlow(note, flow);
   const method = checkMethod(env, flow, input.method);
   note.method = method;
-  const event: FlowEvent =
-    method === 'sms' || method === 'call' ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
+  const event: FlowEvent = isSentCodeMethod(method) ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
   assertCan(flow.state, event);
   await countAttempt(env, flow.loginKey, input.ctx);
 
@@ -65,9 +66,9 @@ export async function challenge(
   flow.lastPushResult = null;
 
   let result: ChallengeKind;
-  if (method === 'sms' || method === 'call') {
+  if (isSentCodeMethod(method)) {
     try {
-      await sendCode(env, flow, method, factor?.phoneNumber ?? null, input.ctx, note);
+      await sendCode(env, flow, method, (method === 'email' ? factor?.email : factor?.phoneNumber) ?? null, input.ctx, note);
     } catch (e) {
       // The answer was lost after the IdP may have sent the code (timeout, dropped connection): the flow takes the
       // code that arrived; asking again is a resend (issue 11, item 12). The error still tells the user.
@@ -102,7 +103,8 @@ function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMeth
 async function sendCode(
   env: StepEnv,
   flow: FlowRecord,
-  method: 'sms' | 'call',
+  method: SentCodeMethod,
+  /** The phone number, or the address for email. */
   phone: string | null,
   ctx: RequestContext,
   note: AuditNote,
@@ -117,7 +119,7 @@ async function sendCode(
     hideIdpRefusal: true,
   });
   flow.resendAvailableAt[method] = out.next;
-  if (phone !== null && !out.sent) note.detail = appendDetail(note.detail, 'not sent (IdP resend window or the number\'s budget)');
+  if (phone !== null && !out.sent) note.detail = appendDetail(note.detail, 'not sent (IdP resend window or the destination\'s budget)');
 }
 
 /**

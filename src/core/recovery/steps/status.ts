@@ -14,7 +14,7 @@
  * - With policy.showEnrolledMethods, the states where a method can still be chosen carry the flow's offer (masked
  *   hints) so the method page can show it again.
  */
-import type { PushResult, RequestContext } from '../../ports.js';
+import { isSentCodeMethod, type PushResult, type RequestContext } from '../../ports.js';
 import type { StatusResult } from '../api.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import { next, refusal } from '../machine.js';
@@ -51,7 +51,7 @@ async function current(
       return { state: 'started' };
     case 'code-sent': {
       const method = flow.method ?? 'sms';
-      const at = method === 'sms' || method === 'call' ? (flow.resendAvailableAt[method] ?? now) : now;
+      const at = isSentCodeMethod(method) ? (flow.resendAvailableAt[method] ?? now) : now;
       return { state: 'code-sent', method, resendAfterSeconds: Math.max(0, Math.ceil((at - now) / 1000)) };
     }
     case 'code-ready':
