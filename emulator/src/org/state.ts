@@ -4,7 +4,7 @@
 import type { Clock } from '../clock.js';
 import { oktaId, base62 } from '../ids.js';
 import type { ParsedSeed, PasswordHashing, PasswordPolicy, RateLimitRule, SeedFactor, SeedUser } from '../seed/schema.js';
-import type { FactorProvider, FactorRecord, FactorType, OutboxMessage, PushTransaction, UserRecord } from './model.js';
+import type { FactorProvider, FactorRecord, FactorType, OutboxMessage, PushTransaction, ReceivedMail, UserRecord } from './model.js';
 import { hashPasswordSync } from './passwords.js';
 import { newTotpSecret } from './totp.js';
 
@@ -62,6 +62,8 @@ export class OrgState {
   users = new Map<string, UserRecord>();
   transactions = new Map<string, PushTransaction>();
   outbox: OutboxMessage[] = [];
+  /** Mail received by the SMTP listener (the portal's notifications), oldest first, at most MAILBOX_LIMIT. */
+  mailbox: ReceivedMail[] = [];
   /** Last send time per cooldown key (`sms:+1555...`, `call:+1555...`, `email:<factorId>`). */
   lastSent = new Map<string, number>();
   tokenOwnerId: string | null = null;
@@ -96,6 +98,7 @@ export class OrgState {
     this.users.clear();
     this.transactions.clear();
     this.outbox = [];
+    this.mailbox = [];
     this.lastSent.clear();
     const now = this.clock.now();
     for (const p of this.seed.users) this.users.set(p.id, this.buildUser(p, now));
