@@ -30,3 +30,5 @@ export {
   type EnrolEvent,
 } from './account/machine.js';
 export { refuseBreached, type BreachCheck, type BreachResult } from './breach.js';
+export { createReportService, type ReportService, type ReportDeps, type ReportPolicy, type ReportTicket, type SecurityAlert } from './report.js';
+export { SECURITY_EVENTS, DEFAULT_RECOVERY_METHODS } from './ports.js';

@@ -68,6 +68,8 @@ export interface RequestContext {
   ip: string;
   userAgent: string;
   requestId: string;
+  /** The page language of the request (a catalogue language such as "en"), for messages sent later. */
+  language?: string;
 }
 
 export type PushResult = 'waiting' | 'approved' | 'rejected' | 'timeout';
@@ -107,6 +109,8 @@ export interface IdentityProvider {
   unlockUser(userId: string): Promise<void>;
   /** Ends the user's IdP sessions (sign out everywhere). */
   revokeSessions(userId: string): Promise<void>;
+  /** Suspends the user (Okta lifecycle/suspend): after a "This wasn't me" report, when the operator chose it. */
+  suspendUser(userId: string): Promise<void>;
 }
 
 /** A factor with what the account page shows (IdpFactor plus Okta's type and provider). */
@@ -229,9 +233,30 @@ export interface AuditSink {
   record(event: AuditEvent): Promise<void> | void;
 }
 
-/** Tells the user about security-relevant events through a channel other than the portal (optional). */
+/** What happened to an account, for the message that tells its owner (issue 14, item 4). */
+export const SECURITY_EVENTS = ['password-reset', 'password-changed', 'account-unlocked', 'factor-added', 'factor-removed'] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
+
+export interface SecurityNotice {
+  kind: SecurityEventKind;
+  userId: string;
+  login: string;
+  /** The user's primary email from the IdP profile (already read by the flow; null when unknown: nothing is sent). */
+  email: string | null;
+  /** Epoch ms of the event. */
+  at: number;
+  /** Who did it: the request's address and browser, and the page language the message is written in. */
+  ctx: RequestContext;
+  /** The method added or removed (factor events). */
+  method?: RecoveryMethod | null;
+}
+
+/**
+ * Tells the user about security-relevant events through a channel other than the portal. It must return quickly and
+ * never fail the user's flow: sending happens later (the adapter queues and retries); the core still catches a throw.
+ */
 export interface Notifier {
-  passwordChanged(user: { id: string; login: string }): Promise<void> | void;
+  notify(notice: SecurityNotice): Promise<void> | void;
 }
 
 /**

@@ -20,7 +20,7 @@ async function control(method: string, path: string): Promise<unknown> {
 
 function transport() {
   assert.ok(emu.smtpUrl?.startsWith('smtp://127.0.0.1:'));
-  return createTransport({ url: emu.smtpUrl, ignoreTLS: true });
+  return createTransport({ url: emu.smtpUrl ?? undefined, ignoreTLS: true });
 }
 
 describe('emulator mailbox', () => {

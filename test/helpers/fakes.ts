@@ -22,7 +22,7 @@
  *       changePassword (current password from the spec's `password`, default 'Current-Pass-1'; WRONG_CURRENT_PASSWORD
  *       / PASSWORD_POLICY like setPassword); `factorsOf(userId)` reads the factors back.
  * - createTestAccount(opts?) builds an AccountService over the same fakes; `account(user)` makes its context.
- * - MemoryAudit: `events`, `actions()`, `last()`. FakeNotifier: `changed`.
+ * - MemoryAudit: `events`, `actions()`, `last()`. FakeNotifier: `notices`, `changed` (the password-reset ones).
  * - testPolicy(overrides?) and createTestRecovery(opts?) build a RecoveryService on all of the above
  *   (with a MemoryStore), plus ctx(ip?) for request contexts. `service` behaves like one browser per flow: it
  *   follows the handle rotations (challenge, verify) the way a cookie jar would, so tests can keep using the handle
@@ -50,6 +50,7 @@ import type {
   Random,
   RecoveryMethod,
   RequestContext,
+  SecurityNotice,
   UserStatus,
 } from '../../src/core/ports.js';
 import type { RecoveryService } from '../../src/core/recovery/api.js';
@@ -375,6 +376,13 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     this.revoked.push(userId);
   }
 
+  suspended: string[] = [];
+  async suspendUser(userId: string): Promise<void> {
+    await this.enter('suspendUser', userId);
+    this.suspended.push(userId);
+    this.user(userId).status = 'SUSPENDED';
+  }
+
   status(userId: string): UserStatus {
     return this.user(userId).status;
   }
@@ -394,9 +402,13 @@ export class MemoryAudit implements AuditSink {
 }
 
 export class FakeNotifier implements Notifier {
+  /** Every notice, in order. */
+  notices: SecurityNotice[] = [];
+  /** The users told of a password reset (the notices of kind password-reset). */
   changed: Array<{ id: string; login: string }> = [];
-  passwordChanged(user: { id: string; login: string }): void {
-    this.changed.push({ ...user });
+  notify(notice: SecurityNotice): void {
+    this.notices.push({ ...notice });
+    if (notice.kind === 'password-reset') this.changed.push({ id: notice.userId, login: notice.login });
   }
 }
 

@@ -13,6 +13,7 @@ import type {
   PortalSessions,
   Random,
   RequestContext,
+  SecurityNotice,
   Store,
 } from '../ports.js';
 import type { TimingEqualizer } from '../timing.js';
@@ -41,6 +42,18 @@ export interface StepEnv extends RecoveryDeps {
   flows: FlowRepo;
   limiter: Limiter;
   timing: TimingEqualizer;
+}
+
+/**
+ * Tells the user what happened (issue 14, item 4): the notifier queues and returns; a failure is audited, never
+ * thrown, so the user's flow never fails or waits on mail.
+ */
+export async function notifyUser(env: StepEnv, notice: SecurityNotice, note: AuditNote): Promise<void> {
+  try {
+    await env.notifier.notify(notice);
+  } catch {
+    note.detail = appendDetail(note.detail, 'notification FAILED');
+  }
 }
 
 export function noteFlow(note: AuditNote, flow: FlowRecord): void {

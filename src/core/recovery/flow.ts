@@ -69,6 +69,11 @@ export interface FlowRecord {
    * unconfirmed write cannot be told apart from an earlier one (then the retry writes again).
    */
   unconfirmedPasswordMac?: string | null;
+  /**
+   * The user's primary email as findUser reported it (where the notification of the reset or unlock goes, without
+   * another IdP call). Absent in records written before it existed; null for decoys. Dropped when the flow ends.
+   */
+  userEmail?: string | null;
   /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
   unlockedOnly?: boolean;
   createdAt: number;

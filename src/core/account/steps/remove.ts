@@ -6,7 +6,7 @@
  * detail. A pending enrolment of the removed factor is forgotten.
  */
 import type { AccountContext } from '../api.js';
-import { appendDetail, countAttempt, type AccountEnv, type AuditNote } from '../env.js';
+import { appendDetail, countAttempt, notifyUser, type AccountEnv, type AuditNote } from '../env.js';
 import { owned, verifiable } from '../factors.js';
 import { freshEnrolment, type AccountRecord } from '../record.js';
 import { requireStepUp } from './step-up.js';
@@ -29,4 +29,5 @@ export async function removeFactor(
   if (remaining.length === 0) note.detail = appendDetail(note.detail, 'no active factor left');
   if (rec.enrolment.factorId === factor.id) rec.enrolment = freshEnrolment();
   await env.records.save(rec);
+  await notifyUser(env, a, 'factor-removed', note, factor.method);
 }

@@ -74,6 +74,7 @@ export async function start(
     ottHash: null,
     ottExpiresAt: null,
     passwordChangedAtStart: eligibleUser?.passwordChanged ?? null,
+    userEmail: eligibleUser?.email ?? null,
     createdAt: now,
     expiresAt: now + env.policy.flowTtlSeconds * 1000,
   };
