@@ -28,6 +28,9 @@ import {
 import { createAuditLog, createAuditSink, type AuditLogger } from './audit/index.js';
 import { createStore, type ManagedStore } from './store/index.js';
 import { createBreachCheck } from './breach/index.js';
+import { createMailNotifier, createSmtpTransport, MailOutbox, type MailTransport } from './notify/index.js';
+import { createReportService, type ReportService, type SecurityAlert } from './core/report.js';
+import { createHmac } from 'node:crypto';
 import {
   createMetrics,
   createMetricsServer,
@@ -59,6 +62,11 @@ export interface PortalOptions {
   accountIdp?: AccountIdentityProvider;
   /** Sign-in with Okta in place of config.oidc (main.ts passes the emulator's in dev mode). */
   oidc?: OidcConfig;
+  /**
+   * Where notifications are sent when SMTP_URL is not set: main.ts passes the emulator's mailbox in demo mode (with
+   * a sender of its own); tests pass the emulator's too, or replace the transport.
+   */
+  mail?: { smtpUrl?: string; from?: string; transport?: MailTransport };
   /**
    * Check the Okta credential at start and then periodically, for readiness (main.ts turns it on for a real org;
    * off by default so that tests' Okta call counts stay exact).
@@ -197,19 +205,17 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       log: createAuditLog(store, { clock, retentionDays: config.store.auditRetentionDays }),
     }),
   );
-  const notifier: Notifier = {
-    passwordChanged: (user) => auditLog.info({ userId: user.id }, 'password changed (no notifier configured)'),
-  };
-
   const situations = createSituationMetrics(metrics.registry);
+  const oidc = opts.oidc ?? config.oidc;
+  // One session manager for sign-in and for the core: a reset or change ends the user's earlier portal sessions.
+  const sessions = oidc ? createSessionManager({ store, clock, settings: config.session }) : undefined;
+  const mail = createMail(config, opts, { store, clock, idp, audit, sessions, situations, log });
+  const notifier = mail.notifier;
+
   const breach = createBreachCheck(config.breach, {
     userAgent: `okta-mfa-portal/${VERSION}`,
     onResult: (r) => situations.breachCheck(r),
   });
-  const oidc = opts.oidc ?? config.oidc;
-  // One session manager for sign-in and for the core: a reset or change ends the user's earlier portal sessions.
-  const sessions = oidc ? createSessionManager({ store, clock, settings: config.session }) : undefined;
-
   const core = createRecoveryService({
     idp,
     store,
@@ -230,6 +236,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         store,
         clock,
         audit,
+        notifier,
         ...(breach.check ? { breach: breach.check } : {}),
       })
     : undefined;
@@ -240,6 +247,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     recovery,
     logger,
     account,
+    ...(mail.reports ? { report: { reports: mail.reports, suspends: config.mail.reportSuspendsUser } } : {}),
     ops: opsPlugin({
       store,
       circuit: okta ? () => okta.circuit() : null,
@@ -288,6 +296,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       credential?.stop();
       try {
         await app.close();
+        await mail.outbox?.stop();
       } finally {
         try {
           await metricsApp?.close();
@@ -307,7 +316,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
 function accountHttp(
   config: Config,
   oidc: OidcConfig,
-  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; breach?: BreachCheck; sessions: SessionManager },
+  deps: { idp: AccountIdentityProvider; store: Store; clock: Clock; audit: AuditSink; notifier: Notifier; breach?: BreachCheck; sessions: SessionManager },
 ): AccountHttpOptions {
   const r = config.recovery;
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
@@ -341,6 +350,7 @@ function accountHttp(
       policy,
       ...(deps.breach ? { breach: deps.breach } : {}),
       sessions: deps.sessions,
+      notifier: deps.notifier,
     }),
     methods: r.methods.filter((m) => m !== 'email'),
     callbackPath: oidc.redirectPath,
@@ -348,4 +358,87 @@ function accountHttp(
     audit: deps.audit,
     ui: createUiStateStore(deps.store),
   };
+}
+
+/** The sender of the demo org's notifications (the emulator's mailbox accepts any). */
+const DEMO_MAIL_FROM = 'Okta MFA Portal (demo) <no-reply@portal.demo.invalid>';
+
+/**
+ * Notifications (issue 14, item 4): with SMTP_URL (or, in demo mode and tests, the emulator's mailbox) a mail
+ * notifier over the store-backed outbox, and the "This wasn't me" report service its links point at; without, a
+ * notifier that only logs (nothing is sent, no links exist).
+ */
+function createMail(
+  config: Config,
+  opts: PortalOptions,
+  deps: {
+    store: Store;
+    clock: Clock;
+    idp: IdentityProvider;
+    audit: AuditSink;
+    sessions: SessionManager | undefined;
+    situations: ReturnType<typeof createSituationMetrics>;
+    log: ReturnType<typeof scopedLogger>;
+  },
+): { notifier: Notifier; reports: ReportService | null; outbox: MailOutbox | null } {
+  const smtpUrl = config.mail.smtp?.url ?? opts.mail?.smtpUrl ?? null;
+  const from = config.mail.from ?? opts.mail?.from ?? (config.okta.mode === 'emulator' ? DEMO_MAIL_FROM : null);
+  const transport =
+    opts.mail?.transport ?? (smtpUrl !== null && from !== null ? createSmtpTransport({ url: smtpUrl, from, timeoutMs: config.mail.timeoutMs }) : null);
+  if (transport === null) {
+    return {
+      notifier: {
+        notify: (n) => {
+          deps.situations.notification('skipped');
+          deps.log.info({ notification: { kind: n.kind, userId: n.userId } }, 'notification not sent (no SMTP_URL)');
+        },
+      },
+      reports: null,
+      outbox: null,
+    };
+  }
+  const outbox = new MailOutbox({
+    store: deps.store,
+    clock: deps.clock,
+    random: cryptoRandom,
+    transport,
+    onEvent: (e) => {
+      deps.situations.notification(e.kind);
+      const line = { notification: { purpose: e.purpose, attempts: e.attempts, ...(e.kind === 'sent' ? {} : { error: e.error }) } };
+      if (e.kind === 'sent') deps.log.info(line, 'notification sent');
+      else if (e.kind === 'retried') deps.log.warn(line, 'notification send failed; will retry');
+      else deps.log.error(line, 'notification dropped after the last retry');
+    },
+  });
+  // The links' key: REPORT_LINK_SECRET, else derived from the cookie secret (a separate key for a separate purpose).
+  const key = config.mail.reportLinkSecret?.value ?? createHmac('sha256', config.cookie.secret).update('report-link-key-v1').digest('base64url');
+  let alert: (a: SecurityAlert) => Promise<void> = async () => undefined;
+  const reports = createReportService({
+    idp: deps.idp,
+    store: deps.store,
+    clock: deps.clock,
+    random: cryptoRandom,
+    audit: deps.audit,
+    key,
+    policy: { ttlSeconds: config.mail.reportLinkTtlHours * 3600, suspendUser: config.mail.reportSuspendsUser },
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    alert: (a) => alert(a),
+    onReport: (outcome) => deps.situations.report(outcome),
+  });
+  const mailer = createMailNotifier({
+    outbox,
+    reports,
+    publicUrl: config.server.publicUrl,
+    securityAlertTo: config.mail.securityAlertTo,
+    orgName: config.branding.orgName,
+    defaultLanguage: config.branding.defaultLanguage,
+    reportLinkTtlHours: config.mail.reportLinkTtlHours,
+    onSkipped: (n) => {
+      deps.situations.notification('skipped');
+      deps.log.info({ notification: { kind: n.kind, userId: n.userId } }, 'notification not sent (the user has no email address)');
+    },
+  });
+  alert = (a) => mailer.alert(a);
+  outbox.start();
+  return { notifier: mailer.notifier, reports, outbox };
 }

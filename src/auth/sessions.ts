@@ -25,6 +25,8 @@ export interface SessionRecord {
   userId: string;
   login: string;
   name: string | null;
+  /** The ID token's email claim (notifications go there); absent in sessions created before it existed. */
+  email?: string | null;
   /** For the end-session request's id_token_hint; never sent to the browser. */
   idToken: string | null;
   createdAt: number;
@@ -40,7 +42,7 @@ export interface SessionSettings {
 
 export interface SessionManager extends PortalSessions {
   readonly settings: SessionSettings;
-  create(user: { userId: string; login: string; name: string | null; idToken: string | null }): Promise<{ token: string; session: SessionRecord }>;
+  create(user: { userId: string; login: string; name: string | null; email?: string | null; idToken: string | null }): Promise<{ token: string; session: SessionRecord }>;
   /** The live session for a cookie value, or null (unknown, malformed, expired, idle too long). */
   resolve(token: string | undefined | null): Promise<SessionRecord | null>;
   /** Ends a session; returns it when it existed. */
@@ -101,6 +103,7 @@ export function createSessionManager(deps: {
         userId: user.userId,
         login: user.login,
         name: user.name,
+        email: user.email ?? null,
         idToken: user.idToken,
         createdAt: now,
         lastSeenAt: now,

@@ -118,6 +118,21 @@ export interface Config {
   oidcRequest: { redirectPath: string; scopes: readonly string[] };
   /** The signed-in portal session: absolute lifetime and idle limit. */
   session: { ttlSeconds: number; idleSeconds: number };
+  /**
+   * Notifications (issue 14, item 4): the SMTP server (null: none configured; the demo org then uses the emulator's
+   * mailbox), the sender, the security address, and the "This wasn't me" links.
+   */
+  mail: {
+    /** SMTP_URL (non-enumerable `url`: it may carry a password), or null. */
+    smtp: { readonly url: string } | null;
+    timeoutMs: number;
+    from: string | null;
+    securityAlertTo: string | null;
+    reportLinkTtlHours: number;
+    reportSuspendsUser: boolean;
+    /** REPORT_LINK_SECRET (non-enumerable), or null: the key is then derived from the cookie secret. */
+    reportLinkSecret: { readonly value: string } | null;
+  };
   /** The breached-password check before a password is written (src/breach). */
   breach: {
     mode: (typeof BREACH_MODES)[number];
@@ -185,11 +200,11 @@ const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY
  * Secrets that can also be given as a file (NAME_FILE=/run/secrets/...), as container secrets are mounted. The
  * private key is always a file (OKTA_PRIVATE_KEY_FILE). SMTP_URL counts once the schema has it.
  */
-export const SECRET_FILE_SETTINGS = ['OKTA_API_TOKEN', 'COOKIE_SECRET', 'OIDC_CLIENT_SECRET', 'REDIS_URL', 'SMTP_URL', 'HTTPS_PROXY'] as const;
+export const SECRET_FILE_SETTINGS = ['OKTA_API_TOKEN', 'COOKIE_SECRET', 'OIDC_CLIENT_SECRET', 'REDIS_URL', 'SMTP_URL', 'HTTPS_PROXY', 'REPORT_LINK_SECRET'] as const;
 
 /** Settings that say "a real org is meant": with any of them, the demo org never starts. */
 const NON_DEMO_PREFIXES = ['OKTA_', 'OIDC_', 'SMTP_'];
-const DEMO_NEUTRAL = new Set<string>(['OKTA_TIMEOUT_MS', 'OIDC_REDIRECT_PATH', 'OIDC_SCOPES']);
+const DEMO_NEUTRAL = new Set<string>(['OKTA_TIMEOUT_MS', 'OIDC_REDIRECT_PATH', 'OIDC_SCOPES', 'SMTP_TIMEOUT_MS']);
 
 /** The file DATA_DIR keeps the generated cookie secret in (SQLite store, no COOKIE_SECRET). */
 export const COOKIE_SECRET_FILE_NAME = 'cookie-secret';
@@ -233,6 +248,9 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   }
   if (store !== null && store.value.kind === 'redis' && raw.COOKIE_SECRET === undefined) {
     problems.push('COOKIE_SECRET: required with STORE=redis (every instance must sign cookies with the same secret; e.g. openssl rand -base64 32)');
+  }
+  if (raw.SMTP_URL !== undefined && raw.MAIL_FROM === undefined) {
+    problems.push('MAIL_FROM: required with SMTP_URL (the sender of notifications, e.g. "Password portal <no-reply@example.com>")');
   }
   // A misspelt name is the likeliest cause of a missing setting: say so beside the problems.
   if (problems.length > 0) problems.push(...unknown);
@@ -326,6 +344,15 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     oidc: oidc ?? null,
     oidcRequest: { redirectPath: s.OIDC_REDIRECT_PATH, scopes: s.OIDC_SCOPES },
     session: { ttlSeconds: s.SESSION_TTL_SECONDS, idleSeconds: s.SESSION_IDLE_SECONDS },
+    mail: {
+      smtp: s.SMTP_URL === undefined ? null : hideSecret({}, 'url', s.SMTP_URL),
+      timeoutMs: s.SMTP_TIMEOUT_MS,
+      from: s.MAIL_FROM ?? null,
+      securityAlertTo: s.SECURITY_ALERT_EMAIL ?? null,
+      reportLinkTtlHours: s.REPORT_LINK_TTL_HOURS,
+      reportSuspendsUser: s.REPORT_SUSPENDS_USER,
+      reportLinkSecret: s.REPORT_LINK_SECRET === undefined ? null : hideSecret({}, 'value', s.REPORT_LINK_SECRET),
+    },
     breach: {
       mode: s.BREACHED_PASSWORD_CHECK,
       apiUrl: s.BREACHED_PASSWORD_API_URL,

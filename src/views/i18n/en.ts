@@ -6,7 +6,7 @@
  * `Messages` type derived from this object, so the compiler refuses a catalogue with a missing string.
  */
 import type { ErrorCode } from '../../core/errors.js';
-import type { RecoveryMethod } from '../../core/ports.js';
+import type { RecoveryMethod, SecurityEventKind } from '../../core/ports.js';
 import { formatDuration } from './duration.js';
 
 export const en = {
@@ -340,6 +340,7 @@ export const en = {
     SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Try again later.',
     PASSWORD_BREACHED: 'This password has appeared in a data breach, so attackers may try it. Choose a different password.',
+    REPORT_LINK_INVALID: 'This link is not valid, has expired or was already used.',
   } satisfies Record<ErrorCode, string>,
   // Issue 14 (recovery situations): kept together at the end for easy merging.
   unlock: {
@@ -349,6 +350,61 @@ export const en = {
     doneTitle: 'Account unlocked',
     doneHeading: 'Your account has been unlocked',
     doneLead: 'You can sign in again with your current password.',
+  },
+  /** Notification emails (issue 14, item 4): plain words, no tracking; the same text goes in the HTML part. */
+  mail: {
+    subjects: {
+      'password-reset': 'Your password was reset',
+      'password-changed': 'Your password was changed',
+      'account-unlocked': 'Your account was unlocked',
+      'factor-added': 'A security method was added to your account',
+      'factor-removed': 'A security method was removed from your account',
+    } satisfies Record<SecurityEventKind, string>,
+    events: {
+      'password-reset': 'The password of your account was reset with the password recovery portal.',
+      'password-changed': 'The password of your account was changed.',
+      'account-unlocked': 'Your account was unlocked with the password recovery portal; the password is unchanged.',
+      'factor-added': 'A security method was added to your account.',
+      'factor-removed': 'A security method was removed from your account.',
+    } satisfies Record<SecurityEventKind, string>,
+    greeting: (login: string) => `Hello ${login},`,
+    when: 'When',
+    ip: 'IP address',
+    browser: 'Browser',
+    method: 'Method',
+    unknown: 'unknown',
+    ifYou: 'If this was you, there is nothing to do.',
+    notYou: 'If this was not you, someone else may have access to your account. Use this link to tell us: we will sign your account out everywhere and alert the security team.',
+    notYouLink: 'This wasn’t me',
+    linkRules: (hours: number) => `The link works once, for ${hours} hours. Nothing happens until you confirm on the page it opens.`,
+    footer: (org: string) => `This message was sent by the ${org} password portal. It contains no images and no tracking.`,
+    alertSubject: (login: string) => `Security report: ${login} says “This wasn’t me”`,
+    alertLead: (login: string) => `${login} reported an account event they did not make.`,
+    alertEvent: 'Reported event',
+    alertReport: 'Reported from',
+    alertActions: 'Done automatically',
+    alertSessions: 'Okta and portal sessions ended.',
+    alertSessionsFailed: 'Ending the sessions FAILED: end them by hand.',
+    alertSuspended: 'The user was suspended in Okta.',
+    alertNotSuspended: 'The user was not suspended.',
+  },
+  report: {
+    title: 'This wasn’t me',
+    heading: 'Report an account change you did not make',
+    lead: 'This is the change the message told you about:',
+    what: 'What happened',
+    confirmLead: 'If you did not do this, confirm below. We will sign your account out everywhere, and alert the security team.',
+    suspendNote: 'Your account will also be suspended until the help desk restores it.',
+    submit: 'Yes, this wasn’t me',
+    cancel: 'It was me: go to the home page',
+    doneTitle: 'Thank you',
+    doneHeading: 'Thank you for telling us',
+    doneLead: 'Your account has been signed out everywhere and the security team has been alerted.',
+    doneSuspended: 'Your account is suspended: contact the help desk to restore it and choose a new password.',
+    doneNext: 'If you can still sign in, change your password and check your security methods now.',
+    invalidTitle: 'Link not valid',
+    invalidHeading: 'This link cannot be used',
+    invalidLead: 'It is not valid, has expired or was already used. If the change still looks wrong, contact the help desk.',
   },
 } as const;
 
