@@ -66,10 +66,10 @@ export function composeNotice(notice: SecurityNotice, link: string | null, opts:
     '',
     m.events[notice.kind],
     '',
-    ...rows.map(([k, v]) => `${k}: ${v}`),
+    ...rows.map(([k, v]) => m.field(k, v)),
     '',
     m.ifYou,
-    ...(link === null ? [] : ['', m.notYou, `${m.notYouLink}: ${link}`, m.linkRules(opts.reportLinkTtlHours)]),
+    ...(link === null ? [] : ['', m.notYou, m.field(m.notYouLink, link), m.linkRules(opts.reportLinkTtlHours)]),
     '',
     '-- ',
     m.footer(opts.orgName),
@@ -99,7 +99,7 @@ export function composeAlert(alert: SecurityAlert, opts: ComposeOptions): Compos
     [m.alertActions, `${alert.sessionsEnded ? m.alertSessions : m.alertSessionsFailed} ${alert.suspended ? m.alertSuspended : m.alertNotSuspended}`],
   ];
   const subject = m.alertSubject(alert.login);
-  const text = [m.alertLead(alert.login), `(${alert.userId})`, '', ...rows.map(([k, v]) => `${k}: ${v}`), '', '-- ', m.footer(opts.orgName), ''].join('\n');
+  const text = [m.alertLead(alert.login), `(${alert.userId})`, '', ...rows.map(([k, v]) => m.field(k, v)), '', '-- ', m.footer(opts.orgName), ''].join('\n');
   const body = html`<p>${m.alertLead(alert.login)} (${alert.userId})</p>
 <table role="presentation">
 ${rows.map(([k, v]) => html`<tr><th scope="row" align="left">${k}</th><td>${v}</td></tr>

@@ -9,7 +9,7 @@ import type { ReportService, SecurityAlert } from '../core/report.js';
 import { composeAlert, composeNotice, type ComposeOptions } from './compose.js';
 import type { MailOutbox } from './outbox.js';
 
-export { MailOutbox, backoffMs, type MailTransport, type OutgoingMail, type OutboxEvent, type QueuedMail } from './outbox.js';
+export { BACKOFF_MAX_MS, MAX_ATTEMPTS, MailOutbox, backoffMs, type MailTransport, type OutgoingMail, type OutboxEvent, type QueuedMail } from './outbox.js';
 export { createSmtpTransport } from './smtp.js';
 export { composeAlert, composeNotice } from './compose.js';
 

@@ -368,6 +368,8 @@ export const en = {
       'factor-removed': 'A security method was removed from your account.',
     } satisfies Record<SecurityEventKind, string>,
     greeting: (login: string) => `Hello ${login},`,
+    /** One "label: value" line of the text part. */
+    field: (label: string, value: string) => `${label}: ${value}`,
     when: 'When',
     ip: 'IP address',
     browser: 'Browser',

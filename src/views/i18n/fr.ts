@@ -350,6 +350,7 @@ export const fr: Messages = {
       'factor-removed': 'Une méthode de sécurité a été retirée de votre compte.',
     },
     greeting: (login: string) => `Bonjour ${login},`,
+    field: (label: string, value: string) => `${label}\u00a0: ${value}`,
     when: 'Quand',
     ip: 'Adresse IP',
     browser: 'Navigateur',
