@@ -75,6 +75,8 @@ export class MailOutbox {
   private readonly lock = new KeyedMutex();
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<void> | null = null;
+  /** A drain was asked for while one ran (it may have read the list before a new message): run again after it. */
+  private again = false;
 
   constructor(private readonly o: OutboxOptions) {}
 
@@ -92,13 +94,24 @@ export class MailOutbox {
     void this.drain().catch(() => undefined);
   }
 
-  /** Sends every message that is due; one drain at a time per process. */
+  /**
+   * Sends every message that is due; one drain at a time per process. Asked while one runs, it runs once more after
+   * it (the running one may have read the list before the newest message), and resolves when that one is done.
+   */
   drain(): Promise<void> {
-    if (!this.draining) {
-      this.draining = this.drainOnce().finally(() => {
-        this.draining = null;
-      });
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
     }
+    const run = async (): Promise<void> => {
+      do {
+        this.again = false;
+        await this.drainOnce();
+      } while (this.again);
+    };
+    this.draining = run().finally(() => {
+      this.draining = null;
+    });
     return this.draining;
   }
 
