@@ -515,6 +515,7 @@ export interface TestAccount {
   store: MemoryStore;
   audit: MemoryAudit;
   policy: AccountPolicy;
+  notifier: FakeNotifier;
   /** The AccountContext of `user` in session `sessionId` (default 'sess-1'). */
   account(user: IdpUser, sessionId?: string, ip?: string): AccountContext;
 }
@@ -525,6 +526,7 @@ export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?
   const idp = new FakeIdp({ clock });
   const store = new MemoryStore(clock);
   const audit = new MemoryAudit();
+  const notifier = new FakeNotifier();
   const policy = defaultAccountPolicy({ totpIssuer: 'Example Org', ...opts.policy });
   const service = createAccountService({
     idp,
@@ -533,6 +535,7 @@ export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?
     random: new SeededRandom(opts.seed),
     audit,
     policy,
+    notifier,
     ...(opts.breach ? { breach: opts.breach } : {}),
   });
   return {
@@ -542,9 +545,11 @@ export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?
     store,
     audit,
     policy,
+    notifier,
     account: (user, sessionId = 'sess-1', ip = '203.0.113.7') => ({
       userId: user.id,
       login: user.login,
+      email: user.email ?? null,
       sessionId,
       ctx: ctx(ip),
     }),
