@@ -68,5 +68,8 @@ export const BROWSER_SEED: SeedOrg = {
     // guidance.test.ts (issue 13)
     user('gwen.guide@example.com', [{ type: 'google-totp', secret: 'GNBVGY3TQOJQGEZDGNBVGY3T' }]),
     user('stan.guide@example.com', [sms()]),
+    // mail.test.ts (issue 14: email recovery, notifications, "This wasn't me")
+    user('eve.email@example.com', [{ type: 'email' }]),
+    user('walt.wasnt@example.com', [{ type: 'google-totp', secret: 'MZXW6YTBOI6Q2MZXW6YTBOI6' }]),
   ],
 };

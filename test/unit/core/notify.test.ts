@@ -16,7 +16,7 @@ describe('recovery notifications', () => {
     const v = await t.service.verify({ handle, code: '123456', ctx: c });
     const pw = { handle, ott: v.ott, password: 'correct horse battery', confirmPassword: 'correct horse battery', revokeSessions: false, ctx: c };
     await assert.rejects(t.service.setPassword({ ...pw, confirmPassword: 'other' }), { code: 'PASSWORD_MISMATCH' });
-    assert.deepEqual(t.notifier.notices, [], 'a refused attempt tells nobody');
+    assert.equal(t.notifier.notices.length, 0, 'a refused attempt tells nobody');
     await t.service.setPassword(pw);
     await assert.rejects(t.service.setPassword(pw));
     assert.equal(t.notifier.notices.length, 1);
