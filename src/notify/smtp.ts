@@ -3,6 +3,7 @@
  * (connection, greeting, socket idle) is bounded by SMTP_TIMEOUT_MS so a dead server never holds a send for long.
  * nodemailer is loaded on first use, so a portal without SMTP never loads it.
  */
+import type { Transporter, TransportOptions } from 'nodemailer';
 import type { MailTransport, OutgoingMail } from './outbox.js';
 
 export interface SmtpOptions {
@@ -12,7 +13,7 @@ export interface SmtpOptions {
 }
 
 export function createSmtpTransport(opts: SmtpOptions): MailTransport {
-  let transporter: Promise<import('nodemailer').Transporter> | null = null;
+  let transporter: Promise<Transporter> | null = null;
   const get = () => {
     transporter ??= import('nodemailer').then((m) =>
       m.createTransport({
@@ -23,7 +24,7 @@ export function createSmtpTransport(opts: SmtpOptions): MailTransport {
         // No tracking, no remote content: nothing for the transport to add either.
         disableFileAccess: true,
         disableUrlAccess: true,
-      } as import('nodemailer').TransportOptions & { url: string }),
+      } as TransportOptions & { url: string }),
     );
     return transporter;
   };

@@ -12,7 +12,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createReportService, type ReportService } from '../../src/core/report.js';
+import { createReportService } from '../../src/core/report.js';
 import type { SecurityNotice } from '../../src/core/ports.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { FakeClock, FakeIdp, MemoryAudit, SeededRandom, ctx } from '../helpers/fakes.js';
