@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SeedOrg } from '../../emulator/src/server.js';
 import type { RunningPortal } from '../helpers/portal.js';
-import { NEW_PASSWORD, PASSWORD, ROOMY_LIMITS, Stack, setPasswordBody } from './support.js';
+import { NEW_PASSWORD, PASSWORD, ROOMY_LIMITS, Stack, assertError, setPasswordBody } from './support.js';
 
 const SEED: SeedOrg = {
   org: { name: 'Mail Org' },
@@ -186,5 +186,24 @@ describe('notifications and "This wasn\'t me"', () => {
     while (!dead.logText().includes('will retry') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     assert.match(dead.logText(), /notification send failed; will retry/);
     assert.deepEqual(await mailTo('gabe@mail.example.org', 1, 0), []);
+  });
+
+  test('the JSON API: GET reads the event, POST reports once, then 410 REPORT_LINK_INVALID', async () => {
+    await stack.reset();
+    await recoverWithApp(mailing, 'gabe.google@example.com');
+    const [mail] = await mailTo('gabe@mail.example.org');
+    const token = new URL(mail!.links[0]!).pathname.split('/').pop()!;
+    const b = stack.browser(mailing);
+    const read = await b.api<{ status: string; event: { kind: string; ip: string } }>('GET', `/api/v1/report/${token}`);
+    assert.equal(read.status, 200, read.text);
+    assert.deepEqual([read.body.status, read.body.event.kind, read.body.event.ip], ['valid', 'password-reset', '127.0.0.1']);
+    assert.equal((await stack.user('gabe.google@example.com')).status, 'ACTIVE');
+    const done = await b.api('POST', `/api/v1/report/${token}`, {});
+    assert.equal(done.status, 200, done.text);
+    assert.deepEqual(done.body, { status: 'reported', suspended: true });
+    assertError(await b.api('POST', `/api/v1/report/${token}`, {}), 410, 'REPORT_LINK_INVALID');
+    assertError(await b.api('GET', `/api/v1/report/${token}`), 410, 'REPORT_LINK_INVALID');
+    assertError(await b.api('GET', `/api/v1/report/${token.slice(0, -1)}x`), 410, 'REPORT_LINK_INVALID');
+    assert.ok(!mailing.logText().includes(token), 'the token never reaches the log');
   });
 });

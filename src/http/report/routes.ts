@@ -13,6 +13,8 @@ import { requestContext } from '../context.js';
 import { viewContext } from '../view-context.js';
 
 export const REPORT_PATH = '/report';
+/** The same over the JSON API (errors in the API's shape; POST needs X-CSRF-Token like every API call). */
+export const REPORT_API_PATH = '/api/v1/report';
 
 export interface ReportHttpOptions {
   reports: ReportService;
@@ -25,6 +27,7 @@ const formBody = {
   additionalProperties: false,
   properties: { _csrf: { type: 'string', maxLength: 200 } },
 } as const;
+const emptyJson = { type: 'object', additionalProperties: false, properties: {} } as const;
 const params = {
   type: 'object',
   properties: { token: { type: 'string', maxLength: 200 } },
@@ -55,5 +58,17 @@ export async function reportRoutes(app: FastifyInstance, cfg: ResolvedHttpConfig
       if (isPortalError(err) && err.code === 'REPORT_LINK_INVALID') return invalid(request, reply);
       throw err;
     }
+  });
+
+  // JSON API: the same two calls. A refused link is 410 REPORT_LINK_INVALID in the API's error shape.
+  app.get<{ Params: { token: string } }>(`${REPORT_API_PATH}/:token`, { schema: { params } }, async (request, reply) => {
+    const t = await o.reports.check(request.params.token);
+    reply.header('cache-control', 'no-store');
+    return { status: 'valid', event: { kind: t.kind, at: new Date(t.at).toISOString(), ip: t.ip, userAgent: t.userAgent }, suspends: o.suspends };
+  });
+
+  app.post<{ Params: { token: string } }>(`${REPORT_API_PATH}/:token`, { schema: { params, body: emptyJson } }, async (request) => {
+    const r = await o.reports.confirm(request.params.token, requestContext(request));
+    return { status: 'reported', suspended: r.suspended };
   });
 }
