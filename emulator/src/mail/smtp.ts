@@ -2,9 +2,9 @@
 // phone page's mailbox. Rules: a real SMTP server (smtp-server) on loopback by default, plain text (no STARTTLS, no
 // AUTH: a local development tool), messages over 1 MB refused with 552; each message is parsed (mailparser) and kept
 // in the org state's mailbox (newest MAILBOX_LIMIT), stamped with the emulator's (virtual) clock; a message that
-// cannot be parsed is refused with 550 and nothing is kept. Received mail is never logged.
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+// cannot be parsed is refused with 550 and nothing is kept. Received mail is never logged. Both libraries are loaded
+// on first use (mailparser alone takes about 0.3 s to import, which every test starting an emulator would pay).
+import type { simpleParser as SimpleParser } from 'mailparser';
 import { base62 } from '../ids.js';
 import type { ReceivedMail } from '../org/model.js';
 import type { OrgState } from '../org/state.js';
@@ -21,7 +21,14 @@ export interface RunningSmtp {
 }
 
 /** Starts the listener on `host:port` (port 0: any free port). */
+let parser: Promise<typeof SimpleParser> | null = null;
+const parse: typeof SimpleParser = ((input: Buffer) => {
+  parser ??= import('mailparser').then((m) => m.simpleParser);
+  return parser.then((p) => p(input));
+}) as typeof SimpleParser;
+
 export async function startSmtpListener(state: OrgState, opts: { host?: string; port?: number } = {}): Promise<RunningSmtp> {
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -46,7 +53,7 @@ export async function startSmtpListener(state: OrgState, opts: { host?: string; 
           callback(err);
           return;
         }
-        simpleParser(Buffer.concat(chunks))
+        parse(Buffer.concat(chunks))
           .then((parsed) => {
             const text = parsed.text ?? '';
             const mail: ReceivedMail = {
