@@ -198,7 +198,7 @@ const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY
 
 /**
  * Secrets that can also be given as a file (NAME_FILE=/run/secrets/...), as container secrets are mounted. The
- * private key is always a file (OKTA_PRIVATE_KEY_FILE). SMTP_URL counts once the schema has it.
+ * private key is always a file (OKTA_PRIVATE_KEY_FILE).
  */
 export const SECRET_FILE_SETTINGS = ['OKTA_API_TOKEN', 'COOKIE_SECRET', 'OIDC_CLIENT_SECRET', 'REDIS_URL', 'SMTP_URL', 'HTTPS_PROXY', 'REPORT_LINK_SECRET'] as const;
 
