@@ -43,7 +43,8 @@ const MailSchema = z.object({
   to: z.array(z.string()).catch([]),
   subject: text,
   text,
-  links: z.array(z.string().regex(/^https?:\/\//)).catch([]),
+  // Only http(s) links become links; anything else is dropped (one by one, as the page script does).
+  links: z.array(z.unknown()).catch([]).transform((l) => l.filter((x): x is string => typeof x === 'string' && /^https?:\/\//.test(x))),
   receivedAt: time,
 });
 
