@@ -22,7 +22,7 @@ function banner(config: Config, url: string, emulator: EmulatorChild | null): st
     lines.push(
       '',
       'No OKTA_ORG_URL is set, so the portal runs against the built-in Okta org emulator (demo org).',
-      `  Emulated phone (open it in a second tab): ${emulator.phoneUrl}`,
+      `  Emulated phone (open it in a second tab): ${emulator.phoneUrl}  (its Mailbox shows the portal's emails)`,
       `  Emulator base URL:                        ${emulator.url}`,
       '',
       `Sign in ("Sign in" on the landing page) as any ACTIVE demo user with the password Recover-Me-2026!`,
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     okta,
     logger,
     ...(oidc ? { oidc } : {}),
+    // Demo mode: notifications go to the emulator's mailbox (shown on the emulated phone page).
+    ...(emulator?.smtpUrl ? { mail: { smtpUrl: emulator.smtpUrl } } : {}),
     // A real org: readiness reports a refused credential (checked at start, every 5 minutes, every 30 s while refused).
     ...(emulator ? {} : { credentialCheck: { intervalMs: 300_000, retryMs: 30_000 } }),
   });

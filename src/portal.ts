@@ -50,6 +50,9 @@ import { cachedPasswordRules } from './core/password-rules.js';
 import { createOktaRunner } from './okta/client.js';
 import { passwordRulesReader } from './okta/policies.js';
 import { createZxcvbnStrength } from './strength/zxcvbn.js';
+import { createMailNotifier, createSmtpTransport, MailOutbox, type MailTransport } from './notify/index.js';
+import { createReportService, type ReportService, type SecurityAlert } from './core/report.js';
+import { createHmac } from 'node:crypto';
 import {
   createMetrics,
   createMetricsServer,
@@ -81,6 +84,11 @@ export interface PortalOptions {
   accountIdp?: AccountIdentityProvider;
   /** Sign-in with Okta in place of config.oidc (main.ts passes the emulator's in dev mode). */
   oidc?: OidcConfig;
+  /**
+   * Where notifications are sent when SMTP_URL is not set: main.ts passes the emulator's mailbox in demo mode (with
+   * a sender of its own); tests pass the emulator's too, or replace the transport.
+   */
+  mail?: { smtpUrl?: string; from?: string; transport?: MailTransport };
   /**
    * Check the Okta credential at start and then periodically, for readiness (main.ts turns it on for a real org;
    * off by default so that tests' Okta call counts stay exact).
@@ -216,18 +224,17 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
   };
   const auditStore = createAuditLog(store, { clock, retentionDays: config.store.auditRetentionDays });
   const audit = metrics.auditSink(createAuditSink({ logger: auditLog, log: auditStore }));
-  const notifier: Notifier = {
-    passwordChanged: (user) => auditLog.info({ userId: user.id }, 'password changed (no notifier configured)'),
-  };
-
   const situations = createSituationMetrics(metrics.registry);
+  const oidc = opts.oidc ?? config.oidc;
+  // One session manager for sign-in and for the core: a reset or change ends the user's earlier portal sessions.
+  const sessions = oidc ? createSessionManager({ store, clock, settings: config.session }) : undefined;
+  const mail = createMail(config, opts, { store, clock, idp, audit, sessions, situations, log });
+  const notifier = mail.notifier;
+
   const breach = createBreachCheck(config.breach, {
     userAgent: `okta-mfa-portal/${VERSION}`,
     onResult: (r) => situations.breachCheck(r),
   });
-  const oidc = opts.oidc ?? config.oidc;
-  // One session manager for sign-in and for the core: a reset or change ends the user's earlier portal sessions.
-  const sessions = oidc ? createSessionManager({ store, clock, settings: config.session }) : undefined;
 
   // The org's password rules: org-wide configuration, read once per 5 minutes (not per flow: nothing in it is about
   // a user, and a page view must not cost an Okta call).
@@ -262,6 +269,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
         clock,
         audit,
         sends: metrics.sends,
+        notifier,
         ...(breach.check ? { breach: breach.check } : {}),
         helpdeskIdp: idp,
         auditCounts: auditStore,
@@ -274,6 +282,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
     recovery,
     logger,
     account,
+    ...(mail.reports ? { report: { reports: mail.reports, suspends: config.mail.reportSuspendsUser } } : {}),
     ops: opsPlugin({
       store,
       circuit: okta ? () => okta.circuit() : null,
@@ -322,6 +331,7 @@ export async function createPortal(config: Config, opts: PortalOptions): Promise
       credential?.stop();
       try {
         await app.close();
+        await mail.outbox?.stop();
       } finally {
         try {
           await metricsApp?.close();
@@ -347,6 +357,7 @@ function accountHttp(
     clock: Clock;
     audit: AuditSink;
     sends: SendObserver;
+    notifier: Notifier;
     breach?: BreachCheck;
     sessions: SessionManager;
     /** The recovery's IdP port: the help-desk console looks callers up and challenges them through it. */
@@ -359,7 +370,8 @@ function accountHttp(
   // One budget for everything the portal sends (issue 11, item 7): the operator's LIMIT_* and factor lockout.
   const recoveryPolicy = toRecoveryPolicy(config);
   const policy = defaultAccountPolicy({
-    methods: [...r.methods],
+    // Email is a recovery method only (issue 14, item 2): "My security methods" neither enrols it nor steps up with it.
+    methods: r.methods.filter((m) => m !== 'email'),
     totpIssuer: config.branding.orgName,
     resendCooldownSeconds: r.resendCooldownSeconds,
     pushPollIntervalSeconds: r.pushPollIntervalSeconds,
@@ -387,8 +399,9 @@ function accountHttp(
       policy,
       ...(deps.breach ? { breach: deps.breach } : {}),
       sessions: deps.sessions,
+      notifier: deps.notifier,
     }),
-    methods: r.methods,
+    methods: r.methods.filter((m) => m !== 'email'),
     callbackPath: oidc.redirectPath,
     clock: deps.clock,
     audit: deps.audit,
@@ -417,4 +430,87 @@ function accountHttp(
       : undefined,
     phoneDefaultCountry: config.branding.phoneDefaultCountry ?? undefined,
   };
+}
+
+/** The sender of the demo org's notifications (the emulator's mailbox accepts any). */
+const DEMO_MAIL_FROM = 'Okta MFA Portal (demo) <no-reply@portal.demo.invalid>';
+
+/**
+ * Notifications (issue 14, item 4): with SMTP_URL (or, in demo mode and tests, the emulator's mailbox) a mail
+ * notifier over the store-backed outbox, and the "This wasn't me" report service its links point at; without, a
+ * notifier that only logs (nothing is sent, no links exist).
+ */
+function createMail(
+  config: Config,
+  opts: PortalOptions,
+  deps: {
+    store: Store;
+    clock: Clock;
+    idp: IdentityProvider;
+    audit: AuditSink;
+    sessions: SessionManager | undefined;
+    situations: ReturnType<typeof createSituationMetrics>;
+    log: ReturnType<typeof scopedLogger>;
+  },
+): { notifier: Notifier; reports: ReportService | null; outbox: MailOutbox | null } {
+  const smtpUrl = config.mail.smtp?.url ?? opts.mail?.smtpUrl ?? null;
+  const from = config.mail.from ?? opts.mail?.from ?? (config.okta.mode === 'emulator' ? DEMO_MAIL_FROM : null);
+  const transport =
+    opts.mail?.transport ?? (smtpUrl !== null && from !== null ? createSmtpTransport({ url: smtpUrl, from, timeoutMs: config.mail.timeoutMs }) : null);
+  if (transport === null) {
+    return {
+      notifier: {
+        notify: (n) => {
+          deps.situations.notification('skipped');
+          deps.log.info({ notification: { kind: n.kind, userId: n.userId } }, 'notification not sent (no SMTP_URL)');
+        },
+      },
+      reports: null,
+      outbox: null,
+    };
+  }
+  const outbox = new MailOutbox({
+    store: deps.store,
+    clock: deps.clock,
+    random: cryptoRandom,
+    transport,
+    onEvent: (e) => {
+      deps.situations.notification(e.kind);
+      const line = { notification: { purpose: e.purpose, attempts: e.attempts, ...(e.kind === 'sent' ? {} : { error: e.error }) } };
+      if (e.kind === 'sent') deps.log.info(line, 'notification sent');
+      else if (e.kind === 'retried') deps.log.warn(line, 'notification send failed; will retry');
+      else deps.log.error(line, 'notification dropped after the last retry');
+    },
+  });
+  // The links' key: REPORT_LINK_SECRET, else derived from the cookie secret (a separate key for a separate purpose).
+  const key = config.mail.reportLinkSecret?.value ?? createHmac('sha256', config.cookie.secret).update('report-link-key-v1').digest('base64url');
+  let alert: (a: SecurityAlert) => Promise<void> = async () => undefined;
+  const reports = createReportService({
+    idp: deps.idp,
+    store: deps.store,
+    clock: deps.clock,
+    random: cryptoRandom,
+    audit: deps.audit,
+    key,
+    policy: { ttlSeconds: config.mail.reportLinkTtlHours * 3600, suspendUser: config.mail.reportSuspendsUser },
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    alert: (a) => alert(a),
+    onReport: (outcome) => deps.situations.report(outcome),
+  });
+  const mailer = createMailNotifier({
+    outbox,
+    reports,
+    publicUrl: config.server.publicUrl,
+    securityAlertTo: config.mail.securityAlertTo,
+    orgName: config.branding.orgName,
+    defaultLanguage: config.branding.defaultLanguage,
+    reportLinkTtlHours: config.mail.reportLinkTtlHours,
+    onSkipped: (n) => {
+      deps.situations.notification('skipped');
+      deps.log.info({ notification: { kind: n.kind, userId: n.userId } }, 'notification not sent (the user has no email address)');
+    },
+  });
+  alert = (a) => mailer.alert(a);
+  outbox.start();
+  return { notifier: mailer.notifier, reports, outbox };
 }

@@ -1,5 +1,5 @@
-// CLI: `node dist/emulator/src/main.js [--port N] [--host H] [--api-token T] [--seed FILE]` (also EMULATOR_PORT,
-// EMULATOR_HOST, EMULATOR_API_TOKEN, EMULATOR_SEED). Rules: flags win over env; bad flags print a clear message and
+// CLI: `node dist/emulator/src/main.js [--port N] [--host H] [--api-token T] [--seed FILE] [--smtp-port N]` (also
+// EMULATOR_PORT, EMULATOR_HOST, EMULATOR_API_TOKEN, EMULATOR_SEED, EMULATOR_SMTP_PORT). Rules: flags win over env; bad flags print a clear message and
 // exit 2; a bad seed exits 2 naming the field; prints the base URL, the token, the phone page and the seeded users;
 // SIGINT/SIGTERM close the server and exit 0; it refuses to run with NODE_ENV=production (it is a dev tool).
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ const USAGE = `Usage: npm run emulator -- [--port N] [--host H] [--api-token T] 
   --host H        interface to bind (default 127.0.0.1, env EMULATOR_HOST)
   --api-token T   SSWS token callers must send (default ${DEFAULT_API_TOKEN}, env EMULATOR_API_TOKEN)
   --seed FILE     JSON or YAML org seed (default: built-in demo org, env EMULATOR_SEED)
+  --smtp-port N   port of the mailbox's SMTP listener (default 2525, env EMULATOR_SMTP_PORT; 0 = any free port)
   --help          show this help`;
 
 function fail(message: string, showUsage = true): never {
@@ -19,7 +20,7 @@ function fail(message: string, showUsage = true): never {
   process.exit(2);
 }
 
-function parse(): { port: number; host: string; apiToken: string; seed: string | undefined } {
+function parse(): { port: number; host: string; apiToken: string; seed: string | undefined; smtpPort: number } {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -28,6 +29,7 @@ function parse(): { port: number; host: string; apiToken: string; seed: string |
         host: { type: 'string' },
         'api-token': { type: 'string' },
         seed: { type: 'string' },
+        'smtp-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -47,7 +49,9 @@ function parse(): { port: number; host: string; apiToken: string; seed: string |
   const apiToken = (values['api-token'] as string | undefined) ?? process.env.EMULATOR_API_TOKEN ?? DEFAULT_API_TOKEN;
   if (apiToken.length < 8 || /\s/.test(apiToken)) fail('the API token must be at least 8 characters with no whitespace');
   const seed = (values.seed as string | undefined) ?? (process.env.EMULATOR_SEED || undefined);
-  return { port: Number(portText), host, apiToken, seed };
+  const smtpText = (values['smtp-port'] as string | undefined) ?? process.env.EMULATOR_SMTP_PORT ?? '2525';
+  if (!/^\d{1,5}$/.test(smtpText) || Number(smtpText) > 65535) fail(`invalid SMTP port "${smtpText}" (expected 0-65535)`);
+  return { port: Number(portText), host, apiToken, seed, smtpPort: Number(smtpText) };
 }
 
 async function main(): Promise<void> {
@@ -76,7 +80,8 @@ async function main(): Promise<void> {
     `  Base URL (orgUrl):  ${running.url}`,
     `  API token (SSWS):   ${running.apiToken === DEFAULT_API_TOKEN ? running.apiToken + '  (documented dev token)' : '(custom token from --api-token / EMULATOR_API_TOKEN)'}`,
     `  Phone page:         ${running.phoneUrl}`,
-    `  Control API:        ${running.url}/_emulator/{outbox,push,users,clock,requests,faults,reset}`,
+    `  Control API:        ${running.url}/_emulator/{outbox,mail,push,users,clock,requests,faults,reset}`,
+    `  Mailbox (SMTP):     ${running.smtpUrl ?? 'off'}`,
     `  OIDC issuer:        ${running.issuer}${opts.seed ? '' : `  (demo client ${DEMO_OIDC_CLIENT_ID})`}`,
     '',
     `Users${opts.seed ? '' : ` (demo password for all: ${DEMO_PASSWORD})`}:`,
@@ -91,6 +96,7 @@ async function main(): Promise<void> {
     type: 'ready',
     url: running.url,
     phoneUrl: running.phoneUrl,
+    smtpUrl: running.smtpUrl,
     users: seed.users.map((u) => ({ login: u.login, status: u.status, factors: u.factors.map((f) => f.type) })),
   });
 

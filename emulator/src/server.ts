@@ -15,6 +15,7 @@ import { OidcService } from './oidc/provider.js';
 import { registerOidcRoutes } from './oidc/routes.js';
 import { OrgState, prepareSeed } from './org/state.js';
 import { registerPhonePage } from './phone/page.js';
+import { startSmtpListener, type RunningSmtp } from './mail/smtp.js';
 import { RateLimiter } from './ratelimit.js';
 import { RequestLog } from './requestlog.js';
 import { registerAuthnRoutes } from './routes/authn.js';
@@ -50,6 +51,11 @@ export interface StartOptions {
   startTime?: number;
   /** Fastify's request logger (default false). Bodies and headers are never logged. */
   logger?: boolean;
+  /**
+   * The SMTP listener that receives the portal's notifications into the mailbox (emulator/src/mail/smtp.ts): its
+   * port (0 = any free port, the default), or false for none.
+   */
+  smtpPort?: number | false;
 }
 
 export interface RunningEmulator {
@@ -58,6 +64,8 @@ export interface RunningEmulator {
   phoneUrl: string;
   /** The OIDC issuer (default custom authorization server): url + '/oauth2/default'. */
   issuer: string;
+  /** smtp://host:port of the mailbox's SMTP listener (null when started without one). */
+  smtpUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -148,11 +156,27 @@ export async function startEmulator(opts: StartOptions = {}): Promise<RunningEmu
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${urlHost}:${port}`;
   app.oidc.setBaseUrl(url);
+  let smtp: RunningSmtp | null = null;
+  if (opts.smtpPort !== false) {
+    try {
+      smtp = await startSmtpListener(app.emu.state, { host, port: opts.smtpPort ?? 0 });
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+  }
   return {
     url,
     apiToken: app.emu.apiToken,
     phoneUrl: `${url}/_emulator/`,
     issuer: `${url}/oauth2/default`,
-    close: () => app.close(),
+    smtpUrl: smtp?.url ?? null,
+    close: async () => {
+      try {
+        await smtp?.close();
+      } finally {
+        await app.close();
+      }
+    },
   };
 }

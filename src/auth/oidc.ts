@@ -65,6 +65,8 @@ export interface SignedInUser {
   /** preferred_username, else email, else sub. */
   login: string;
   name: string | null;
+  /** The email claim (needs the `email` scope), or null. */
+  email?: string | null;
   /** Kept server-side for the end-session request's id_token_hint. */
   idToken: string;
   /**
@@ -240,6 +242,8 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
         userId: claims.sub,
         login: str(claims.preferred_username) ?? str(claims.email) ?? claims.sub,
         name: str(claims.name),
+        // Where notifications go (issue 14, item 4): the ID token's email claim, so the account needs no Okta read.
+        email: typeof claims.email === 'string' && /^[^\s@]+@[^\s@]+$/.test(claims.email) ? claims.email.slice(0, 256) : null,
         idToken,
         groups: groupsClaim(claims.groups),
       };

@@ -27,6 +27,8 @@ export interface SessionRecord {
   name: string | null;
   /** The ID token's group names at sign-in (absent in sessions created before groups were kept: none). */
   groups?: string[];
+  /** The ID token's email claim (notifications go there); absent in sessions created before it existed. */
+  email?: string | null;
   /** For the end-session request's id_token_hint; never sent to the browser. */
   idToken: string | null;
   createdAt: number;
@@ -42,7 +44,14 @@ export interface SessionSettings {
 
 export interface SessionManager extends PortalSessions {
   readonly settings: SessionSettings;
-  create(user: { userId: string; login: string; name: string | null; idToken: string | null; groups?: string[] }): Promise<{ token: string; session: SessionRecord }>;
+  create(user: {
+    userId: string;
+    login: string;
+    name: string | null;
+    email?: string | null;
+    idToken: string | null;
+    groups?: string[];
+  }): Promise<{ token: string; session: SessionRecord }>;
   /** The live session for a cookie value, or null (unknown, malformed, expired, idle too long). */
   resolve(token: string | undefined | null): Promise<SessionRecord | null>;
   /** Ends a session; returns it when it existed. */
@@ -104,6 +113,7 @@ export function createSessionManager(deps: {
         login: user.login,
         name: user.name,
         ...(user.groups && user.groups.length > 0 ? { groups: [...user.groups] } : {}),
+        email: user.email ?? null,
         idToken: user.idToken,
         createdAt: now,
         lastSeenAt: now,

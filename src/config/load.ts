@@ -134,6 +134,21 @@ export interface Config {
   /** Issue 16: the group (ID token `groups` claim) that admits to the help-desk console / insights; null: page off. */
   helpdesk: { group: string | null };
   insights: { group: string | null };
+  /**
+   * Notifications (issue 14, item 4): the SMTP server (null: none configured; the demo org then uses the emulator's
+   * mailbox), the sender, the security address, and the "This wasn't me" links.
+   */
+  mail: {
+    /** SMTP_URL (non-enumerable `url`: it may carry a password), or null. */
+    smtp: { readonly url: string } | null;
+    timeoutMs: number;
+    from: string | null;
+    securityAlertTo: string | null;
+    reportLinkTtlHours: number;
+    reportSuspendsUser: boolean;
+    /** REPORT_LINK_SECRET (non-enumerable), or null: the key is then derived from the cookie secret. */
+    reportLinkSecret: { readonly value: string } | null;
+  };
   /** The breached-password check before a password is written (src/breach). */
   breach: {
     mode: (typeof BREACH_MODES)[number];
@@ -223,7 +238,7 @@ const PRIVATE_KEY_SETTINGS = ['OKTA_CLIENT_ID', 'OKTA_KEY_ID', 'OKTA_PRIVATE_KEY
 
 /**
  * Secrets that can also be given as a file (NAME_FILE=/run/secrets/...), as container secrets are mounted. The
- * private key is always a file (OKTA_PRIVATE_KEY_FILE). SMTP_URL counts once the schema has it.
+ * private key is always a file (OKTA_PRIVATE_KEY_FILE).
  */
 export const SECRET_FILE_SETTINGS = [
   'OKTA_API_TOKEN',
@@ -234,11 +249,12 @@ export const SECRET_FILE_SETTINGS = [
   'REDIS_SENTINEL_PASSWORD',
   'SMTP_URL',
   'HTTPS_PROXY',
+  'REPORT_LINK_SECRET',
 ] as const;
 
 /** Settings that say "a real org is meant": with any of them, the demo org never starts. */
 const NON_DEMO_PREFIXES = ['OKTA_', 'OIDC_', 'SMTP_'];
-const DEMO_NEUTRAL = new Set<string>(['OKTA_TIMEOUT_MS', 'OIDC_REDIRECT_PATH', 'OIDC_SCOPES']);
+const DEMO_NEUTRAL = new Set<string>(['OKTA_TIMEOUT_MS', 'OIDC_REDIRECT_PATH', 'OIDC_SCOPES', 'SMTP_TIMEOUT_MS']);
 
 /** The file DATA_DIR keeps the generated cookie secret in (SQLite store, no COOKIE_SECRET). */
 export const COOKIE_SECRET_FILE_NAME = 'cookie-secret';
@@ -282,6 +298,9 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
   }
   if (store !== null && store.value.kind === 'redis' && raw.COOKIE_SECRET === undefined) {
     problems.push('COOKIE_SECRET: required with STORE=redis (every instance must sign cookies with the same secret; e.g. openssl rand -base64 32)');
+  }
+  if (raw.SMTP_URL !== undefined && raw.MAIL_FROM === undefined) {
+    problems.push('MAIL_FROM: required with SMTP_URL (the sender of notifications, e.g. "Password portal <no-reply@example.com>")');
   }
   // A misspelt name is the likeliest cause of a missing setting: say so beside the problems.
   if (problems.length > 0) problems.push(...unknown);
@@ -389,6 +408,15 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = {}): Conf
     session: { ttlSeconds: s.SESSION_TTL_SECONDS, idleSeconds: s.SESSION_IDLE_SECONDS },
     helpdesk: { group: s.HELPDESK_GROUP ?? null },
     insights: { group: s.INSIGHTS_GROUP ?? null },
+    mail: {
+      smtp: s.SMTP_URL === undefined ? null : hideSecret({}, 'url', s.SMTP_URL),
+      timeoutMs: s.SMTP_TIMEOUT_MS,
+      from: s.MAIL_FROM ?? null,
+      securityAlertTo: s.SECURITY_ALERT_EMAIL ?? null,
+      reportLinkTtlHours: s.REPORT_LINK_TTL_HOURS,
+      reportSuspendsUser: s.REPORT_SUSPENDS_USER,
+      reportLinkSecret: s.REPORT_LINK_SECRET === undefined ? null : hideSecret({}, 'value', s.REPORT_LINK_SECRET),
+    },
     breach: {
       mode: s.BREACHED_PASSWORD_CHECK,
       apiUrl: s.BREACHED_PASSWORD_API_URL,

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { parseRequirementLines } from './branding.js';
 import { parseGroupRules, type GroupRuleSetting } from './group-rules.js';
-import { RECOVERY_METHODS, type RecoveryMethod } from '../core/ports.js';
+import { DEFAULT_RECOVERY_METHODS, RECOVERY_METHODS, type RecoveryMethod } from '../core/ports.js';
 import {
   isHostName,
   parseBaseUrl,
@@ -178,7 +178,7 @@ export const settingsSchema = z.object({
   OKTA_BREAKER_COOLDOWN_SECONDS: int(1, 3600, 30),
   OKTA_RATE_LIMIT_RESERVE_PERCENT: int(0, 90, 10),
 
-  RECOVERY_METHODS: custom<RecoveryMethod[]>(methodList, [...RECOVERY_METHODS]),
+  RECOVERY_METHODS: custom<RecoveryMethod[]>(methodList, [...DEFAULT_RECOVERY_METHODS]),
   SHOW_ENROLLED_METHODS: bool(false),
   ALLOW_LOCKED_OUT_RECOVERY: bool(false),
   FLOW_TTL_SECONDS: int(60, 14400, 900),
@@ -298,7 +298,37 @@ export const settingsSchema = z.object({
   BREACHED_PASSWORD_FAIL_OPEN: bool(true),
   SELF_SERVICE_UNLOCK: bool(false),
   GROUP_RULES: custom<GroupRuleSetting[]>(parseGroupRules, []),
+  // Notifications and "This wasn't me" (issue 14, item 4).
+  SMTP_URL: custom<string | undefined>(parseSmtpUrl, undefined),
+  SMTP_TIMEOUT_MS: int(1000, 60000, 10000),
+  MAIL_FROM: custom<string | undefined>(parseMailbox, undefined),
+  SECURITY_ALERT_EMAIL: custom<string | undefined>(parseMailbox, undefined),
+  REPORT_LINK_TTL_HOURS: int(1, 720, 72),
+  REPORT_SUSPENDS_USER: bool(false),
+  REPORT_LINK_SECRET: token(/^[\x21-\x7e]{32,1024}$/, 'must be at least 32 visible characters with no spaces (e.g. openssl rand -base64 32)'),
 });
+
+/** SMTP_URL: smtp:// (STARTTLS when offered) or smtps:// (TLS), host and optional port, user and password. */
+function parseSmtpUrl(raw: string): Parsed<string> {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { ok: false, message: 'must be a URL such as smtps://user:password@mail.example.com:465 or smtp://mail.example.com:587' };
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return { ok: false, message: 'must start with smtp:// or smtps://' };
+  if (url.hostname === '') return { ok: false, message: 'must name the mail server' };
+  if ((url.pathname !== '' && url.pathname !== '/') || url.hash !== '') return { ok: false, message: 'must have no path or fragment (options go in the query string)' };
+  return { ok: true, value: url.href };
+}
+
+/** An address, optionally with a display name: `alice@example.com` or `Portal <no-reply@example.com>`. */
+function parseMailbox(raw: string): Parsed<string> {
+  const v = raw.trim();
+  const m = /^(?:([^<>\r\n"]{1,100}?)\s*<([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>|([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+))$/.exec(v);
+  if (!m || v.length > 320) return { ok: false, message: 'must be an email address, e.g. no-reply@example.com or "Portal <no-reply@example.com>"' };
+  return { ok: true, value: v };
+}
 
 export type Settings = z.output<typeof settingsSchema>;
 

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   },
   WRONG_STEP: { status: 409, message: 'This step is not available now. Start again.' },
   FLOW_EXPIRED: { status: 410, message: 'This recovery has expired. Start again.' },
+  REPORT_LINK_INVALID: { status: 410, message: 'This link is not valid, has expired or was already used.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts. Start again later.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Try again later.' },
   RESEND_TOO_SOON: { status: 429, message: 'A code was sent recently. Wait before asking for another.' },

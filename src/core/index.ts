@@ -47,3 +47,5 @@ export {
   type Period,
   type ChartId,
 } from './insights/report.js';
+export { createReportService, type ReportService, type ReportDeps, type ReportPolicy, type ReportTicket, type SecurityAlert } from './report.js';
+export { SECURITY_EVENTS, DEFAULT_RECOVERY_METHODS } from './ports.js';

@@ -10,3 +10,10 @@ export function maskPhone(phone: string): string {
   const prefix = phone.trim().startsWith('+') ? (digits.startsWith('1') ? '+1' : `+${digits.slice(0, 2)}`) : '';
   return `${prefix ? `${prefix} ` : ''}••• ••• ${last4}`;
 }
+
+/** `j•••@example.com`: the first character of the local part and the domain (the account page, masked email offers). */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '•••';
+  return `${email.slice(0, 1)}•••${email.slice(at)}`;
+}

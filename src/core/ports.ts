@@ -17,9 +17,18 @@ export interface Random {
   int(maxExclusive: number): number;
 }
 
-/** The verification methods a user may pick. Okta types: sms, call, push, token:software:totp (GOOGLE / OKTA). */
-export const RECOVERY_METHODS = ['sms', 'call', 'push', 'google-authenticator', 'okta-verify-code'] as const;
+/**
+ * The verification methods a user may pick. Okta types: sms, call, email, push, token:software:totp (GOOGLE / OKTA).
+ * `email` (Okta's email factor) is weaker than the others (a mailbox is often taken over with the same password the
+ * user is recovering) and is off unless the operator lists it: DEFAULT_RECOVERY_METHODS leaves it out.
+ */
+export const RECOVERY_METHODS = ['sms', 'call', 'email', 'push', 'google-authenticator', 'okta-verify-code'] as const;
 export type RecoveryMethod = (typeof RECOVERY_METHODS)[number];
+/** The methods enabled when the operator lists none: every method but email. */
+export const DEFAULT_RECOVERY_METHODS: readonly RecoveryMethod[] = RECOVERY_METHODS.filter((m) => m !== 'email');
+/** The methods that send a one-time code through the IdP (SMS, voice call, email). */
+export type SentCodeMethod = 'sms' | 'call' | 'email';
+export const isSentCodeMethod = (m: RecoveryMethod | null): m is SentCodeMethod => m === 'sms' || m === 'call' || m === 'email';
 
 /** Okta user statuses (UserStatus in Okta's spec). Unknown strings are kept, never trusted. */
 export type UserStatus =
@@ -39,6 +48,8 @@ export interface IdpUser {
   status: UserStatus;
   /** ISO timestamp of the last password change, when the IdP reports it. */
   passwordChanged: string | null;
+  /** The primary email of the profile (where notifications go), when the IdP's answer has one. */
+  email?: string | null;
 }
 
 export interface IdpFactor {
@@ -48,6 +59,8 @@ export interface IdpFactor {
   status: string; // ACTIVE, PENDING_ACTIVATION, ...
   /** E.164 phone number for sms / call factors. Never sent to the browser unmasked. */
   phoneNumber?: string;
+  /** The address of an email factor. Never sent to the browser unmasked. */
+  email?: string;
 }
 
 /** An IdP group the user belongs to (Okta's Group: id and profile.name). */
@@ -61,6 +74,8 @@ export interface RequestContext {
   ip: string;
   userAgent: string;
   requestId: string;
+  /** The page language of the request (a catalogue language such as "en"), for messages sent later. */
+  language?: string;
 }
 
 export type PushResult = 'waiting' | 'approved' | 'rejected' | 'timeout';
@@ -85,9 +100,9 @@ export interface IdentityProvider {
   listFactors(userId: string): Promise<IdpFactor[]>;
   /** The groups the user belongs to (one call; used only when the operator wrote group rules). */
   listGroups(userId: string): Promise<IdpGroup[]>;
-  /** Sends an SMS or voice code (empty-body verify). */
+  /** Sends an SMS, voice or email code (empty-body verify). */
   sendChallenge(userId: string, factorId: string, ctx: RequestContext): Promise<void>;
-  /** Checks a passcode (sms, call, totp). Resolves on success; throws INVALID_CODE / FACTOR_LOCKED otherwise. */
+  /** Checks a passcode (sms, call, email, totp). Resolves on success; throws INVALID_CODE / FACTOR_LOCKED otherwise. */
   verifyPasscode(userId: string, factorId: string, code: string, ctx: RequestContext): Promise<void>;
   /** Starts an Okta Verify push with number matching. */
   startPush(userId: string, factorId: string, ctx: RequestContext): Promise<PushStart>;
@@ -104,6 +119,8 @@ export interface IdentityProvider {
   unlockUser(userId: string): Promise<void>;
   /** Ends the user's IdP sessions (sign out everywhere). */
   revokeSessions(userId: string): Promise<void>;
+  /** Suspends the user (Okta lifecycle/suspend): after a "This wasn't me" report, when the operator chose it. */
+  suspendUser(userId: string): Promise<void>;
 }
 
 /** A password-strength estimate: 0 (too guessable) to 4 (very unguessable), given words the password should avoid. */
@@ -117,8 +134,6 @@ export interface IdpFactorDetail extends IdpFactor {
   factorType: string;
   /** Okta provider (OKTA, GOOGLE ...). */
   provider: string;
-  /** The e-mail address of an email factor. Never sent to the browser unmasked. */
-  email?: string;
 }
 
 /** A factor just enrolled, waiting for activation, with what the user needs to activate it. */
@@ -238,7 +253,7 @@ export interface AuditSink {
 }
 
 /** The channels through which the portal makes the IdP reach a user's device. */
-export type SendChannel = 'sms' | 'call' | 'push';
+export type SendChannel = 'sms' | 'call' | 'email' | 'push';
 
 /**
  * Told once for every SMS, voice call or push the IdP was asked to send (after the IdP accepted the request); never
@@ -248,9 +263,30 @@ export interface SendObserver {
   sent(channel: SendChannel): void;
 }
 
-/** Tells the user about security-relevant events through a channel other than the portal (optional). */
+/** What happened to an account, for the message that tells its owner (issue 14, item 4). */
+export const SECURITY_EVENTS = ['password-reset', 'password-changed', 'account-unlocked', 'factor-added', 'factor-removed'] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
+
+export interface SecurityNotice {
+  kind: SecurityEventKind;
+  userId: string;
+  login: string;
+  /** The user's primary email from the IdP profile (already read by the flow; null when unknown: nothing is sent). */
+  email: string | null;
+  /** Epoch ms of the event. */
+  at: number;
+  /** Who did it: the request's address and browser, and the page language the message is written in. */
+  ctx: RequestContext;
+  /** The method added or removed (factor events). */
+  method?: RecoveryMethod | null;
+}
+
+/**
+ * Tells the user about security-relevant events through a channel other than the portal. It must return quickly and
+ * never fail the user's flow: sending happens later (the adapter queues and retries); the core still catches a throw.
+ */
 export interface Notifier {
-  passwordChanged(user: { id: string; login: string }): Promise<void> | void;
+  notify(notice: SecurityNotice): Promise<void> | void;
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * Sending an SMS / voice code, for recovery's challenge and the account's step-up and enrolment alike: one set of
+ * Sending an SMS / voice / email code, for recovery's challenge and the account's step-up and enrolment alike: one set of
  * budgets for every SMS and call the portal causes (issue 11, item 7), none of which tells who is behind a login
  * (item 4).
  * - `requester` keys what the caller sees: one send per requester and method per resendCooldownSeconds under
  *   `resend:<method>:<sha256(requester)>` → RESEND_TOO_SOON; then the per-destination budget (keyed by the requester)
  *   and the global send budget → RATE_LIMITED. Recovery passes `login:<key>` for real users and decoys alike, so a
  *   login's answers never depend on whether it exists or which phone numbers it has; the account passes the number.
+ *   Email codes (issue 14, item 2) go through the same budgets, keyed by the address: an email costs what an SMS does.
  * - `phone` is where the IdP will send (null: nothing is sent, e.g. a decoy, which runs `skip` instead). When it is
  *   not the requester, the per-destination budget of the number itself is counted as well, silently: once spent,
  *   nothing is sent but the answer is the same (toll fraud stays capped per number, whoever asks, across recovery
@@ -17,7 +18,7 @@
 import { sha256 } from './crypto.js';
 import { PortalError, isPortalError } from './errors.js';
 import type { Limiter } from './limits.js';
-import type { Clock, SendChannel, SendObserver, Store } from './ports.js';
+import type { Clock, SendChannel, SendObserver, SentCodeMethod, Store } from './ports.js';
 import type { Window } from './recovery/policy.js';
 
 export interface SendGuardEnv {
@@ -39,10 +40,10 @@ export function noteSent(env: { sends?: SendObserver }, channel: SendChannel): v
 }
 
 export interface SendRequest {
-  method: 'sms' | 'call';
+  method: SentCodeMethod;
   /** Who the caller's answers are about: `login:<key>` (recovery) or the phone number (account). */
   requester: string;
-  /** The number the IdP sends to, or null when nothing is sent. */
+  /** The number (or, for email, the address) the IdP sends to, or null when nothing is sent. */
   phone: string | null;
   send: () => Promise<void>;
   /** Runs instead of `send` when nothing is sent (e.g. the decoy's pad). */
@@ -58,7 +59,7 @@ export interface SendOutcome {
   sent: boolean;
 }
 
-export const resendKey = (method: 'sms' | 'call', requester: string): string => `resend:${method}:${sha256(requester)}`;
+export const resendKey = (method: SentCodeMethod, requester: string): string => `resend:${method}:${sha256(requester)}`;
 
 export async function guardedSend(env: SendGuardEnv, req: SendRequest): Promise<SendOutcome> {
   const key = resendKey(req.method, req.requester);

@@ -12,6 +12,8 @@ export interface EmulatorChild {
   url: string;
   apiToken: string;
   phoneUrl: string;
+  /** The mailbox's SMTP listener (smtp://127.0.0.1:port): demo mode sends the portal's notifications there. */
+  smtpUrl: string | null;
   users: { login: string; status: string; factors: string[] }[];
   stop(): Promise<void>;
 }
@@ -20,6 +22,7 @@ interface ReadyMessage {
   type: 'ready';
   url: string;
   phoneUrl: string;
+  smtpUrl?: string | null;
   users: { login: string; status: string; factors: string[] }[];
 }
 
@@ -27,7 +30,7 @@ export async function startEmulatorChild(opts: { port?: number; timeoutMs?: numb
   // dist/src/dev/emulator-process.js → dist/emulator/src/main.js
   const entry = fileURLToPath(new URL('../../emulator/src/main.js', import.meta.url));
   const apiToken = `00dev-${randomBytes(24).toString('base64url')}`;
-  const child: ChildProcess = fork(entry, ['--port', String(opts.port ?? 0)], {
+  const child: ChildProcess = fork(entry, ['--port', String(opts.port ?? 0), '--smtp-port', '0'], {
     env: { ...process.env, EMULATOR_API_TOKEN: apiToken },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -52,6 +55,7 @@ export async function startEmulatorChild(opts: { port?: number; timeoutMs?: numb
   return {
     url: ready.url,
     phoneUrl: ready.phoneUrl,
+    smtpUrl: typeof ready.smtpUrl === 'string' ? ready.smtpUrl : null,
     users: ready.users,
     apiToken,
     stop: () =>

@@ -22,6 +22,7 @@ import { installErrorHandlers } from './errors.js';
 import { installInputGuard } from './input.js';
 import { httpLogger, lazyChildLogger } from './logging.js';
 import { pageRoutes } from './pages/routes.js';
+import { reportRoutes, type ReportHttpOptions } from './report/routes.js';
 import { registerCsrf, registerSecurityHeaders } from './security.js';
 
 export type { HttpConfig } from './config.js';
@@ -35,6 +36,8 @@ export interface BuildAppDeps {
   ops?: (app: FastifyInstance) => void;
   /** Sign-in with Okta and "My security methods" (src/http/account); absent: /auth/* and /account* are 404. */
   account?: AccountHttpOptions | undefined;
+  /** "This wasn't me" links of the notifications (src/http/report); absent: /report/* is 404. */
+  report?: ReportHttpOptions | undefined;
 }
 
 export const BODY_LIMIT = 16 * 1024;
@@ -67,6 +70,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
       await apiRoutes(scope, { recovery: deps.recovery, cfg });
       await pageRoutes(scope, { recovery: deps.recovery, cfg });
       if (deps.account) await accountRoutes(scope, cfg, deps.account);
+      if (deps.report) await reportRoutes(scope, cfg, deps.report);
     },
     { prefix: cfg.basePath },
   );

@@ -13,9 +13,12 @@ import type { Bindings, ChildLoggerOptions } from 'pino';
 
 const MAX_PATH = 256;
 
+/** The path of a "This wasn't me" link carries its token: logged as /report/[redacted]. */
+const REPORT_TOKEN_RE = /\/report\/[^/]*/;
+
 export function pathOnly(url: unknown): string {
   const s = typeof url === 'string' ? url : '';
-  return (s.split('?', 1)[0] ?? '').slice(0, MAX_PATH);
+  return (s.split('?', 1)[0] ?? '').replace(REPORT_TOKEN_RE, '/report/[redacted]').slice(0, MAX_PATH);
 }
 
 interface LoggedError {

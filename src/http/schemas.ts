@@ -46,7 +46,7 @@ export const formSchemas = {
   start: object({ _csrf: csrfField, username: usernameField }, []),
   method: object({ _csrf: csrfField, method: methodField }, []),
   code: object({ _csrf: csrfField, code: codeField }, []),
-  resend: object({ _csrf: csrfField, method: { type: 'string', enum: ['sms', 'call', 'push'] } }, ['method']),
+  resend: object({ _csrf: csrfField, method: { type: 'string', enum: ['sms', 'call', 'email', 'push'] } }, ['method']),
   password: object(
     {
       _csrf: csrfField,

@@ -14,7 +14,8 @@ import { brandingOf } from './pages/branding.js';
 import { PAGE_PATHS } from './pages/paths.js';
 import { PATHS } from './paths.js';
 
-export const LANG_COOKIE = 'lang';
+export { LANG_COOKIE } from './context.js';
+import { LANG_COOKIE } from './context.js';
 
 /** The pages the language switch may return to (its `back` parameter must be one of these, else the landing page). */
 export const LANG_BACK_TARGETS: readonly string[] = [

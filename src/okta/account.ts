@@ -38,6 +38,7 @@ const BASE32 = /^[A-Z2-7]+=*$/i;
 const FACTOR_BODY: Record<RecoveryMethod, { factorType: string; provider: string }> = {
   sms: { factorType: 'sms', provider: 'OKTA' },
   call: { factorType: 'call', provider: 'OKTA' },
+  email: { factorType: 'email', provider: 'OKTA' },
   push: { factorType: 'push', provider: 'OKTA' },
   'google-authenticator': { factorType: 'token:software:totp', provider: 'GOOGLE' },
   'okta-verify-code': { factorType: 'token:software:totp', provider: 'OKTA' },
@@ -143,6 +144,8 @@ export function createOktaAccountIdentityProvider(opts: OktaAccountIdentityProvi
     },
 
     async enrollFactor(userId, method, enrolOpts): Promise<PendingEnrolment> {
+      // Email is a recovery method only (issue 14, item 2): "My security methods" does not enrol it.
+      if (method === 'email') throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'email factors are not enrolled here' });
       const phone = method === 'sms' || method === 'call';
       if (phone && enrolOpts.phoneNumber === undefined) throw new PortalError('INVALID_PHONE_NUMBER', { detail: 'no number' });
       const body = { ...FACTOR_BODY[method], ...(phone ? { profile: { phoneNumber: enrolOpts.phoneNumber } } : {}) };

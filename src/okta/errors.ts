@@ -37,6 +37,7 @@ export type OktaOp =
   | 'setPassword'
   | 'unlockUser'
   | 'revokeSessions'
+  | 'suspendUser'
   // account (signed-in self-service, account.ts)
   | 'getFactor'
   | 'enrollFactor'

@@ -197,5 +197,9 @@ export function identityProviderOver(runner: OktaRunner): IdentityProvider {
     async revokeSessions(userId) {
       await run('revokeSessions', (c) => c.json('DELETE', `${user(userId)}/sessions`));
     },
+
+    async suspendUser(userId) {
+      await run('suspendUser', (c) => c.json('POST', `${user(userId)}/lifecycle/suspend`));
+    },
   };
 }

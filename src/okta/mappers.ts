@@ -49,7 +49,7 @@ export function toIdpUser(user: unknown, requested: string): IdpUser | null {
   const email = str(profile.email);
   const matches = login.toLowerCase() === wanted || (requested.includes('@') && email?.toLowerCase() === wanted);
   if (!matches) return null;
-  return { id, login, status, passwordChanged: isoOrNull(u.passwordChanged) };
+  return { id, login, status, passwordChanged: isoOrNull(u.passwordChanged), email: email !== undefined && email.includes('@') ? email : null };
 }
 
 /** Okta factorType + provider → the recovery method it serves (null for factors the portal does not use). */
@@ -59,6 +59,8 @@ export function factorMethod(factorType: string | undefined, provider: string | 
       return 'sms';
     case 'call':
       return 'call';
+    case 'email':
+      return provider === 'OKTA' ? 'email' : null;
     case 'push':
       return 'push';
     case 'token:software:totp':
@@ -78,6 +80,8 @@ export function toIdpFactor(factor: unknown): IdpFactor | null {
   const out: IdpFactor = { id, method, status: str(f.status) ?? 'UNKNOWN' };
   const phone = str(obj(f.profile).phoneNumber);
   if ((method === 'sms' || method === 'call') && phone !== undefined) out.phoneNumber = phone;
+  const email = str(obj(f.profile).email);
+  if (method === 'email' && email !== undefined) out.email = email;
   return out;
 }
 

@@ -40,6 +40,7 @@ export const BUCKETS: Readonly<Record<OktaOp, string>> = {
   setPassword: 'POST /api/v1/users/{id}',
   unlockUser: 'POST /api/v1/users/{id}/lifecycle/unlock',
   revokeSessions: 'DELETE /api/v1/users/{id}/sessions',
+  suspendUser: 'POST /api/v1/users/{id}/lifecycle/suspend',
   getFactor: 'GET /api/v1/users/{id}/factors/{id}',
   enrollFactor: 'POST /api/v1/users/{id}/factors',
   activateFactor: 'POST /api/v1/users/{id}/factors/{id}/lifecycle/activate',

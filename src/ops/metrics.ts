@@ -34,7 +34,7 @@ import type { CircuitState, RejectReason } from '../okta/index.js';
 
 export const LIMIT_CODES = ['RATE_LIMITED', 'RESEND_TOO_SOON', 'TOO_MANY_ATTEMPTS'] as const;
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
-export const SEND_CHANNELS: readonly SendChannel[] = ['sms', 'call', 'push'];
+export const SEND_CHANNELS: readonly SendChannel[] = ['sms', 'call', 'email', 'push'];
 
 export interface OktaGaugeSource {
   circuit(): CircuitState;
@@ -67,7 +67,7 @@ export interface PortalMetrics {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-const METHOD_LABELS = new Set(['sms', 'call', 'push', 'google-authenticator', 'okta-verify-code']);
+const METHOD_LABELS = new Set(['sms', 'call', 'email', 'push', 'google-authenticator', 'okta-verify-code']);
 const OUTCOME_LABELS = new Set(['success', 'failure', 'denied', 'rate_limited', 'error']);
 /** The recovery funnel's steps whose series exist from the start: start (no method yet), then per method. */
 const FUNNEL_STEPS = ['challenge', 'verify', 'password'] as const;

@@ -63,8 +63,9 @@ export interface Stack {
 }
 
 /** The emulator with the browser seed and a portal against it, with branding and generous limits. */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(settings: Record<string, string> | ((emu: RunningEmulator) => Record<string, string>) = {}): Promise<Stack> {
   const emu = await startEmulator({ port: 0, seed: BROWSER_SEED });
+  const env = typeof settings === 'function' ? settings(emu) : settings;
   const portal = await startPortal(emu, {
     ORG_NAME: 'Example Corp',
     SUPPORT_URL: 'https://help.example.com/it',

@@ -76,6 +76,9 @@ export const BROWSER_SEED: SeedOrg = {
     user('polly.policy@example.com', [{ type: 'google-totp', secret: 'JBSWY3DPEHPK3PXPGEZDGNBVGE' }]),
     user('percy.pending@example.com', [{ type: 'push' }, { type: 'google-totp', secret: 'KRSXG5CTMVRXEZLUGEZDGNBVGE' }]),
     user('otto.auto@example.com', [{ type: 'google-totp', secret: 'MFRGGZDFMZTWQ2LKGEZDGNBVGE' }]),
+    // mail.test.ts (issue 14: email recovery, notifications, "This wasn't me")
+    user('eve.email@example.com', [{ type: 'email' }]),
+    user('walt.wasnt@example.com', [{ type: 'google-totp', secret: 'MZXW6YTBOI6Q2MZXW6YTBOI6' }]),
   ],
   groups: [{ name: 'Portal Admins', members: ['pam.privileged@example.com'] }],
 };

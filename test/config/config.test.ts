@@ -113,7 +113,7 @@ describe('loadConfig validation messages', () => {
       LOG_LEVEL: 'verbose',
       SHOW_ENROLLED_METHODS: 'yes',
       LIMIT_PER_IP: '30 per minute',
-      RECOVERY_METHODS: 'sms,email',
+      RECOVERY_METHODS: 'sms,fax',
       TRUST_PROXY: '10.0.0.0/33',
     });
     assert.deepEqual(
@@ -123,7 +123,7 @@ describe('loadConfig validation messages', () => {
     assert.ok(p.includes('OKTA_ORG_URL: must be an https:// URL (http:// is allowed only for loopback hosts)'));
     assert.ok(p.includes('PORT: must be a whole number from 0 to 65535'));
     assert.ok(p.includes('SHOW_ENROLLED_METHODS: must be true, false, 1 or 0'));
-    assert.ok(p.some((x) => x.startsWith('RECOVERY_METHODS: unknown method "email"')));
+    assert.ok(p.some((x) => x.startsWith('RECOVERY_METHODS: unknown method "fax"')));
     assert.ok(p.some((x) => x.startsWith('LOG_LEVEL: must be one of fatal, error, warn, info')));
   });
 

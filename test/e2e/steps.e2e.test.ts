@@ -90,7 +90,7 @@ describe('skipped steps over the JSON API', () => {
     const b = stack.browser();
     await b.api('POST', '/api/v1/recovery', { username: 'google.user@example.com' });
     const cases: Answer[] = [
-      await b.api('POST', '/api/v1/recovery/challenge', { method: 'email' }),
+      await b.api('POST', '/api/v1/recovery/challenge', { method: 'fax' }),
       await b.api('POST', '/api/v1/recovery/challenge', { method: 'sms', extra: 1 }),
       await b.api('POST', '/api/v1/recovery/challenge', ['sms']),
       await b.api('POST', '/api/v1/recovery/verify', { code: 123456 }),

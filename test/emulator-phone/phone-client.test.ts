@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Browser } from 'happy-dom';
-import { buildStubApp, fixtureData, NOW } from './stub-control.js';
+import { buildStubApp, fixtureData, HOSTILE, NOW } from './stub-control.js';
 
 async function until(what: string, check: () => boolean, timeoutMs = 4000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -73,6 +73,44 @@ test('phone.js keeps the page live, keeps focus, announces news and acts through
     await until('section error', () => doc.querySelector('[data-error="messages"]')?.hasAttribute('hidden') === false);
     assert.match(doc.querySelector('[data-error="messages"]')?.textContent ?? '', /HTTP 500/);
     assert.equal(byTestId('messages-list')?.children.length, 4);
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+});
+
+test('phone.js keeps the mailbox live: email codes, then notifications as text with their links', async () => {
+  const data = fixtureData();
+  const { app } = await buildStubApp(data);
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const browser = new Browser({ settings: { enableJavaScriptEvaluation: true, suppressInsecureJavaScriptEnvironmentWarning: true } });
+  try {
+    const page = browser.newPage();
+    await page.goto(`${address}/_emulator/`);
+    const doc = page.mainFrame.document;
+    const byTestId = (id: string) => doc.querySelector(`[data-testid="${id}"]`);
+    await until('first refresh', () => doc.getElementById('live')?.textContent === 'Live');
+    assert.equal(byTestId('mail-code-value-m3')?.textContent, '777888', 'the email code is in the mailbox');
+    assert.equal(byTestId('mail-notes-list')?.children.length, 0);
+
+    data.mail.push({
+      id: 'mail1',
+      from: 'portal@example.com',
+      to: ['jane@example.com'],
+      subject: `Your password was reset ${HOSTILE}`,
+      text: `It was reset.\n${HOSTILE}\nhttp://127.0.0.1:3000/report/tok.en`,
+      html: '<p>ignored</p>',
+      links: ['http://127.0.0.1:3000/report/tok.en', 'javascript:alert(1)'],
+      receivedAt: new Date(NOW).toISOString(),
+    });
+    await until('notification rendered', () => byTestId('mail-mail1') !== null);
+    const card = byTestId('mail-mail1')!;
+    assert.equal(card.querySelector('.subject')?.textContent, `Your password was reset ${HOSTILE}`);
+    assert.equal(card.querySelector('script, img'), null, 'hostile text stays text');
+    const links = [...card.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    assert.deepEqual(links, ['http://127.0.0.1:3000/report/tok.en'], 'only http(s) links become links');
+    assert.equal(doc.querySelector('[data-count="mailbox"]')?.textContent, '2');
+    await until('announcement', () => /New email: Your password was reset/.test(doc.getElementById('announcer')?.textContent ?? ''));
   } finally {
     await browser.close();
     await app.close();

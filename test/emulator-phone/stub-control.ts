@@ -12,6 +12,8 @@ export interface StubData {
   pushes: Record<string, unknown>[];
   authenticators: Record<string, unknown>[];
   users: Record<string, unknown>[];
+  /** Received mail (the mailbox's notifications). */
+  mail: Record<string, unknown>[];
   /** Endpoints (like '/outbox') that answer 500 instead of their data. */
   failing: Set<string>;
 }
@@ -45,6 +47,7 @@ export function fixtureData(): StubData {
         { id: 'smsPending', factorType: 'sms', provider: 'OKTA', status: 'PENDING_ACTIVATION' },
       ] },
     ],
+    mail: [],
     failing: new Set(),
   };
 }
@@ -58,6 +61,7 @@ export async function buildStubApp(data: StubData, options: FastifyServerOptions
   list('/outbox', 'messages', () => data.messages);
   list('/push', 'pushes', () => data.pushes);
   list('/authenticators', 'authenticators', () => data.authenticators);
+  list('/mail', 'mail', () => data.mail);
   list('/users', 'users', () => data.users);
   app.get('/_emulator/clock', async (_req, reply) => (data.failing.has('/clock') ? reply.code(500).send({}) : { now: new Date(data.now).toISOString() }));
 

@@ -23,7 +23,7 @@
  *       changePassword (current password from the spec's `password`, default 'Current-Pass-1'; WRONG_CURRENT_PASSWORD
  *       / PASSWORD_POLICY like setPassword); `factorsOf(userId)` reads the factors back.
  * - createTestAccount(opts?) builds an AccountService over the same fakes; `account(user)` makes its context.
- * - MemoryAudit: `events`, `actions()`, `last()`. FakeNotifier: `changed`.
+ * - MemoryAudit: `events`, `actions()`, `last()`. FakeNotifier: `notices`, `changed` (the password-reset ones).
  * - testPolicy(overrides?) and createTestRecovery(opts?) build a RecoveryService on all of the above
  *   (with a MemoryStore), plus ctx(ip?) for request contexts. `service` behaves like one browser per flow: it
  *   follows the handle rotations (challenge, verify) the way a cookie jar would, so tests can keep using the handle
@@ -54,6 +54,7 @@ import type {
   RecoveryMethod,
   RequestContext,
   SendChannel,
+  SecurityNotice,
   UserStatus,
 } from '../../src/core/ports.js';
 import type { RecoveryService, VerifiedResult, VerifyResult } from '../../src/core/recovery/api.js';
@@ -115,6 +116,8 @@ export interface FakeUserSpec {
   password?: string;
   /** The user's groups (listGroups); every user is also in Okta's built-in Everyone group. */
   groups?: string[];
+  /** The profile's primary email (findUser reports it; default none). */
+  email?: string;
 }
 
 interface FakeUser extends IdpUser {
@@ -127,6 +130,7 @@ interface FakeUser extends IdpUser {
 const FACTOR_TYPE: Record<RecoveryMethod, { factorType: string; provider: string }> = {
   sms: { factorType: 'sms', provider: 'OKTA' },
   call: { factorType: 'call', provider: 'OKTA' },
+  email: { factorType: 'email', provider: 'OKTA' },
   push: { factorType: 'push', provider: 'OKTA' },
   'google-authenticator': { factorType: 'token:software:totp', provider: 'GOOGLE' },
   'okta-verify-code': { factorType: 'token:software:totp', provider: 'OKTA' },
@@ -159,6 +163,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
       login: spec.login,
       status: spec.status ?? 'ACTIVE',
       passwordChanged: null,
+      email: spec.email ?? null,
       code: spec.code ?? '123456',
       groups: [{ id: '00gEveryone', name: 'Everyone' }, ...(spec.groups ?? []).map((name, i) => ({ id: `00g${id}g${i}`, name }))],
       password: spec.password ?? 'Current-Pass-1',
@@ -173,7 +178,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
       })),
     };
     this.users.set(id, user);
-    return { id, login: user.login, status: user.status, passwordChanged: null };
+    return { id, login: user.login, status: user.status, passwordChanged: null, email: user.email ?? null };
   }
 
   setPushResult(userId: string, result: PushResult): void {
@@ -214,7 +219,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     await this.enter('findUser');
     const l = login.toLowerCase();
     for (const u of this.users.values()) {
-      if (u.login.toLowerCase() === l) return { id: u.id, login: u.login, status: u.status, passwordChanged: u.passwordChanged };
+      if (u.login.toLowerCase() === l) return { id: u.id, login: u.login, status: u.status, passwordChanged: u.passwordChanged, email: u.email ?? null };
     }
     return null;
   }
@@ -224,6 +229,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     return this.user(userId).factors.map((f) => {
       const out: IdpFactor = { id: f.id, method: f.method, status: f.status };
       if (f.phoneNumber !== undefined) out.phoneNumber = f.phoneNumber;
+      if (f.method === 'email' && f.email !== undefined) out.email = f.email;
       return out;
     });
   }
@@ -261,6 +267,7 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     opts: { phoneNumber?: string; totpIssuer?: string; totpLabel?: string },
   ): Promise<PendingEnrolment> {
     await this.enter('enrollFactor', userId);
+    if (method === 'email') throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'fake: email is not enrolled here' });
     const u = this.user(userId);
     const type = FACTOR_TYPE[method];
     const same = (f: IdpFactorDetail) => f.factorType === type.factorType && f.provider === type.provider;
@@ -390,6 +397,13 @@ export class FakeIdp implements IdentityProvider, AccountIdentityProvider {
     this.revoked.push(userId);
   }
 
+  suspended: string[] = [];
+  async suspendUser(userId: string): Promise<void> {
+    await this.enter('suspendUser', userId);
+    this.suspended.push(userId);
+    this.user(userId).status = 'SUSPENDED';
+  }
+
   status(userId: string): UserStatus {
     return this.user(userId).status;
   }
@@ -409,9 +423,13 @@ export class MemoryAudit implements AuditSink {
 }
 
 export class FakeNotifier implements Notifier {
+  /** Every notice, in order. */
+  notices: SecurityNotice[] = [];
+  /** The users told of a password reset (the notices of kind password-reset). */
   changed: Array<{ id: string; login: string }> = [];
-  passwordChanged(user: { id: string; login: string }): void {
-    this.changed.push({ ...user });
+  notify(notice: SecurityNotice): void {
+    this.notices.push({ ...notice });
+    if (notice.kind === 'password-reset') this.changed.push({ id: notice.userId, login: notice.login });
   }
 }
 
@@ -538,6 +556,7 @@ export interface TestAccount {
   store: MemoryStore;
   audit: MemoryAudit;
   policy: AccountPolicy;
+  notifier: FakeNotifier;
   /** The AccountContext of `user` in session `sessionId` (default 'sess-1'). */
   account(user: IdpUser, sessionId?: string, ip?: string): AccountContext;
 }
@@ -548,6 +567,7 @@ export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?
   const idp = new FakeIdp({ clock });
   const store = new MemoryStore(clock);
   const audit = new MemoryAudit();
+  const notifier = new FakeNotifier();
   const policy = defaultAccountPolicy({ totpIssuer: 'Example Org', ...opts.policy });
   const service = createAccountService({
     idp,
@@ -556,6 +576,7 @@ export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?
     random: new SeededRandom(opts.seed),
     audit,
     policy,
+    notifier,
     ...(opts.breach ? { breach: opts.breach } : {}),
   });
   return {
@@ -565,9 +586,11 @@ export function createTestAccount(opts: { policy?: Partial<AccountPolicy>; seed?
     store,
     audit,
     policy,
+    notifier,
     account: (user, sessionId = 'sess-1', ip = '203.0.113.7') => ({
       userId: user.id,
       login: user.login,
+      email: user.email ?? null,
       sessionId,
       ctx: ctx(ip),
     }),

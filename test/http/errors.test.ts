@@ -141,7 +141,7 @@ describe('bad requests in our shape', () => {
     ['number instead of string', '/api/v1/recovery', '{"username":12345}'],
     ['oversized username', '/api/v1/recovery', JSON.stringify({ username: 'a'.repeat(257) })],
     ['control character', '/api/v1/recovery', JSON.stringify({ username: 'bob\r\n{"level":"info"}' })],
-    ['unknown method', '/api/v1/recovery/challenge', '{"method":"email"}'],
+    ['unknown method', '/api/v1/recovery/challenge', '{"method":"fax"}'],
     ['prototype pollution', '/api/v1/recovery', '{"username":"a","__proto__":{"admin":true}}'],
     ['array body', '/api/v1/recovery', '["a"]'],
     ['boolean as string', '/api/v1/recovery/password', '{"ott":"abc","password":"x","confirmPassword":"x","revokeSessions":"yes"}'],

@@ -45,6 +45,7 @@ describe('findUser', () => {
     assert.equal(user.login, 'jane.doe@example.com');
     assert.equal(user.status, 'ACTIVE');
     assert.ok(user.passwordChanged !== null && !Number.isNaN(Date.parse(user.passwordChanged)));
+    assert.equal(user.email, 'jane@example.org', 'the primary email comes with the user (notifications need no other call)');
     assert.deepEqual(
       org.calls.map((c) => [c.op, c.status]),
       [['listUsers', 200]],
@@ -105,7 +106,8 @@ describe('listFactors', () => {
     assert.equal(byId.opfJane01?.method, 'push');
     assert.equal(byId.ostJaneGoogle1?.method, 'google-authenticator');
     assert.equal(byId.ostJaneOkta01?.method, 'okta-verify-code');
-    assert.equal(byId.emfJane01?.method, null);
+    assert.equal(byId.emfJane01?.method, 'email');
+    assert.equal(byId.emfJane01?.email, 'jane@example.org');
     assert.equal(factors.length, 6);
   });
 
@@ -151,6 +153,17 @@ describe('SMS and voice', () => {
     await org.idp.sendChallenge(JANE, 'clfJane01', ctx);
     const calls = (await outbox()).filter((m) => m.channel === 'call');
     assert.equal(calls.length, 2);
+  });
+
+  test('email: a challenge mails a code that verifies; an early resend is RESEND_TOO_SOON (E0000118)', async () => {
+    await org.control('POST', 'clock', { advanceSeconds: 60 });
+    await org.idp.sendChallenge(JANE, 'emfJane01', ctx);
+    const mail = (await outbox()).filter((m) => m.channel === 'email');
+    assert.equal(mail.length, 1);
+    assert.equal(mail[0]?.to, 'jane@example.org');
+    const again = await portalError(org.idp.sendChallenge(JANE, 'emfJane01', ctx));
+    assert.equal(again.code, 'RESEND_TOO_SOON');
+    await org.idp.verifyPasscode(JANE, 'emfJane01', mail[0]!.code, ctx);
   });
 
   test('a wrong code is INVALID_CODE, and repeated failures lock the factor', async () => {

@@ -100,7 +100,7 @@ describe('input and output mapping', () => {
 
   test('toIdpUser accepts only the login asked for (or its email), ignoring case', () => {
     const u = { id: '00u1', status: 'ACTIVE', passwordChanged: new Date(NOW), profile: { login: 'Jane@Example.com', email: 'j@example.org' } };
-    assert.deepEqual(toIdpUser(u, 'jane@example.com'), { id: '00u1', login: 'Jane@Example.com', status: 'ACTIVE', passwordChanged: '2026-01-01T00:00:00.000Z' });
+    assert.deepEqual(toIdpUser(u, 'jane@example.com'), { id: '00u1', login: 'Jane@Example.com', status: 'ACTIVE', passwordChanged: '2026-01-01T00:00:00.000Z', email: 'j@example.org' });
     assert.equal(toIdpUser(u, 'J@EXAMPLE.ORG')?.id, '00u1');
     assert.equal(toIdpUser(u, 'jane'), null);
     assert.equal(toIdpUser(u, '00u1'), null);
@@ -113,6 +113,8 @@ describe('input and output mapping', () => {
     assert.equal(factorMethod('token:software:totp', 'SYMANTEC'), null);
     assert.equal(factorMethod('token:hardware', 'YUBICO'), null);
     assert.equal(factorMethod('question', 'OKTA'), null);
+    assert.equal(factorMethod('email', 'OKTA'), 'email');
+    assert.equal(factorMethod('email', 'OTHER'), null);
   });
 
   test('transaction id comes only from a .../transactions/<id> poll link', () => {

@@ -88,6 +88,21 @@ export interface OutboxMessage {
   sentAt: string;
 }
 
+/** A message the emulator's SMTP listener received (the portal's notifications), as the mailbox shows it. */
+export interface ReceivedMail {
+  id: string;
+  from: string;
+  /** Every recipient of the envelope. */
+  to: string[];
+  subject: string;
+  text: string;
+  /** The HTML part as sent (the phone page never renders it as markup), or null. */
+  html: string | null;
+  /** Links found in the text part (the mailbox shows them as links). */
+  links: string[];
+  receivedAt: string;
+}
+
 export function userLogin(user: UserRecord): string {
   return String(user.profile.login ?? '');
 }

@@ -4,7 +4,7 @@
 import type { Clock } from '../clock.js';
 import { oktaId, base62 } from '../ids.js';
 import type { ParsedSeed, PasswordHashing, PasswordPolicy, RateLimitRule, SeedFactor, SeedUser } from '../seed/schema.js';
-import type { FactorProvider, FactorRecord, FactorType, GroupRecord, OutboxMessage, PushTransaction, UserRecord } from './model.js';
+import type { FactorProvider, FactorRecord, FactorType, GroupRecord, OutboxMessage, PushTransaction, ReceivedMail, UserRecord } from './model.js';
 import { hashPasswordSync } from './passwords.js';
 import { SECURITY_QUESTIONS, hashAnswerSync } from './recovery.js';
 import { newTotpSecret } from './totp.js';
@@ -74,6 +74,8 @@ export class OrgState {
   groups: GroupRecord[] = [];
   transactions = new Map<string, PushTransaction>();
   outbox: OutboxMessage[] = [];
+  /** Mail received by the SMTP listener (the portal's notifications), oldest first, at most MAILBOX_LIMIT. */
+  mailbox: ReceivedMail[] = [];
   /** Last send time per cooldown key (`sms:+1555...`, `call:+1555...`, `email:<factorId>`). */
   lastSent = new Map<string, number>();
   tokenOwnerId: string | null = null;
@@ -110,6 +112,7 @@ export class OrgState {
     this.users.clear();
     this.transactions.clear();
     this.outbox = [];
+    this.mailbox = [];
     this.lastSent.clear();
     const now = this.clock.now();
     this.orgCreated = now - 30 * DAY;

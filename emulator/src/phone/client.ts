@@ -106,6 +106,23 @@ export const PHONE_JS = String.raw`(function () {
     });
     return newestFirst(unique(items, function (m) { return m.id; }), function (m) { return m.sentAt; });
   }
+  function mailCodes(body) {
+    var all = messages(body);
+    return all === null ? null : all.filter(function (m) { return m.channel === 'email'; });
+  }
+  function mails(body) {
+    var raw = listOf(body, 'mail');
+    if (raw === null) return null;
+    var items = raw.map(function (m) {
+      return {
+        id: str(m.id), from: str(m.from), subject: str(m.subject), text: str(m.text),
+        to: Array.isArray(m.to) ? m.to.filter(function (x) { return typeof x === 'string'; }) : [],
+        links: Array.isArray(m.links) ? m.links.filter(function (x) { return typeof x === 'string' && /^https?:[/][/]/.test(x); }) : [],
+        receivedAt: toMillis(m.receivedAt)
+      };
+    }).filter(function (m) { return m.id !== ''; });
+    return newestFirst(unique(items, function (m) { return m.id; }), function (m) { return m.receivedAt; });
+  }
   function pushes(body) {
     var raw = listOf(body, 'pushes');
     if (raw === null) return null;
@@ -152,6 +169,27 @@ export const PHONE_JS = String.raw`(function () {
       h('p', { 'class': 'code', 'data-testid': 'message-code-' + m.id, hidden: m.code === null }, [m.code || '']),
       h('p', { 'class': 'text' }, [messageText(m)]),
       h('p', { 'class': 'meta' }, [m.login === '' ? '' : 'For ' + m.login])
+    ]);
+  }
+  function timeEl(ms) {
+    return h('time', { 'class': 'time', datetime: ms === null ? '' : new Date(ms).toISOString() }, [formatTime(ms)]);
+  }
+  function buildMailCode(m) {
+    return h('li', { 'class': 'card mail mail-code', 'data-key': m.id, 'data-testid': 'mail-code-' + m.id }, [
+      head('badge-email', 'Code', 'to ' + m.to, timeEl(m.sentAt)),
+      h('p', { 'class': 'code', 'data-testid': 'mail-code-value-' + m.id, hidden: m.code === null }, [m.code || '']),
+      h('p', { 'class': 'text' }, [messageText(m)])
+    ]);
+  }
+  function buildMail(m) {
+    return h('li', { 'class': 'card mail mail-note', 'data-key': m.id, 'data-testid': 'mail-' + m.id }, [
+      head('badge-email', 'Email', 'to ' + m.to.join(', '), timeEl(m.receivedAt)),
+      h('p', { 'class': 'subject' }, [m.subject]),
+      h('p', { 'class': 'meta' }, ['From ' + m.from]),
+      h('p', { 'class': 'text mail-text' }, [m.text]),
+      h('ul', { 'class': 'links' }, m.links.map(function (l) {
+        return h('li', {}, [h('a', { href: l, 'data-testid': 'mail-link' }, [l])]);
+      }))
     ]);
   }
   function buildPush(p) {
@@ -307,8 +345,8 @@ export const PHONE_JS = String.raw`(function () {
   function refresh() {
     if (busy) { refreshSoon = true; return Promise.resolve(); }
     busy = true;
-    return Promise.all(['/clock', '/outbox', '/push', '/authenticators', '/users'].map(getJson)).then(function (r) {
-      var clock = r[0], outbox = r[1], push = r[2], auths = r[3], users = r[4];
+    return Promise.all(['/clock', '/outbox', '/push', '/authenticators', '/users', '/mail'].map(getJson)).then(function (r) {
+      var clock = r[0], outbox = r[1], push = r[2], auths = r[3], users = r[4], mailbox = r[5];
       if (clock.ok && clock.body) {
         var now = toMillis(clock.body.now);
         if (now !== null) clockOffset = now - Date.now();
@@ -320,6 +358,13 @@ export const PHONE_JS = String.raw`(function () {
       apply('messages', outbox, 'messages', messages, function (m) { return m.id; }, buildMessage, null).forEach(function (m) {
         news.push('New ' + channelLabel(m.channel) + ' to ' + m.to + (m.code ? ': code ' + m.code.split('').join(' ') : '') + '.');
       });
+      apply('mail-codes', outbox, 'messages', mailCodes, function (m) { return m.id; }, buildMailCode, null);
+      apply('mail-notes', mailbox, 'mail', mails, function (m) { return m.id; }, buildMail, null).forEach(function (m) {
+        news.push('New email: ' + m.subject + '.');
+      });
+      var total = findAll('[data-list="mail-codes"] > li').length + findAll('[data-list="mail-notes"] > li').length;
+      findAll('[data-count="mailbox"]').forEach(function (el) { setText(el, String(total)); });
+      sectionError('mailbox', !outbox.ok ? outbox.error : !mailbox.ok ? mailbox.error : null);
       apply('authenticators', auths, 'authenticators', authenticators, function (a) { return a.factorId; }, buildAuthenticator, updateAuthenticator);
       apply('activations', users, 'users', activations, function (a) { return a.factorId; }, buildActivation, null);
       announce(news);

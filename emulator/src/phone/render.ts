@@ -8,7 +8,7 @@
 // - Forms post to /_emulator/phone/... (no-JS path); their data-api attribute names the JSON control
 //   endpoint the script calls instead.
 import { html, type SafeHtml } from './html.js';
-import type { PhoneActivation, PhoneAuthenticator, PhoneMessage, PhonePush, PhoneState, Section } from './state.js';
+import type { PhoneActivation, PhoneAuthenticator, PhoneMail, PhoneMessage, PhonePush, PhoneState, Section } from './state.js';
 
 export const PHONE_BASE = '/_emulator';
 export const ASSET_BASE = `${PHONE_BASE}/assets`;
@@ -73,6 +73,45 @@ function messageItem(m: PhoneMessage): SafeHtml {
 <p class="text">${messageText(m)}</p>
 <p class="meta">${m.login === '' ? '' : `For ${m.login}`}</p>
 </li>
+`;
+}
+
+function mailCodeItem(m: PhoneMessage): SafeHtml {
+  return html`<li class="card mail mail-code" data-key="${m.id}" data-testid="mail-code-${m.id}">
+<div class="card-head"><span class="badge badge-email">Code</span><span class="who">to ${m.to}</span><time class="time" datetime="${m.sentAt === null ? '' : new Date(m.sentAt).toISOString()}">${formatTime(m.sentAt)}</time></div>
+<p class="code" data-testid="mail-code-value-${m.id}"${m.code === null ? html` hidden` : ''}>${m.code ?? ''}</p>
+<p class="text">${messageText(m)}</p>
+</li>
+`;
+}
+
+/** A received notification: its text as text (never its HTML as markup), its http(s) links as links. */
+function mailItem(m: PhoneMail): SafeHtml {
+  return html`<li class="card mail mail-note" data-key="${m.id}" data-testid="mail-${m.id}">
+<div class="card-head"><span class="badge badge-email">Email</span><span class="who">to ${m.to.join(', ')}</span><time class="time" datetime="${m.receivedAt === null ? '' : new Date(m.receivedAt).toISOString()}">${formatTime(m.receivedAt)}</time></div>
+<p class="subject">${m.subject}</p>
+<p class="meta">From ${m.from}</p>
+<p class="text mail-text">${m.text}</p>
+<ul class="links">${m.links.map((l) => html`<li><a href="${l}" data-testid="mail-link">${l}</a></li>`)}</ul>
+</li>
+`;
+}
+
+function mailboxSection(state: PhoneState): SafeHtml {
+  const count = state.mailCodes.items.length + state.mail.items.length;
+  const error = state.mailCodes.error ?? state.mail.error;
+  return html`<section class="section" id="mailbox" aria-labelledby="mailbox-h">
+<h2 id="mailbox-h" tabindex="-1">Mailbox <span class="count" data-count="mailbox">${count}</span></h2>
+<p class="section-error" data-error="mailbox"${error === null ? html` hidden` : ''}>${error === null ? '' : `Could not load: ${error}.`}</p>
+<h3 id="mail-codes-h" tabindex="-1">Codes</h3>
+<p class="empty" data-empty="mail-codes"${state.mailCodes.items.length > 0 ? html` hidden` : ''}>No email codes yet.</p>
+<ul class="cards" data-list="mail-codes" data-testid="mail-codes-list">
+${state.mailCodes.items.map(mailCodeItem)}</ul>
+<h3 id="mail-notes-h" tabindex="-1">Notifications</h3>
+<p class="empty" data-empty="mail-notes"${state.mail.items.length > 0 ? html` hidden` : ''}>No notifications yet.</p>
+<ul class="cards" data-list="mail-notes" data-testid="mail-notes-list">
+${state.mail.items.map(mailItem)}</ul>
+</section>
 `;
 }
 
@@ -150,16 +189,18 @@ export function renderPhonePage(state: PhoneState, result: string | null): strin
 <nav class="tabs" aria-label="Sections">
 ${nav('push', 'Push', state.pushes.items.length)}
 ${nav('messages', 'Messages', state.messages.items.length)}
+${nav('mailbox', 'Mailbox', state.mailCodes.items.length + state.mail.items.length)}
 ${nav('authenticators', 'Apps', state.authenticators.items.length)}
 ${nav('activations', 'Setup', state.activations.items.length)}
 </nav>
 <main id="main" tabindex="-1">
 <h1>Emulated phone</h1>
-<p class="intro">This page plays the user's phone: the texts, calls and emails the emulator sent, the Okta Verify push requests waiting for an answer, and each authenticator app's current code. <a class="refresh" id="refresh" href="${PHONE_BASE}/">Refresh</a></p>
+<p class="intro">This page plays the user's phone: the texts, calls and emails the emulator sent (the mailbox also shows the mail the portal sent to the emulator's SMTP listener), the Okta Verify push requests waiting for an answer, and each authenticator app's current code. <a class="refresh" id="refresh" href="${PHONE_BASE}/">Refresh</a></p>
 <p class="status" id="status" role="status" data-testid="status"${flash === '' ? html` hidden` : ''}>${flash}</p>
 <div class="vh" id="announcer" aria-live="polite" aria-atomic="true"></div>
 ${sectionParts('push', 'Push requests', 'No pending push requests.', state.pushes, (p) => pushItem(p, state.now))}
 ${sectionParts('messages', 'Messages', 'No messages yet.', state.messages, messageItem)}
+${mailboxSection(state)}
 ${sectionParts('authenticators', 'Authenticator apps', 'No authenticator apps enrolled.', state.authenticators, authenticatorItem)}
 ${sectionParts('activations', 'Pending Okta Verify activations', 'No Okta Verify enrolment is waiting for activation.', state.activations, activationItem)}
 </main>

@@ -37,6 +37,17 @@ const MessageSchema = z.object({
   sentAt: time,
 });
 
+const MailSchema = z.object({
+  id,
+  from: text,
+  to: z.array(z.string()).catch([]),
+  subject: text,
+  text,
+  // Only http(s) links become links; anything else is dropped (one by one, as the page script does).
+  links: z.array(z.unknown()).catch([]).transform((l) => l.filter((x): x is string => typeof x === 'string' && /^https?:\/\//.test(x))),
+  receivedAt: time,
+});
+
 const PushSchema = z.object({
   transactionId: id,
   userId: text,
@@ -66,6 +77,7 @@ const UserSchema = z.object({
 });
 
 export type PhoneMessage = z.infer<typeof MessageSchema>;
+export type PhoneMail = z.infer<typeof MailSchema>;
 export type PhonePush = z.infer<typeof PushSchema>;
 export type PhoneAuthenticator = z.infer<typeof AuthenticatorSchema>;
 export interface PhoneActivation {
@@ -84,6 +96,9 @@ export interface PhoneState {
   /** Emulator time (virtual clock) in epoch ms; falls back to real time if the clock endpoint fails. */
   now: number;
   messages: Section<PhoneMessage>;
+  /** The mailbox: email codes (the outbox's email messages) and, below them, the notifications received by SMTP. */
+  mailCodes: Section<PhoneMessage>;
+  mail: Section<PhoneMail>;
   pushes: Section<PhonePush>;
   authenticators: Section<PhoneAuthenticator>;
   activations: Section<PhoneActivation>;
@@ -127,12 +142,13 @@ function byLogin<T extends { login: string }>(keyOf: (item: T) => string): (a: T
 }
 
 export async function loadPhoneState(app: FastifyInstance): Promise<PhoneState> {
-  const [clock, outbox, push, auths, users] = await Promise.all([
+  const [clock, outbox, push, auths, users, mailbox] = await Promise.all([
     getJson(app, '/_emulator/clock'),
     getJson(app, '/_emulator/outbox'),
     getJson(app, '/_emulator/push'),
     getJson(app, '/_emulator/authenticators'),
     getJson(app, '/_emulator/users'),
+    getJson(app, '/_emulator/mail'),
   ]);
 
   const clockBody = clock.ok && clock.body !== null && typeof clock.body === 'object' ? clock.body : {};
@@ -140,6 +156,9 @@ export async function loadPhoneState(app: FastifyInstance): Promise<PhoneState> 
 
   const messages = listOf(outbox, 'messages', MessageSchema);
   messages.items = newestFirst(messages.items, (m) => m.sentAt);
+  const mailCodes: Section<PhoneMessage> = { items: messages.items.filter((m) => m.channel === 'email'), error: messages.error };
+  const mail = listOf(mailbox, 'mail', MailSchema);
+  mail.items = newestFirst(mail.items, (m) => m.receivedAt);
 
   const pushes = listOf(push, 'pushes', PushSchema);
   pushes.items = newestFirst(pushes.items, (p) => p.createdAt);
@@ -158,5 +177,5 @@ export async function loadPhoneState(app: FastifyInstance): Promise<PhoneState> 
   }
   activations.items.sort(byLogin((a) => a.factorId));
 
-  return { now, messages, pushes, authenticators, activations };
+  return { now, messages, mailCodes, mail, pushes, authenticators, activations };
 }

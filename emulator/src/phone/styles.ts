@@ -102,6 +102,10 @@ h2 { display: flex; align-items: center; gap: 8px; margin: 0 0 8px; font-size: 1
 .text { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 15px; }
 .meta { margin: 2px 0 0; color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
 .meta:empty { display: none; }
+.section h3 { margin: 12px 0 4px; font-size: 15px; }
+.subject { margin: 6px 0 0; font-weight: 600; overflow-wrap: anywhere; }
+.links { margin: 6px 0 0; padding-left: 18px; }
+.links a { overflow-wrap: anywhere; display: inline-block; min-height: 24px; }
 .question { margin: 8px 0 10px; font-size: 17px; font-weight: 600; }
 .push form { display: inline; }
 .push form.numbers { display: block; margin-bottom: 10px; }

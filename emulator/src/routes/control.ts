@@ -1,4 +1,4 @@
-// The emulator's JSON control API under /_emulator/ (no SSWS auth): outbox, pending pushes and their answers, push
+// The emulator's JSON control API under /_emulator/ (no SSWS auth): outbox, mailbox (mail), pending pushes and their answers, push
 // enrolment by the phone, TOTP codes, users overview, virtual clock, request log, faults, reset. Rules: input is
 // validated and refused with 400 {error}; unknown ids are 404 {error}; state conflicts (a push no longer pending)
 // are 409 {error}; nothing here is reachable on Okta paths and nothing here is recorded in the request log.
@@ -41,6 +41,19 @@ export async function registerControlRoutes(app: FastifyInstance): Promise<void>
   app.delete('/_emulator/outbox', async () => {
     emu.state.outbox = [];
     return { messages: [] };
+  });
+
+  // The mailbox: mail received by the SMTP listener (the portal's notifications), oldest first.
+  app.get('/_emulator/mail', async (req) => {
+    const q = req.query as Record<string, unknown>;
+    for (const k of Object.keys(q)) if (k !== 'to') throw new ControlError(400, `unknown query parameter ${k}`);
+    const to = typeof q.to === 'string' ? q.to.toLowerCase() : undefined;
+    return { mail: emu.state.mailbox.filter((m) => !to || m.to.some((r) => r.toLowerCase() === to)) };
+  });
+
+  app.delete('/_emulator/mail', async () => {
+    emu.state.mailbox = [];
+    return { mail: [] };
   });
 
   app.get('/_emulator/push', async () => {

@@ -72,6 +72,8 @@ export interface AccountSessionView {
 export interface AccountContext {
   userId: string;
   login: string;
+  /** The signed-in user's email (the ID token's email claim), where notifications go; null/absent: none sent. */
+  email?: string | null;
   sessionId: string;
   ctx: RequestContext;
 }

@@ -4,13 +4,27 @@
  */
 import type { BreachCheck } from '../breach.js';
 import type { Limiter } from '../limits.js';
-import type { AccountIdentityProvider, AuditSink, Clock, PortalSessions, Random, RequestContext, SendObserver, Store } from '../ports.js';
+import type {
+  AccountIdentityProvider,
+  AuditSink,
+  Clock,
+  Notifier,
+  PortalSessions,
+  Random,
+  RecoveryMethod,
+  RequestContext,
+  SendObserver,
+  SecurityEventKind,
+  Store,
+} from '../ports.js';
 import type { AccountContext } from './api.js';
 import type { AccountPolicy } from './policy.js';
 import type { AccountRepo } from './record.js';
 
-export type { AuditNote } from '../audited.js';
-export { appendDetail } from '../audited.js';
+import { appendDetail, type AuditNote } from '../audited.js';
+
+export type { AuditNote };
+export { appendDetail };
 
 export interface AccountDeps {
   idp: AccountIdentityProvider;
@@ -25,6 +39,8 @@ export interface AccountDeps {
   sessions?: PortalSessions;
   /** Told about each SMS, call and push the IdP accepted (metrics; absent: nobody is told). */
   sends?: SendObserver;
+  /** Tells the user of a password change and of a factor added or removed (absent: nobody is told). */
+  notifier?: Notifier;
 }
 
 export interface AccountEnv extends AccountDeps {
@@ -47,4 +63,20 @@ export async function countAttempt(env: AccountEnv, a: AccountContext, ctx: Requ
 /** Whole seconds until `at` (0 when past). */
 export function secondsUntil(env: AccountEnv, at: number | null): number {
   return at === null ? 0 : Math.max(0, Math.ceil((at - env.clock.now()) / 1000));
+}
+
+/** Tells the user what just happened to their account (queued by the notifier; a failure is audited, never thrown). */
+export async function notifyUser(
+  env: AccountEnv,
+  a: AccountContext,
+  kind: SecurityEventKind,
+  note: AuditNote,
+  method: RecoveryMethod | null = null,
+): Promise<void> {
+  if (!env.notifier) return;
+  try {
+    await env.notifier.notify({ kind, userId: a.userId, login: a.login, email: a.email ?? null, at: env.clock.now(), ctx: a.ctx, method });
+  } catch {
+    note.detail = appendDetail(note.detail, 'notification FAILED');
+  }
 }

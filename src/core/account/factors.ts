@@ -15,12 +15,9 @@ import type { IdpFactorDetail } from '../ports.js';
 import type { FactorKind, FactorView } from './api.js';
 import type { AccountEnv } from './env.js';
 
-/** `j•••@example.com`: the first character of the local part and the domain. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '•••';
-  return `${email.slice(0, 1)}•••${email.slice(at)}`;
-}
+import { maskEmail } from '../mask.js';
+
+export { maskEmail };
 
 export function kindOf(f: IdpFactorDetail): FactorKind {
   if (f.method !== null) return f.method;
@@ -36,7 +33,8 @@ export function toView(f: IdpFactorDetail): FactorView {
 
 /** The active factors a step-up can use. */
 export function verifiable(factors: IdpFactorDetail[]): IdpFactorDetail[] {
-  return factors.filter((f) => f.status === 'ACTIVE' && f.method !== null);
+  // Email is a recovery method only (issue 14, item 2): it never confirms a sensitive account change.
+  return factors.filter((f) => f.status === 'ACTIVE' && f.method !== null && f.method !== 'email');
 }
 
 /** The factor `factorId` if it is one of this user's, else NOT_FOUND. */

@@ -97,7 +97,8 @@ function checkAgent(a: AgentContext): void {
 
 function callerFactors(factors: IdpFactor[]): CallerFactor[] {
   return factors
-    .filter((f): f is IdpFactor & { method: RecoveryMethod } => f.status === 'ACTIVE' && f.method !== null)
+    // Email is not offered: it proves only access to a mailbox (see challenge).
+    .filter((f): f is IdpFactor & { method: RecoveryMethod } => f.status === 'ACTIVE' && f.method !== null && f.method !== 'email')
     .map((f) => (f.phoneNumber !== undefined ? { id: f.id, method: f.method, hint: maskPhone(f.phoneNumber) } : { id: f.id, method: f.method }));
 }
 
@@ -245,6 +246,8 @@ export function createHelpdeskService(deps: HelpdeskDeps): HelpdeskService {
         const method = factor.method;
         note.method = method;
         if (factor.status !== 'ACTIVE' || method === null) throw new PortalError('METHOD_NOT_AVAILABLE', { detail: `factor ${factor.status}` });
+        // Email proves only access to a mailbox (often behind the same password): not enough to vouch for a caller.
+        if (method === 'email') throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'email does not verify a caller' });
         const event = method === 'push' ? 'challenge-push' : 'challenge-code';
         helpdeskNext(rec.state, event);
         await countAttempt(a, caller.userId);

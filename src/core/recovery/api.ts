@@ -4,7 +4,7 @@
  * flow (Okta ids, transaction ids, the user's real status) stays in the store.
  */
 import type { PasswordRules } from '../password-rules.js';
-import type { RecoveryMethod, RequestContext } from '../ports.js';
+import type { RecoveryMethod, RequestContext, SentCodeMethod } from '../ports.js';
 
 export interface StartResult {
   /** Opaque `id.secret` handle for the flow cookie (HttpOnly). */
@@ -39,7 +39,7 @@ export interface MethodOffer {
  * second copy of the same page form, see `resume`).
  */
 export type ChallengeKind =
-  | { kind: 'code-sent'; method: 'sms' | 'call'; resendAfterSeconds: number }
+  | { kind: 'code-sent'; method: SentCodeMethod; resendAfterSeconds: number }
   | { kind: 'push-waiting'; correctAnswer: number | null; expiresAt: number }
   | { kind: 'code-ready'; method: 'google-authenticator' | 'okta-verify-code' };
 

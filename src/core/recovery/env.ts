@@ -14,6 +14,7 @@ import type {
   Random,
   RequestContext,
   SendObserver,
+  SecurityNotice,
   Store,
 } from '../ports.js';
 import type { PasswordRules } from '../password-rules.js';
@@ -50,6 +51,18 @@ export interface StepEnv extends RecoveryDeps {
   flows: FlowRepo;
   limiter: Limiter;
   timing: TimingEqualizer;
+}
+
+/**
+ * Tells the user what happened (issue 14, item 4): the notifier queues and returns; a failure is audited, never
+ * thrown, so the user's flow never fails or waits on mail.
+ */
+export async function notifyUser(env: StepEnv, notice: SecurityNotice, note: AuditNote): Promise<void> {
+  try {
+    await env.notifier.notify(notice);
+  } catch {
+    note.detail = appendDetail(note.detail, 'notification FAILED');
+  }
 }
 
 export function noteFlow(note: AuditNote, flow: FlowRecord): void {

@@ -10,7 +10,7 @@
  */
 import { PortalError } from '../errors.js';
 import { parseHandle, secretMatches } from '../flow-handle.js';
-import type { Clock, RecoveryMethod, Store, StoreWrite, UserStatus } from '../ports.js';
+import type { Clock, RecoveryMethod, SentCodeMethod, Store, StoreWrite, UserStatus } from '../ports.js';
 import type { MethodOffer } from './api.js';
 import type { AppliedRule } from './group-rules.js';
 import type { FlowState } from './machine.js';
@@ -19,6 +19,8 @@ import type { Resubmission } from './resubmit.js';
 export interface FactorRef {
   factorId: string;
   phoneNumber?: string;
+  /** The address of an email factor (the per-destination budget's key). */
+  email?: string;
 }
 
 export interface FlowRecord {
@@ -50,7 +52,7 @@ export interface FlowRecord {
   /** Wrong codes so far in this flow (the atomic counter `flow-codes:<id>` is the authority). */
   wrongCodes: number;
   /** Per method: when Okta will accept another send (its 30 s window). Survives switching methods. */
-  resendAvailableAt: Partial<Record<'sms' | 'call', number>>;
+  resendAvailableAt: Partial<Record<SentCodeMethod, number>>;
   ottHash: string | null;
   ottExpiresAt: number | null;
   /**
@@ -80,6 +82,11 @@ export interface FlowRecord {
   rule?: AppliedRule | null;
   /** The methods verified so far in this flow (two-method flows: the first one, until the second is verified). */
   verifiedMethods?: RecoveryMethod[];
+  /**
+   * The user's primary email as findUser reported it (where the notification of the reset or unlock goes, without
+   * another IdP call). Absent in records written before it existed; null for decoys. Dropped when the flow ends.
+   */
+  userEmail?: string | null;
   /** True when the flow ended with a self-service unlock and no new password (the done page says so). */
   unlockedOnly?: boolean;
   createdAt: number;

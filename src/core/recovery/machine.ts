@@ -38,7 +38,7 @@ export const FLOW_STATES = [
 export type FlowState = (typeof FLOW_STATES)[number];
 
 export const FLOW_EVENTS = [
-  'choose-sms-call', // an SMS or voice code was sent (or would have been)
+  'choose-sms-call', // an SMS, voice or email code was sent (or would have been); the name predates email
   'choose-totp', // an authenticator-app method was chosen
   'choose-push', // a push was sent
   'code-accepted',

@@ -59,7 +59,7 @@ export async function requireSession(request: FastifyRequest, deps: AccountRoute
 }
 
 export function accountContext(session: SessionRecord, request: FastifyRequest): AccountContext {
-  return { userId: session.userId, login: session.login, sessionId: session.sid, ctx: requestContext(request) };
+  return { userId: session.userId, login: session.login, email: session.email ?? null, sessionId: session.sid, ctx: requestContext(request) };
 }
 
 /** "Alex All (alex.all@example.com)", or the login alone. */

@@ -44,7 +44,8 @@ type Handler = (request: FastifyRequest, reply: FastifyReply, s: Signed) => Prom
 const NOTICES = ['added', 'removed', 'password', 'cancelled'] as const;
 type Notice = (typeof NOTICES)[number];
 
-const isRecoveryMethod = (k: string): k is RecoveryMethod => (RECOVERY_METHODS as readonly string[]).includes(k);
+// Email is a recovery method only (issue 14, item 2): never a step-up.
+const isRecoveryMethod = (k: string): k is RecoveryMethod => k !== 'email' && (RECOVERY_METHODS as readonly string[]).includes(k);
 
 /** Kinds whose pending factor at Okta can be set up again from the overview with a fresh QR code / key. */
 const RESTARTABLE: readonly RecoveryMethod[] = ['push', 'google-authenticator', 'okta-verify-code'];

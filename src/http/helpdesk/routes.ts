@@ -199,7 +199,7 @@ export async function helpdeskRoutes(app: FastifyInstance, deps: AccountRouteDep
     o: { error?: PortalError; text?: string; fieldError?: boolean; status?: number } = {},
   ) => {
     const view = await service.view(a.agent);
-    if (view.state !== 'challenged-code' || !view.method || view.method === 'push' || !view.caller) return go(reply, pathFor(view));
+    if (view.state !== 'challenged-code' || !view.method || view.method === 'push' || view.method === 'email' || !view.caller) return go(reply, pathFor(view));
     const body = helpdeskCodePage(ctxOf(request), {
       csrfToken: reply.generateCsrf(),
       method: view.method,

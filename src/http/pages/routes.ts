@@ -409,7 +409,7 @@ export async function pageRoutes(app: FastifyInstance, { recovery, cfg }: PageRo
     }
   });
 
-  app.post<{ Body: { method: 'sms' | 'call' | 'push'; _csrf?: string } }>(
+  app.post<{ Body: { method: 'sms' | 'call' | 'email' | 'push'; _csrf?: string } }>(
     PATHS.resend,
     { schema: { body: formSchemas.resend } },
     async (request, reply) => {

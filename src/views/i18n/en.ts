@@ -6,7 +6,7 @@
  * `Messages` type derived from this object, so the compiler refuses a catalogue with a missing string.
  */
 import type { ErrorCode } from '../../core/errors.js';
-import type { RecoveryMethod } from '../../core/ports.js';
+import type { RecoveryMethod, SecurityEventKind } from '../../core/ports.js';
 import { formatDuration } from './duration.js';
 import { plural } from './plural.js';
 
@@ -61,6 +61,7 @@ export const en = {
     labels: {
       sms: 'Text message (SMS)',
       call: 'Voice call',
+      email: 'Email',
       push: 'Okta Verify push',
       'google-authenticator': 'Google Authenticator',
       'okta-verify-code': 'Okta Verify code',
@@ -68,6 +69,7 @@ export const en = {
     descriptions: {
       sms: 'We send a code to your phone by text message.',
       call: 'We call your phone and read a code.',
+      email: 'We send a code to your email address.',
       push: 'Approve a notification in the Okta Verify app.',
       'google-authenticator': 'Enter the code shown in Google Authenticator.',
       'okta-verify-code': 'Enter the code shown in the Okta Verify app.',
@@ -86,6 +88,7 @@ export const en = {
     lead: {
       sms: 'If the account has a phone for text messages, we sent a code to it.',
       call: 'If the account has a phone for voice calls, we are calling it with a code.',
+      email: 'If the account has an email address for codes, we sent a code to it.',
       push: '',
       'google-authenticator': 'Open Google Authenticator and enter the current code.',
       'okta-verify-code': 'Open Okta Verify and enter the current code.',
@@ -244,6 +247,7 @@ export const en = {
     addDescriptions: {
       sms: 'Get codes by text message on your phone.',
       call: 'Get codes read out by a voice call.',
+      email: 'Get codes by email.',
       push: 'Approve sign-ins with a notification in the Okta Verify app.',
       'google-authenticator': 'Use codes from the Google Authenticator app.',
       'okta-verify-code': 'Use codes from the Okta Verify app.',
@@ -317,6 +321,7 @@ export const en = {
     codeLeads: {
       sms: 'We sent a code to your phone by text message.',
       call: 'We are calling your phone with a code.',
+      email: 'We sent a code to your email address.',
       push: '',
       'google-authenticator': 'Open Google Authenticator and enter the current code.',
       'okta-verify-code': 'Open Okta Verify and enter the current code.',
@@ -379,6 +384,7 @@ export const en = {
     delayed: {
       sms: 'Text messages can take a minute. If none arrives, this method may not be set up for this account.',
       call: 'The call can take a minute. If no call comes, this method may not be set up for this account.',
+      email: 'An email can take a few minutes; check your spam folder. If none arrives, this method may not be set up for this account.',
       push: 'If no notification arrives, Okta Verify may not be set up for this account.',
       'google-authenticator': 'If Google Authenticator has no entry for this account, this method is not set up for it.',
       'okta-verify-code': 'If the Okta Verify app has no entry for this account, this method is not set up for it.',
@@ -511,6 +517,7 @@ export const en = {
     SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Try again later.',
     PASSWORD_BREACHED: 'This password has appeared in a data breach, so attackers may try it. Choose a different password.',
+    REPORT_LINK_INVALID: 'This link is not valid, has expired or was already used.',
   } satisfies Record<ErrorCode, string>,
   // Issue 14 (recovery situations): kept together at the end for easy merging.
   unlock: {
@@ -520,6 +527,63 @@ export const en = {
     doneTitle: 'Account unlocked',
     doneHeading: 'Your account has been unlocked',
     doneLead: 'You can sign in again with your current password.',
+  },
+  /** Notification emails (issue 14, item 4): plain words, no tracking; the same text goes in the HTML part. */
+  mail: {
+    subjects: {
+      'password-reset': 'Your password was reset',
+      'password-changed': 'Your password was changed',
+      'account-unlocked': 'Your account was unlocked',
+      'factor-added': 'A security method was added to your account',
+      'factor-removed': 'A security method was removed from your account',
+    } satisfies Record<SecurityEventKind, string>,
+    events: {
+      'password-reset': 'The password of your account was reset with the password recovery portal.',
+      'password-changed': 'The password of your account was changed.',
+      'account-unlocked': 'Your account was unlocked with the password recovery portal; the password is unchanged.',
+      'factor-added': 'A security method was added to your account.',
+      'factor-removed': 'A security method was removed from your account.',
+    } satisfies Record<SecurityEventKind, string>,
+    greeting: (login: string) => `Hello ${login},`,
+    /** One "label: value" line of the text part. */
+    field: (label: string, value: string) => `${label}: ${value}`,
+    when: 'When',
+    ip: 'IP address',
+    browser: 'Browser',
+    method: 'Method',
+    unknown: 'unknown',
+    ifYou: 'If this was you, there is nothing to do.',
+    notYou: 'If this was not you, someone else may have access to your account. Use this link to tell us: we will sign your account out everywhere and alert the security team.',
+    notYouLink: 'This wasn’t me',
+    linkRules: (hours: number) => `The link works once, for ${hours} hours. Nothing happens until you confirm on the page it opens.`,
+    footer: (org: string) => `This message was sent by the ${org} password portal. It contains no images and no tracking.`,
+    alertSubject: (login: string) => `Security report: ${login} says “This wasn’t me”`,
+    alertLead: (login: string) => `${login} reported an account event they did not make.`,
+    alertEvent: 'Reported event',
+    alertReport: 'Reported from',
+    alertActions: 'Done automatically',
+    alertSessions: 'Okta and portal sessions ended.',
+    alertSessionsFailed: 'Ending the sessions FAILED: end them by hand.',
+    alertSuspended: 'The user was suspended in Okta.',
+    alertNotSuspended: 'The user was not suspended.',
+  },
+  report: {
+    title: 'This wasn’t me',
+    heading: 'Report an account change you did not make',
+    lead: 'This is the change the message told you about:',
+    what: 'What happened',
+    confirmLead: 'If you did not do this, confirm below. We will sign your account out everywhere, and alert the security team.',
+    suspendNote: 'Your account will also be suspended until the help desk restores it.',
+    submit: 'Yes, this wasn’t me',
+    cancel: 'It was me: go to the home page',
+    doneTitle: 'Thank you',
+    doneHeading: 'Thank you for telling us',
+    doneLead: 'Your account has been signed out everywhere and the security team has been alerted.',
+    doneSuspended: 'Your account is suspended: contact the help desk to restore it and choose a new password.',
+    doneNext: 'If you can still sign in, change your password and check your security methods now.',
+    invalidTitle: 'Link not valid',
+    invalidHeading: 'This link cannot be used',
+    invalidLead: 'It is not valid, has expired or was already used. If the change still looks wrong, contact the help desk.',
   },
 } as const;
 

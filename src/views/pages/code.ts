@@ -10,7 +10,7 @@
  *   account, with a way to another method (revealed by /assets/focus.js; a <noscript> line says it without
  *   JavaScript). It depends only on the clock in the browser: the same for real users and decoys.
  */
-import type { RecoveryMethod } from '../../core/ports.js';
+import { isSentCodeMethod, type RecoveryMethod } from '../../core/ports.js';
 import type { Progress } from '../../core/recovery/api.js';
 import { PATHS } from '../../http/paths.js';
 import { codeField, delayHint, resendForm } from '../fragments.js';
@@ -34,7 +34,7 @@ export interface CodePageProps {
 export function codePage(ctx: ViewContext, p: CodePageProps): string {
   const t = ctx.t.code;
   const invalid = p.fieldError === true;
-  const canResend = p.method === 'sms' || p.method === 'call';
+  const canResend = isSentCodeMethod(p.method);
   const resend = canResend
     ? resendForm(ctx, {
         action: PATHS.resend,

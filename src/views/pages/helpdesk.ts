@@ -80,7 +80,7 @@ ${p.caller ? callerBlock(ctx, p, p.caller) : ''}`,
 
 export interface HelpdeskCodeProps {
   csrfToken: string;
-  method: Exclude<RecoveryMethod, 'push'>;
+  method: Exclude<RecoveryMethod, 'push' | 'email'>;
   hint: string | null;
   login: string;
   error?: string | undefined;

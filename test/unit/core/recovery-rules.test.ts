@@ -339,7 +339,7 @@ describe('password step', () => {
   test('a failing notifier or session revocation does not undo the change', async () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
-    t.notifier.passwordChanged = () => {
+    t.notifier.notify = () => {
       throw new Error('smtp down');
     };
     t.idp.failNext('revokeSessions', new PortalError('IDP_UNAVAILABLE'));

@@ -20,7 +20,7 @@ import { PortalError, isPortalError } from '../../errors.js';
 import { maskPhone } from '../../mask.js';
 import { RECOVERY_METHODS, type IdpFactorDetail, type PushActivation } from '../../ports.js';
 import type { AccountContext, EnrolmentStart, EnrolmentStatus, FactorView } from '../api.js';
-import { appendDetail, countAttempt, secondsUntil, type AccountEnv, type AuditNote } from '../env.js';
+import { appendDetail, countAttempt, notifyUser, secondsUntil, type AccountEnv, type AuditNote } from '../env.js';
 import { toView } from '../factors.js';
 import { assertEnrol, enrolNext, type EnrolEvent } from '../machine.js';
 import { freshEnrolment, type AccountRecord } from '../record.js';
@@ -150,6 +150,7 @@ export async function enrolActivate(
   e.state = enrolNext(e.state, 'code-accepted');
   note.detail = appendDetail(note.detail, 'factor activated');
   await env.records.save(rec);
+  await notifyUser(env, a, 'factor-added', note, factor.method);
   return toView(factor);
 }
 
@@ -222,6 +223,7 @@ async function pollActivation(env: AccountEnv, a: AccountContext, rec: AccountRe
     note.detail = appendDetail(note.detail, 'push factor activated');
     e.state = enrolNext(e.state, 'push-activated');
     e.qrDataUri = null;
+    await notifyUser(env, a, 'factor-added', note, 'push');
   } else if (result === 'expired') {
     note.quiet = false;
     note.detail = appendDetail(note.detail, 'push activation expired');

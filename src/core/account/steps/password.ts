@@ -11,7 +11,7 @@
 import { refuseBreached } from '../../breach.js';
 import { PortalError } from '../../errors.js';
 import type { AccountContext } from '../api.js';
-import { appendDetail, countAttempt, type AccountEnv, type AuditNote } from '../env.js';
+import { appendDetail, countAttempt, notifyUser, type AccountEnv, type AuditNote } from '../env.js';
 import type { AccountRecord } from '../record.js';
 import { requireStepUp } from './step-up.js';
 
@@ -48,4 +48,5 @@ export async function changePassword(
       note.detail = appendDetail(note.detail, 'ending other portal sessions FAILED');
     }
   }
+  await notifyUser(env, a, 'password-changed', note);
 }

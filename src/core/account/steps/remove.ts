@@ -9,7 +9,7 @@
  */
 import { PortalError } from '../../errors.js';
 import type { AccountContext } from '../api.js';
-import { appendDetail, countAttempt, type AccountEnv, type AuditNote } from '../env.js';
+import { appendDetail, countAttempt, notifyUser, type AccountEnv, type AuditNote } from '../env.js';
 import { owned, toView, verifiable } from '../factors.js';
 import { removesLastRecovery } from '../readiness.js';
 import { freshEnrolment, type AccountRecord } from '../record.js';
@@ -38,4 +38,5 @@ export async function removeFactor(
   if (opts.confirmLastRecovery === true) note.detail = appendDetail(note.detail, 'last recovery method confirmed');
   if (rec.enrolment.factorId === factor.id) rec.enrolment = freshEnrolment();
   await env.records.save(rec);
+  await notifyUser(env, a, 'factor-removed', note, factor.method);
 }

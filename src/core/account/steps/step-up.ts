@@ -77,7 +77,7 @@ export async function stepUpStart(
   const factor = owned(factors, factorId);
   const method = factor.method;
   note.method = method;
-  if (factor.status !== 'ACTIVE' || method === null) {
+  if (factor.status !== 'ACTIVE' || method === null || method === 'email') {
     throw new PortalError('METHOD_NOT_AVAILABLE', { detail: `factor ${factor.status} ${factor.factorType}` });
   }
   const event: StepUpEvent =

@@ -1,5 +1,5 @@
 /**
- * Step `challenge`: the user picks a method; SMS/voice sends a code, push sends a push, the authenticator-app
+ * Step `challenge`: the user picks a method; SMS/voice/email sends a code, push sends a push, the authenticator-app
  * methods just get ready for a code.
  * Rules:
  * - The method must be one the operator enabled (and, with showEnrolledMethods, one this flow offered), else
@@ -24,10 +24,12 @@
  *   to the first. Before that, methods outside the flow's group rule behave as not enrolled (nothing tells them apart).
  * - A push still pending when a method is chosen (another one, or push again) is withdrawn at the IdP first
  *   (withdrawPush; decoys get the same pad instead).
+ * - Email (issue 14, item 2) is an SMS in every rule above: the same cooldown (per login), the same per-destination
+ *   (keyed by the address) and global send budgets, the same decoy path for logins without it.
  */
 import { PortalError, isPortalError } from '../../errors.js';
 import { guardedSend, noteSent } from '../../send-guard.js';
-import { RECOVERY_METHODS, type RecoveryMethod, type RequestContext } from '../../ports.js';
+import { RECOVERY_METHODS, isSentCodeMethod, type RecoveryMethod, type RequestContext, type SentCodeMethod } from '../../ports.js';
 import type { ChallengeKind, ChallengeResult } from '../api.js';
 import { appendDetail, countAttempt, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
@@ -55,8 +57,7 @@ export async function challenge(
   noteFlow(note, flow);
   const method = checkMethod(env, flow, input.method);
   note.method = method;
-  const event: FlowEvent =
-    method === 'sms' || method === 'call' ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
+  const event: FlowEvent = isSentCodeMethod(method) ? 'choose-sms-call' : method === 'push' ? 'choose-push' : 'choose-totp';
   assertCan(flow.state, event);
   if ((flow.verifiedMethods?.length ?? 0) > 0 && !nextFactorMethods(env, flow).includes(method)) {
     throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'not a method for the next factor (rule, enrolment or same class as a verified one)' });
@@ -76,9 +77,9 @@ export async function challenge(
   flow.lastPushResult = null;
 
   let result: ChallengeKind;
-  if (method === 'sms' || method === 'call') {
+  if (isSentCodeMethod(method)) {
     try {
-      await sendCode(env, flow, method, factor?.phoneNumber ?? null, input.ctx, note);
+      await sendCode(env, flow, method, (method === 'email' ? factor?.email : factor?.phoneNumber) ?? null, input.ctx, note);
     } catch (e) {
       // The answer was lost after the IdP may have sent the code (timeout, dropped connection): the flow takes the
       // code that arrived; asking again is a resend (issue 11, item 12). The error still tells the user.
@@ -134,7 +135,8 @@ function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMeth
 async function sendCode(
   env: StepEnv,
   flow: FlowRecord,
-  method: 'sms' | 'call',
+  method: SentCodeMethod,
+  /** The phone number, or the address for email. */
   phone: string | null,
   ctx: RequestContext,
   note: AuditNote,
@@ -149,7 +151,7 @@ async function sendCode(
     hideIdpRefusal: true,
   });
   flow.resendAvailableAt[method] = out.next;
-  if (phone !== null && !out.sent) note.detail = appendDetail(note.detail, 'not sent (IdP resend window or the number\'s budget)');
+  if (phone !== null && !out.sent) note.detail = appendDetail(note.detail, 'not sent (IdP resend window or the destination\'s budget)');
 }
 
 /**

@@ -29,7 +29,8 @@
  *   recovery invalidates the user's other outstanding flows and otts (OTT-3).
  * - Then every portal sign-in session of the user created before ends (sessions port; issue 11, item 8), and, if
  *   asked, idp.revokeSessions (their failures do not undo the change; they are audited); state `completed`,
- *   the flow's Okta ids are dropped; notifier.passwordChanged (failure audited, not fatal).
+ *   the flow's Okta ids are dropped; notifier.notify password-reset to the email findUser gave (queued; a failure
+ *   is audited, never fatal).
  */
 import { refuseBreached } from '../../breach.js';
 import { refuseWeak } from '../../strength.js';
@@ -38,7 +39,7 @@ import { PortalError, isPortalError } from '../../errors.js';
 import { parseHandle } from '../../flow-handle.js';
 import { OKTA_DEFAULT_RULES, brokenRules, type PasswordReason } from '../../password-rules.js';
 import type { RequestContext } from '../../ports.js';
-import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+import { appendDetail, noteFlow, notifyUser, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next } from '../machine.js';
 import { redeemOtt, restoreOtt } from '../ott.js';
@@ -129,13 +130,10 @@ export async function setPassword(
   flow.state = next(flow.state, 'password-set');
   const changed = { key: changedKey(userId), value: env.clock.now(), ttlMs: env.policy.flowTtlSeconds * 1000 };
   const login = flow.login;
+  const email = flow.userEmail ?? null;
   dropSecrets(flow);
   await env.flows.save(flow, [changed]); // the marker first, then the completed flow, in one round trip
-  try {
-    await env.notifier.passwordChanged({ id: userId, login });
-  } catch {
-    note.detail = appendDetail(note.detail, 'notification FAILED');
-  }
+  await notifyUser(env, { kind: 'password-reset', userId, login, email, at: env.clock.now(), ctx: input.ctx }, note);
   return { changed: true };
 }
 
@@ -227,4 +225,5 @@ function dropSecrets(flow: FlowRecord): void {
   flow.ottHash = null;
   flow.ottExpiresAt = null;
   flow.unconfirmedPasswordMac = null;
+  flow.userEmail = null;
 }

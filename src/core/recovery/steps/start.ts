@@ -19,7 +19,7 @@
  */
 import { createHandle } from '../../flow-handle.js';
 import { normaliseLogin } from '../../login.js';
-import { maskPhone } from '../../mask.js';
+import { maskEmail, maskPhone } from '../../mask.js';
 import type { IdpFactor, IdpUser, RecoveryMethod, RequestContext, UserStatus } from '../../ports.js';
 import type { MethodOffer, StartResult } from '../api.js';
 import { appendDetail, countAttempt, type AuditNote, type StepEnv } from '../env.js';
@@ -102,6 +102,7 @@ export async function start(
     passwordChangedAtStart: eligibleUser?.passwordChanged ?? null,
     rule: eligibleUser ? rule : null,
     verifiedMethods: [],
+    userEmail: eligibleUser?.email ?? null,
     createdAt: now,
     expiresAt: now + env.policy.flowTtlSeconds * 1000,
   };
@@ -117,7 +118,11 @@ function activeFactorsByMethod(
   const out: Partial<Record<RecoveryMethod, FactorRef>> = {};
   for (const f of factors) {
     if (f.method === null || f.status !== 'ACTIVE' || !enabled.includes(f.method) || out[f.method]) continue;
-    out[f.method] = f.phoneNumber === undefined ? { factorId: f.id } : { factorId: f.id, phoneNumber: f.phoneNumber };
+    out[f.method] = {
+      factorId: f.id,
+      ...(f.phoneNumber === undefined ? {} : { phoneNumber: f.phoneNumber }),
+      ...(f.method === 'email' && f.email !== undefined ? { email: f.email } : {}),
+    };
   }
   return out;
 }
@@ -129,7 +134,7 @@ function offer(env: StepEnv, real: boolean, byMethod: Partial<Record<RecoveryMet
   for (const method of env.policy.methods) {
     const f = byMethod[method];
     if (!f) continue;
-    out.push(f.phoneNumber ? { method, hint: maskPhone(f.phoneNumber) } : { method });
+    out.push(f.phoneNumber ? { method, hint: maskPhone(f.phoneNumber) } : f.email ? { method, hint: maskEmail(f.email) } : { method });
   }
   return out;
 }

@@ -17,7 +17,7 @@
  *   approved push that is not the last required factor leads there instead of `verified`. Once a factor is verified
  *   every answer carries the next-factor offer (the start offer no longer applies) and the progress.
  */
-import type { PushResult, RequestContext } from '../../ports.js';
+import { isSentCodeMethod, type PushResult, type RequestContext } from '../../ports.js';
 import type { StatusResult } from '../api.js';
 import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
 import { next, refusal } from '../machine.js';
@@ -58,7 +58,7 @@ async function current(
       return { state: 'started' };
     case 'code-sent': {
       const method = flow.method ?? 'sms';
-      const at = method === 'sms' || method === 'call' ? (flow.resendAvailableAt[method] ?? now) : now;
+      const at = isSentCodeMethod(method) ? (flow.resendAvailableAt[method] ?? now) : now;
       return { state: 'code-sent', method, resendAfterSeconds: Math.max(0, Math.ceil((at - now) / 1000)) };
     }
     case 'code-ready':

@@ -12,7 +12,7 @@
  */
 import { PortalError } from '../../errors.js';
 import type { RequestContext } from '../../ports.js';
-import { appendDetail, noteFlow, type AuditNote, type StepEnv } from '../env.js';
+import { appendDetail, noteFlow, notifyUser, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
 import { assertCan, next } from '../machine.js';
 import { redeemOtt, restoreOtt } from '../ott.js';
@@ -59,6 +59,9 @@ export async function unlock(
   flow.correctAnswer = null;
   flow.ottHash = null;
   flow.ottExpiresAt = null;
+  const email = flow.userEmail ?? null;
+  flow.userEmail = null;
   await env.flows.save(flow);
+  await notifyUser(env, { kind: 'account-unlocked', userId, login: flow.login, email, at: env.clock.now(), ctx: input.ctx }, note);
   return { unlocked: true };
 }
