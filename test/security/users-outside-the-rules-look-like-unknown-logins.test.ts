@@ -61,7 +61,7 @@ async function journey(rules: GroupRule[], user: { groups: string[]; factors: Re
   // number matching); times are masked as elsewhere.
   const mask = (v: unknown): unknown =>
     JSON.parse(JSON.stringify(v), (k, x: unknown) =>
-      k === 'handle' ? '<handle>' : k === 'expiresAt' ? '<time>' : k === 'correctAnswer' ? (x === null ? null : typeof x) : x,
+      k === 'handle' ? '<handle>' : k === 'expiresAt' || k === 'sentAt' ? '<time>' : k === 'correctAnswer' ? (x === null ? null : typeof x) : x,
     );
   const run = async (p: Promise<unknown>): Promise<Outcome> => {
     try {

@@ -3,8 +3,9 @@
  * have, and what removing one of them would cost.
  * Rules:
  * - A method "can recover" the account when it is ACTIVE and of a kind the portal's recovery offers (the operator's
- *   methods: the same list as recovery's RECOVERY_METHODS setting). Email and other Okta factors do not count: the
- *   portal cannot recover with them.
+ *   methods: the same list as recovery's RECOVERY_METHODS setting). Other Okta factors do not count: the portal cannot
+ *   recover with them. Email never counts, even where the operator offers it for recovery: it is the weak method
+ *   (a mailbox often falls with the password), so a user who has nothing else is warned.
  * - Levels: `none` (no recovery method), `email-only` (none, but an email factor: Okta's email alone is not a
  *   recovery the portal offers), `single` (one: losing the phone or app locks the user out), `ready` (two or more).
  * - Removing the last method that can recover the account needs an explicit acknowledgement
@@ -29,7 +30,7 @@ interface FactorLike {
 }
 
 export function canRecover(f: FactorLike, methods: readonly RecoveryMethod[]): boolean {
-  return f.status === 'ACTIVE' && (methods as readonly string[]).includes(f.kind);
+  return f.status === 'ACTIVE' && f.kind !== 'email' && (methods as readonly string[]).includes(f.kind);
 }
 
 export function recoveryReadiness(factors: readonly FactorLike[], methods: readonly RecoveryMethod[]): Readiness {

@@ -27,7 +27,7 @@ describe('account notifications', () => {
     await t.service.stepUpStart(a, factorId);
     await t.service.stepUpVerify(a, '123456');
     await t.service.changePassword(a, { currentPassword: 'Current-Pass-1', newPassword: 'New-Pass-123', confirmPassword: 'New-Pass-123' });
-    await t.service.removeFactor(a, factorId);
+    await t.service.removeFactor(a, factorId, { confirmLastRecovery: true }); // her only method: confirmed
     assert.deepEqual(t.notifier.notices.map(brief).slice(1), [
       'password-changed 00uNora nora@mail.example.org  198.51.100.23',
       'factor-removed 00uNora nora@mail.example.org google-authenticator 198.51.100.23',
