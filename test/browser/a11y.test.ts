@@ -22,7 +22,7 @@ import {
   startStack,
   waitForFocus,
   PHONE,
-  type Stack,
+  type Stack, pressVerify,
 } from './helpers.js';
 import { NEW_PASSWORD } from './seed.js';
 import { LANGUAGE_CODES } from '../../src/views/i18n/index.js';
@@ -79,7 +79,7 @@ browserSuite('accessibility of every page and error state', () => {
     await assertAccessible(page, 'code');
 
     await page.getByLabel('Verification code').fill('000000');
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
     await page.getByRole('alert').getByText('That code is not valid').waitFor();
     await waitForFocus(page, 'code');
     await assertAccessible(page, 'code with a wrong code');
@@ -97,7 +97,7 @@ browserSuite('accessibility of every page and error state', () => {
 
     const code = await phoneMessageCode(phone, stack.emu.phoneUrl, login);
     await page.getByLabel('Verification code').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
     await page.waitForURL(`${url}/recover/password`);
     await assertAccessible(page, 'password');
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -193,7 +193,7 @@ browserSuite('account pages that cannot hurt', () => {
       };
     });
     assert.ok(tabs.fits, 'the tab bar does not scroll');
-    assert.equal(tabs.tabs.length, 4);
+    assert.equal(tabs.tabs.length, 5, "messages, authenticator, pushes, calls, mailbox");
     for (const t of tabs.tabs) {
       assert.ok(t.fits, 'the tab label fits');
       assert.ok(t.left >= 0 && t.right <= PHONE.width, 'the tab is on screen');

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../emulator/src/server.js';
 import { startPortal, type RunningPortal } from '../helpers/portal.js';
-import { assertClean, browserSuite, launchBrowser, newPage, signIn } from './helpers.js';
+import { assertClean, browserSuite, launchBrowser, newPage, signIn, pressVerify } from './helpers.js';
 
 const NEW_PASSWORD = 'Harbour-Lantern-Quiet-2031';
 const METHODS: Record<string, string> = {
@@ -134,7 +134,7 @@ browserSuite('first try: every demo user, following only what the pages say', ()
           const seen = await lookAtPhone(u.login, method);
           if (seen.code) {
             await page.getByLabel('Verification code').fill(seen.code);
-            await page.getByRole('button', { name: 'Verify' }).click();
+            await pressVerify(page);
             await page.waitForLoadState();
             if (page.url().endsWith('/recover/password')) completed = true;
             // Refused (a locked-out account is not recovered unless the operator allows it): the page's way on.

@@ -20,7 +20,7 @@ import {
   phoneMessageCode,
   startStack,
   waitForFocus,
-  type Stack,
+  type Stack, pressVerify,
 } from './helpers.js';
 
 browserSuite('guidance without an oracle', () => {
@@ -65,7 +65,7 @@ browserSuite('guidance without an oracle', () => {
     await page.waitForURL(`${url}/recover/code`);
     const code = await phoneAuthenticatorCode(phone, stack.emu.phoneUrl, login);
     await page.getByLabel('Verification code').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
     await page.waitForURL(`${url}/recover/password`);
     const cookies = await context.cookies();
     const last = cookies.find((c) => c.name === 'last_method');
@@ -126,7 +126,7 @@ browserSuite('guidance without an oracle', () => {
     assert.match((await page.locator('#resend-wait').textContent()) ?? '', /You can ask for a new code in \d+ seconds?\./);
     assert.equal(await page.locator('#resend-button').isDisabled(), true, 'the countdown runs');
     await page.getByLabel('Verification code').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
     await page.waitForURL(`${url}/recover/password`);
     assertClean(page);
     await context.close();

@@ -262,3 +262,15 @@ export async function tabTo(page: Page, selector: string, max = 30): Promise<voi
   }
   assert.fail(`Tab never reached ${selector}`);
 }
+
+/**
+ * Presses a recovery code form's button. The code page submits a complete code by itself after a short wait
+ * (auto-submit), so on a slow machine the page may already be on its way when the click comes: then the click is moot.
+ */
+export async function pressVerify(page: Page, name: string | RegExp = 'Verify', selector?: string): Promise<void> {
+  const url = page.url();
+  const button = selector ? page.locator(selector) : page.getByRole('button', { name });
+  await button.click({ timeout: 5000 }).catch((e: unknown) => {
+    if (page.url() === url) throw e;
+  });
+}

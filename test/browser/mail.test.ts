@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertAccessible, assertClean, browserSuite, launchBrowser, newPage, signIn, snap, startStack, watch, type Stack } from './helpers.js';
+import { assertAccessible, assertClean, browserSuite, launchBrowser, newPage, signIn, snap, startStack, watch, type Stack, pressVerify } from './helpers.js';
 import { NEW_PASSWORD, OLD_PASSWORD } from './seed.js';
 
 browserSuite('email recovery and "This wasn\'t me" in the browser', () => {
@@ -66,7 +66,7 @@ browserSuite('email recovery and "This wasn\'t me" in the browser', () => {
 
     await page.bringToFront();
     await page.getByLabel('Verification code').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
     await page.waitForURL(`${url}/recover/password`);
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm the new password').fill(NEW_PASSWORD);

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page, Request } from 'playwright-core';
-import { assertAccessible, assertClean, browserSuite, launchBrowser, newPage, phoneAuthenticatorCode, startStack, type Stack } from './helpers.js';
+import { assertAccessible, assertClean, browserSuite, launchBrowser, newPage, phoneAuthenticatorCode, startStack, type Stack, pressVerify } from './helpers.js';
 
 browserSuite('Post/Redirect/Get', () => {
   let stack: Stack;
@@ -43,7 +43,7 @@ browserSuite('Post/Redirect/Get', () => {
 
     const seen = documents(page);
     await page.getByLabel('Verification code').fill('000000');
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
     await page.getByRole('alert').getByText('That code is not valid').waitFor();
     assert.equal(page.url(), `${url}/recover/code`);
     assert.equal(await page.getByLabel('Verification code').inputValue(), '', 'a code is never put back');
@@ -74,7 +74,7 @@ browserSuite('Post/Redirect/Get', () => {
     await page.waitForURL(`${url}/recover/code`);
     const { page: phone } = await newPage(browser);
     await page.getByLabel('Verification code').fill(await phoneAuthenticatorCode(phone, stack.emu.phoneUrl, 'otto.auto@example.com'));
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
     await page.waitForURL(`${url}/recover/password`);
     await page.getByLabel('Sign out of all other sessions').uncheck();
     await page.getByLabel('New password', { exact: true }).fill('Otto-Garden-2026');

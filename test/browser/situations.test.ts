@@ -13,7 +13,7 @@ import { startPortal, type RunningPortal } from '../helpers/portal.js';
 import { E2E_SEED, PASSWORD } from '../e2e/seed.js';
 import { startRangeServer, type RangeServer } from '../breach/range-server.js';
 import { CATALOGUES } from '../../src/views/i18n/index.js';
-import { assertClean, browserSuite, launchBrowser, newPage, phoneAuthenticatorCode, phoneMessageCode, signIn, snap, watch } from './helpers.js';
+import { assertClean, browserSuite, launchBrowser, newPage, phoneAuthenticatorCode, phoneMessageCode, signIn, snap, watch, pressVerify } from './helpers.js';
 
 const BREACHED = 'Summer2024-Password';
 const CLEAN = 'Brand-New-Passw0rd!';
@@ -53,7 +53,7 @@ browserSuite('recovery situations in the browser', () => {
     await page.waitForURL(`${portal.url}/recover/code`);
     const code = method === 'sms' ? await phoneMessageCode(phone, emu.phoneUrl, login) : await phoneAuthenticatorCode(phone, emu.phoneUrl, login);
     await page.locator('input[name="code"]').fill(code);
-    await page.locator('form[action="/recover/code"] button[type="submit"]').click();
+    await pressVerify(page, 'Verify', 'form[action="/recover/code"] button[type="submit"]');
     await page.waitForURL(`${portal.url}/recover/password`);
   }
 

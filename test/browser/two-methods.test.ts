@@ -21,7 +21,7 @@ import {
   snap,
   startStack,
   watch,
-  type Stack,
+  type Stack, pressVerify,
 } from './helpers.js';
 import { NEW_PASSWORD, OLD_PASSWORD } from './seed.js';
 
@@ -64,7 +64,7 @@ browserSuite('policies by group: a two-method recovery in the browser', () => {
     const code = await phoneAuthenticatorCode(phone, stack.emu.phoneUrl, LOGIN);
     await page.bringToFront();
     await page.getByLabel('Verification code').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await pressVerify(page);
 
     await page.waitForURL(`${url}/recover/method`);
     await page.getByRole('heading', { name: t.secondHeading }).waitFor();
