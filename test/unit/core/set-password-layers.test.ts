@@ -87,6 +87,16 @@ async function tamper(t: { store: MemoryStore; clock: FakeClock }, handle: strin
   await t.store.set(flowKey(flow.id), flow, flow.expiresAt - t.clock.now());
 }
 
+/** The step's environment over a test recovery's fakes, to call the step without the service in front. */
+function stepEnv(t: TestRecovery): StepEnv {
+  return {
+    idp: t.idp, store: t.store, clock: t.clock, random: t.random, audit: t.audit, notifier: t.notifier, policy: t.policy,
+    flows: new FlowRepo(t.store, t.clock),
+    limiter: new Limiter(t.store, t.clock),
+    timing: new TimingEqualizer(t.clock, t.random),
+  };
+}
+
 describe('set-password: input checks before the ott is spent', () => {
   test('password bounds: 1..256 characters and a string; refused with a clear message, no IdP call, ott kept', async () => {
     const t = createTestRecovery();
@@ -256,7 +266,9 @@ describe('set-password: ambiguous writes (REL-6), each branch', () => {
     const { handle, ott } = await verified(t);
     await t.service.setPassword(pw(handle, ott));
     assert.equal(t.idp.count('passwordChangedSince'), 0);
-    assert.doesNotMatch(lastOf(t, 'recovery.password')?.detail ?? '', /REL-6/);
+    const detail = lastOf(t, 'recovery.password')?.detail ?? '';
+    assert.doesNotMatch(detail, /REL-6/);
+    assert.doesNotMatch(detail, /portal sessions/, 'without a sessions port nothing is claimed about them');
   });
 
   test('applied but unanswered: reconciled as done, the audit names the lost answer (detail, or the code)', async () => {
@@ -378,12 +390,7 @@ describe('set-password: ambiguous writes (REL-6), each branch', () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
     const { handle, ott } = await verified(t);
-    const env: StepEnv = {
-      idp: t.idp, store: t.store, clock: t.clock, random: t.random, audit: t.audit, notifier: t.notifier, policy: t.policy,
-      flows: new FlowRepo(t.store, t.clock),
-      limiter: new Limiter(t.store, t.clock),
-      timing: new TimingEqualizer(t.clock, t.random),
-    };
+    const env = stepEnv(t);
     loseAnswers(t, 1);
     t.idp.failNext('passwordChangedSince', new PortalError('IDP_UNAVAILABLE'));
     const note = { login: null, userId: null, method: null };
@@ -392,6 +399,20 @@ describe('set-password: ambiguous writes (REL-6), each branch', () => {
     assert.equal((await storedFlow(t, handle)).unconfirmedPasswordMac, null);
     // A retry with a handle cannot match a missing fingerprint: written again.
     assert.deepEqual(await t.service.setPassword(pw(handle, await currentOtt(t, handle))), { changed: true });
+    assert.equal(t.idp.count('setPassword'), 2);
+  });
+
+  test('a fingerprinted unconfirmed write, retried by a call without a handle: cannot be matched, so written again', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle, ott } = await verified(t);
+    loseAnswers(t, 1);
+    t.idp.failNext('passwordChangedSince', new PortalError('IDP_UNAVAILABLE'));
+    await assert.rejects(t.service.setPassword(pw(handle, ott)), { code: 'IDP_UNAVAILABLE' });
+    assert.equal(typeof (await storedFlow(t, handle)).unconfirmedPasswordMac, 'string');
+    const note = { login: null, userId: null, method: null };
+    const input = { ott: await currentOtt(t, handle), password: 'new password 1', confirmPassword: 'new password 1', revokeSessions: false, ctx: ctx() };
+    assert.deepEqual(await setPassword(stepEnv(t), await storedFlow(t, handle), input, note), { changed: true });
     assert.equal(t.idp.count('setPassword'), 2);
   });
 });
