@@ -5,9 +5,21 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortalError } from '../../../src/core/errors.js';
+import { FlowRepo, flowKey, ottKey, type FlowRecord } from '../../../src/core/recovery/flow.js';
+import { isFactorVerified } from '../../../src/core/recovery/api.js';
 import { addFullUser, createTestRecovery, ctx, type TestRecovery } from '../../helpers/fakes.js';
 
 const events = (t: TestRecovery, action = 'recovery.status') => t.audit.events.filter((e) => e.action === action);
+
+/** Rewrites the stored flow record (a record the step must not trust beyond its own checks). */
+async function tamper(t: TestRecovery, handle: string, change: (f: FlowRecord) => void): Promise<FlowRecord> {
+  const key = flowKey(FlowRepo.idOf(handle) ?? '');
+  const flow = await t.store.get<FlowRecord>(key);
+  assert.ok(flow);
+  change(flow);
+  await t.store.set(key, flow, flow.expiresAt - t.clock.now());
+  return flow;
+}
 
 async function pushing(t: TestRecovery, login = 'alice@example.com') {
   const { handle } = await t.service.start({ login, ctx: ctx() });
@@ -68,6 +80,58 @@ describe('status: what each state answers', () => {
     await assert.rejects(t.service.status({ handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });
     assert.match(events(t).at(-1)?.detail ?? '', /ott window over: flow expired/);
     assert.deepEqual(t.store.keys().filter((k) => k.startsWith('ott:')), []);
+  });
+
+  test("the end of the ott window deletes the ott key itself, even when the store would keep it longer", async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
+    await t.service.verify({ handle, code: '123456', ctx: ctx() });
+    const flow = await tamper(t, handle, () => {});
+    assert.ok(flow.ottHash);
+    const key = ottKey(flow.ottHash);
+    await t.store.set(key, await t.store.get(key), 10 * flow.expiresAt); // a store whose key expiry is late
+    t.clock.advance(t.policy.ottTtlSeconds * 1000);
+    await assert.rejects(t.service.status({ handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });
+    assert.equal(await t.store.get(key), null);
+    // and the flow stays expired
+    await assert.rejects(t.service.status({ handle, ctx: ctx() }), { code: 'FLOW_EXPIRED' });
+  });
+
+  test('a record written before verifiedMethods existed answers as a one-method flow', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle, method: 'sms', ctx: ctx() });
+    await tamper(t, handle, (f) => {
+      delete f.verifiedMethods;
+    });
+    assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'code-sent', method: 'sms', resendAfterSeconds: 30 });
+  });
+
+  test('two-method flow: after the first factor every answer carries the next-factor offer and the progress', async () => {
+    const t = createTestRecovery({
+      policy: {
+        groupRules: [{ name: 'admins', groups: ['Portal Admins'], access: 'allow', methods: ['push', 'google-authenticator'], methodsRequired: 2 }],
+      },
+    });
+    t.idp.addUser({ login: 'admin@example.com', groups: ['Portal Admins'], factors: [{ method: 'push' }, { method: 'google-authenticator' }] });
+    const { handle } = await t.service.start({ login: 'admin@example.com', ctx: ctx() });
+    await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
+    const first = await t.service.verifyStep({ handle, code: '123456', ctx: ctx() });
+    assert.ok(isFactorVerified(first));
+    const c = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    assert.equal(c.kind, 'push-waiting');
+    assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), {
+      state: 'waiting',
+      correctAnswer: 42,
+      expiresAt: (c as { expiresAt: number }).expiresAt,
+      methods: first.methods,
+      progress: first.progress,
+    });
+    assert.deepEqual(first.progress, { step: 2, steps: 2 });
+    assert.deepEqual(first.methods, [{ method: 'push' }]);
   });
 
   test('showEnrolledMethods: the offer comes back where a method can be chosen, never with an ott or after completion', async () => {
@@ -174,6 +238,35 @@ describe('status: the push poll', () => {
       assert.equal((await t.service.status({ handle: h.handle, ctx: ctx() })).state, 'waiting');
     }
     assert.equal(t.idp.count('pollPush'), polls);
+  });
+
+  test('records naming no user or no factor are never polled at the IdP, even with a transaction id', async () => {
+    for (const change of [(f: FlowRecord) => { f.userId = null; }, (f: FlowRecord) => { f.factorId = null; }]) {
+      const t = createTestRecovery();
+      addFullUser(t.idp);
+      const { handle } = await pushing(t);
+      await tamper(t, handle, (f) => {
+        assert.notEqual(f.transactionId, null);
+        change(f);
+      });
+      t.clock.advance(t.policy.pushPollIntervalSeconds * 1000);
+      assert.equal((await t.service.status({ handle, ctx: ctx() })).state, 'waiting');
+      assert.equal(t.idp.count('pollPush'), 0);
+    }
+  });
+
+  test("a decoy's poll takes as long as a real one (RST-2): padded to the measured IdP poll time", async () => {
+    const t = createTestRecovery({ latencyMs: { pollPush: 700 }, timing: { alpha: 1, jitter: 0, initialMs: 150 } });
+    addFullUser(t.idp);
+    const real = await pushing(t);
+    const decoy = await pushing(t, 'nobody@example.com');
+    t.clock.advance(t.policy.pushPollIntervalSeconds * 1000);
+    let t0 = t.clock.now();
+    await t.service.status({ handle: real.handle, ctx: ctx() });
+    assert.equal(t.clock.now() - t0, 700);
+    t0 = t.clock.now();
+    assert.equal((await t.service.status({ handle: decoy.handle, ctx: ctx() })).state, 'waiting');
+    assert.equal(t.clock.now() - t0, 700);
   });
 
   test('a failing IdP poll: the error passes, audited, and the next status within the interval does not poll again', async () => {
