@@ -116,6 +116,7 @@ describe('the service envelope', () => {
     assert.match(ev.detail ?? '', /code=FLOW_EXPIRED \(malformed or missing flow handle\)/);
     await assert.rejects(t.service.resume({ handle: 'garbage', form: 'password', ctx: ctx() }), { code: 'FLOW_EXPIRED' });
     assert.equal(lastOf(t, 'recovery.resume')?.outcome, 'denied');
+    assert.match(lastOf(t, 'recovery.resume')?.detail ?? '', /malformed or missing flow handle/);
     await t.service.cancel({ handle: 'garbage', ctx: ctx() });
     assert.equal(lastOf(t, 'recovery.cancel')?.outcome, 'success');
   });
