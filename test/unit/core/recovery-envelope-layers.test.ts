@@ -93,6 +93,28 @@ describe('FlowRepo on its own', () => {
     }
   });
 
+  test('what reaches the store: a plain save writes only the flow; one past expiry only deletes', async () => {
+    const { t, repo, flow } = await oneFlow();
+    const writes: string[] = [];
+    const setEach = t.store.setEach.bind(t.store);
+    const set = t.store.set.bind(t.store);
+    t.store.setEach = async (ws) => {
+      writes.push(`setEach ${ws.map((w) => w.key).join(',')}`);
+      await setEach(ws);
+    };
+    t.store.set = async (key, value, ttlMs) => {
+      writes.push(`set ${key}`);
+      await set(key, value, ttlMs);
+    };
+    await repo.save(flow);
+    assert.deepEqual(writes, [`set ${flowKey(flow.id)}`]);
+    writes.length = 0;
+    t.clock.set(flow.expiresAt);
+    await repo.save(flow);
+    assert.deepEqual(writes, [], 'no (empty) batch for the store');
+    assert.equal(await t.store.get(flowKey(flow.id)), null);
+  });
+
   test('idOf: the id of a well-formed handle, null otherwise', async () => {
     const { handle } = await oneFlow();
     assert.equal(FlowRepo.idOf(handle), handle.split('.')[0]);
