@@ -143,6 +143,19 @@ describe('the service envelope', () => {
     assert.equal(lastOf(t, 'recovery.cancel')?.outcome, 'success');
   });
 
+  test('resume through the service: a second copy of a form gets a working handle for the same flow, audited', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle: first } = await t.raw.start({ login: 'alice@example.com', ctx: ctx() });
+    const c = await t.raw.challenge({ handle: first, method: 'sms', ctx: ctx(), form: 'page-form-1' });
+    assert.notEqual(c.handle, first, 'the challenge rotated the handle');
+    const { handle } = await t.raw.resume({ handle: first, form: 'page-form-1', ctx: ctx() });
+    assert.equal(FlowRepo.idOf(handle), FlowRepo.idOf(first));
+    assert.equal((await t.raw.status({ handle, ctx: ctx() })).state, 'code-sent');
+    assert.equal(lastOf(t, 'recovery.resume')?.outcome, 'success');
+    assert.equal(t.idp.count('sendChallenge'), 1, 'nothing run again');
+  });
+
   test('a wrong ott is audited as denied', async () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
