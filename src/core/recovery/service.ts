@@ -55,7 +55,6 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
   /** Serialises per flow, then loads and authenticates the flow (FLOW_EXPIRED when there is none). */
   async function withFlow<T>(handle: string, fn: (flow: FlowRecord) => Promise<T>): Promise<T> {
     const id = FlowRepo.idOf(handle);
-    // Stryker disable next-line ConditionalExpression,ObjectLiteral,StringLiteral: flows.load refuses the same handle with the same error and detail; this only keeps it out of the mutex
     if (id === null) throw new PortalError('FLOW_EXPIRED', { detail: 'malformed or missing flow handle' });
     return mutex.run(id, async () => fn(await env.flows.load(handle)));
   }
@@ -87,7 +86,6 @@ export function createRecoveryService(deps: RecoveryDeps, opts: RecoveryServiceO
     cancel: (input) =>
       audited('cancel', input.ctx, async (note) => {
         const id = FlowRepo.idOf(input.handle);
-        // Stryker disable next-line ConditionalExpression: the step would refuse a malformed handle as a gone flow (success, nothing removed), only noting 'no live flow'
         if (id !== null) await mutex.run(id, () => cancel(env, input.handle, note));
       }),
   };

@@ -93,7 +93,7 @@ describe('FlowRepo on its own', () => {
     }
   });
 
-  test('what reaches the store: a plain save writes only the flow; one past expiry only deletes', async () => {
+  test('what reaches the store: a plain save writes only the flow; one past expiry only deletes the flow key', async () => {
     const { t, repo, flow } = await oneFlow();
     const writes: string[] = [];
     const setEach = t.store.setEach.bind(t.store);
@@ -106,12 +106,18 @@ describe('FlowRepo on its own', () => {
       writes.push(`set ${key}`);
       await set(key, value, ttlMs);
     };
+    const del = t.store.delete.bind(t.store);
+    t.store.delete = async (key) => {
+      writes.push(`delete ${key}`);
+      await del(key);
+    };
     await repo.save(flow);
     assert.deepEqual(writes, [`set ${flowKey(flow.id)}`]);
     writes.length = 0;
     t.clock.set(flow.expiresAt);
+    assert.equal(flow.ottHash, null);
     await repo.save(flow);
-    assert.deepEqual(writes, [], 'no (empty) batch for the store');
+    assert.deepEqual(writes, [`delete ${flowKey(flow.id)}`], 'no (empty) batch, and no ott key to delete for a flow without one');
     assert.equal(await t.store.get(flowKey(flow.id)), null);
   });
 

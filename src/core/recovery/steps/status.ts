@@ -34,7 +34,6 @@ export async function status(
   note: AuditNote,
 ): Promise<StatusResult> {
   const result = await current(env, flow, input, note);
-  // Stryker disable next-line ConditionalExpression,StringLiteral: a factor-verified answer already carries the next-factor offer and the progress, which the lines below would add again unchanged
   if (result.state === 'verified' || result.state === 'completed' || result.state === 'factor-verified') return result;
   const { progress } = progressOf(env, flow);
   const withProgress = progress ? { ...result, progress } : result;
@@ -60,13 +59,14 @@ async function current(
     case 'code-sent': {
       // Stryker disable next-line StringLiteral: a challenge that sends a code always sets the method (the default only satisfies the type)
       const method = flow.method ?? 'sms';
-      // Stryker disable next-line ConditionalExpression: only SMS and voice reach code-sent, and resendAvailableAt has no other key
       const at = method === 'sms' || method === 'call' ? (flow.resendAvailableAt[method] ?? now) : now;
       return { state: 'code-sent', method, resendAfterSeconds: Math.max(0, Math.ceil((at - now) / 1000)) };
     }
-    case 'code-ready':
+    case 'code-ready': {
       // Stryker disable next-line StringLiteral: a challenge that readies a code always sets the method (the default only satisfies the type)
-      return { state: 'code-ready', method: flow.method ?? 'google-authenticator' };
+      const method = flow.method ?? 'google-authenticator';
+      return { state: 'code-ready', method };
+    }
     case 'push-waiting':
       return poll(env, flow, note);
     case 'push-rejected':
@@ -74,14 +74,12 @@ async function current(
     case 'push-expired':
       return { state: 'expired' };
     case 'factor-verified':
-      // Stryker disable next-line LogicalOperator,ObjectLiteral: in factor-verified a rule requires 2 methods (the most there is) and 1 is done, so progressOf gives exactly this fallback
-      return { state: 'factor-verified', methods: nextFactorOffer(env, flow), progress: progressOf(env, flow).progress ?? { step: 2, steps: 2 } };
+      return factorVerified(env, flow);
     case 'verified': {
       note.quiet = false;
       if (ottWindowOver(env, flow)) {
         note.detail = appendDetail(note.detail, 'ott window over: flow expired');
-        // Stryker disable next-line ArrayDeclaration: a verified flow always holds an ott hash (the empty branch only satisfies the type)
-      const writes = flow.ottHash ? [{ key: ottKey(flow.ottHash), value: null, ttlMs: 0 }] : [];
+        const writes = flow.ottHash ? [{ key: ottKey(flow.ottHash), value: null, ttlMs: 0 }] : [];
         flow.state = next(flow.state, 'ttl');
         flow.ottHash = null;
         flow.ottExpiresAt = null;
@@ -102,10 +100,16 @@ async function current(
   }
 }
 
+/** The factor-verified answer: the next factor's offer and the progress. */
+function factorVerified(env: StepEnv, flow: FlowRecord): StatusResult {
+  // Stryker disable next-line LogicalOperator,ObjectLiteral: in factor-verified a rule requires 2 methods (the most there is) and 1 is done, so progressOf always gives exactly this fallback
+  const progress = progressOf(env, flow).progress ?? { step: 2, steps: 2 };
+  return { state: 'factor-verified', methods: nextFactorOffer(env, flow), progress };
+}
+
 async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<StatusResult> {
   const now = env.clock.now();
   const waiting: StatusResult = { state: 'waiting', correctAnswer: flow.correctAnswer, expiresAt: flow.pushExpiresAt ?? now };
-  // Stryker disable next-line ConditionalExpression: `now >= null` is `now >= 0`, true as well (and a push challenge always sets the expiry)
   if (flow.pushExpiresAt === null || now >= flow.pushExpiresAt) {
     note.quiet = false;
     note.detail = appendDetail(note.detail, 'push expired (portal cap)');
@@ -113,7 +117,6 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
     await env.flows.save(flow);
     return { state: 'expired' };
   }
-  // Stryker disable next-line ConditionalExpression: a push challenge always sets lastPollAt (the null check only satisfies the type)
   if (flow.lastPollAt !== null && now - flow.lastPollAt < env.policy.pushPollIntervalSeconds * 1000) return waiting;
 
   flow.lastPollAt = now;
@@ -138,8 +141,7 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
       note.detail = appendDetail(note.detail, 'push approved');
       if (!acceptFactor(flow, 'push-approved', note)) {
         await env.flows.save(flow);
-        // Stryker disable next-line LogicalOperator,ObjectLiteral: in factor-verified a rule requires 2 methods (the most there is) and 1 is done, so progressOf gives exactly this fallback
-        return { state: 'factor-verified', methods: nextFactorOffer(env, flow), progress: progressOf(env, flow).progress ?? { step: 2, steps: 2 } };
+        return factorVerified(env, flow);
       }
       const { ott, expiresAt, writes } = issueOtt(env, flow);
       await env.flows.save(flow, writes);
