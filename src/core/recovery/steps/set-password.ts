@@ -69,7 +69,8 @@ export async function setPassword(
   if (typeof password !== 'string' || password.length === 0 || password.length > 256) {
     throw new PortalError('BAD_REQUEST', { message: 'Enter a password of at most 256 characters.' });
   }
-  if (typeof confirmPassword !== 'string' || password !== confirmPassword) throw new PortalError('PASSWORD_MISMATCH');
+  // password is a string by now: only the same string matches (a missing or non-string confirmation does not).
+  if (confirmPassword !== password) throw new PortalError('PASSWORD_MISMATCH');
   if (!(await redeemOtt(env, flow, input.ott))) throw new PortalError('INVALID_OTT');
 
   const userId = flow.userId;
