@@ -23,9 +23,10 @@ async function tamper(t: TestRecovery, handle: string, change: (f: FlowRecord) =
 
 async function pushing(t: TestRecovery, login = 'alice@example.com') {
   const { handle } = await t.service.start({ login, ctx: ctx() });
+  const sentAt = t.clock.now();
   const c = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
   assert.equal(c.kind, 'push-waiting');
-  return { handle, expiresAt: (c as { expiresAt: number }).expiresAt };
+  return { handle, expiresAt: (c as { expiresAt: number }).expiresAt, sentAt };
 }
 
 describe('status: what each state answers', () => {
@@ -121,12 +122,14 @@ describe('status: what each state answers', () => {
     await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
     const first = await t.service.verifyStep({ handle, code: '123456', ctx: ctx() });
     assert.ok(isFactorVerified(first));
+    const sentAt = t.clock.now();
     const c = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
     assert.equal(c.kind, 'push-waiting');
     assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), {
       state: 'waiting',
       correctAnswer: 42,
       expiresAt: (c as { expiresAt: number }).expiresAt,
+      sentAt,
       methods: first.methods,
       progress: first.progress,
     });
@@ -145,7 +148,7 @@ describe('status: what each state answers', () => {
     await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
     await t.service.verify({ handle, code: '123456', ctx: ctx() });
     const s = await t.service.status({ handle, ctx: ctx() });
-    assert.deepEqual(Object.keys(s).sort(), ['expiresAt', 'ott', 'state']);
+    assert.deepEqual(Object.keys(s).sort(), ['expiresAt', 'login', 'ott', 'state']);
     await t.service.setPassword({ handle, ott: (s as { ott: string }).ott, password: 'new password 1', confirmPassword: 'new password 1', revokeSessions: false, ctx: ctx() });
     assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'completed' });
   });
@@ -155,8 +158,8 @@ describe('status: the push poll', () => {
   test('waiting: the number and expiry; the IdP is polled at most once per interval', async () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
-    const { handle, expiresAt } = await pushing(t);
-    const waiting = { state: 'waiting', correctAnswer: 42, expiresAt };
+    const { handle, expiresAt, sentAt } = await pushing(t);
+    const waiting = { state: 'waiting', correctAnswer: 42, expiresAt, sentAt };
     assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), waiting);
     assert.equal(t.idp.count('pollPush'), 0, 'the challenge counts as the first poll');
     t.clock.advance(t.policy.pushPollIntervalSeconds * 1000 - 1);
