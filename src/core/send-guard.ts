@@ -62,9 +62,9 @@ export const resendKey = (method: 'sms' | 'call', requester: string): string => 
 
 export async function guardedSend(env: SendGuardEnv, req: SendRequest): Promise<SendOutcome> {
   const key = resendKey(req.method, req.requester);
-  const until = await env.store.get<number>(key);
+  const until = (await env.store.get<number>(key)) ?? 0; // none: no cooldown
   const now = env.clock.now();
-  if (until !== null && until > now) {
+  if (until > now) {
     throw new PortalError('RESEND_TOO_SOON', { retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) });
   }
   const { perDestination, globalSends } = env.policy.limits;
