@@ -40,7 +40,7 @@ export async function verify(
 ): Promise<VerifyResult> {
   noteFlow(note, flow);
   assertCan(flow.state, 'code-accepted');
-  const code = typeof input.code === 'string' ? input.code.replace(/\s+/g, '') : '';
+  const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
   if (!CODE_RE.test(code)) throw new PortalError('INVALID_CODE', { detail: 'malformed code' });
   const max = env.policy.maxWrongCodesPerFlow;
   const flowCodes = { key: `flow-codes:${flow.id}`, windowMs: Math.max(1, flow.expiresAt - env.clock.now()), max };
@@ -49,14 +49,16 @@ export async function verify(
     flowCodes,
     idpCodesCounter(env, budgetSubject),
   ]);
-  // Always counted when no budget refused; fail closed otherwise.
-  const count = taken ? await env.limiter.netCount(flowCodes.key, taken, max) : max + 1;
-  if (count > max) {
+  const lock = async (): Promise<never> => {
     flow.wrongCodes = Math.max(flow.wrongCodes, max);
     flow.state = 'locked';
     await env.flows.save(flow);
     throw new PortalError('TOO_MANY_ATTEMPTS', { detail: 'attempt cap reached' });
-  }
+  };
+  // Always counted when no budget refused; fail closed otherwise.
+  if (taken === undefined) return lock();
+  const count = await env.limiter.netCount(flowCodes.key, taken, max);
+  if (count > max) return lock();
 
   let outcome: CodeCheck = 'rejected';
   try {
@@ -77,7 +79,7 @@ export async function verify(
     }
   } catch (e) {
     // The IdP did not judge the code: the attempt does not count against the flow.
-    if (taken) await env.limiter.refund(flowCodes.key, taken);
+    await env.limiter.refund(flowCodes.key, taken);
     throw e;
   }
 
