@@ -35,6 +35,24 @@ describe('challenge: send failures', () => {
     }
   });
 
+  test('the code goes to the user\'s own factor of the chosen method', async () => {
+    const t = createTestRecovery();
+    const user = addFullUser(t.idp);
+    const seen: string[][] = [];
+    const send = t.idp.sendChallenge.bind(t.idp);
+    t.idp.sendChallenge = async (userId, factorId, c) => {
+      seen.push([userId, factorId]);
+      await send(userId, factorId, c);
+    };
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle, method: 'sms', ctx: ctx() });
+    t.clock.advance(60_000);
+    await t.service.challenge({ handle, method: 'call', ctx: ctx() });
+    const flow = await t.store.get<FlowRecord>(flowKey(idOf(handle)));
+    assert.deepEqual(seen, [[user.id, flow?.factors.sms?.factorId], [user.id, flow?.factors.call?.factorId]]);
+    assert.notEqual(flow?.factors.sms?.factorId, flow?.factors.call?.factorId);
+  });
+
   test('the IdP\'s resend refusal is answered as a send, and the audit says nothing was sent', async () => {
     const t = createTestRecovery();
     addFullUser(t.idp);
