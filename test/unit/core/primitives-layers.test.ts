@@ -58,6 +58,8 @@ describe('parseHandle and redeemOtt refuse values that only turn into a valid st
     assert.ok(parseHandle(handle));
     assert.equal(parseHandle([handle]), null);
     assert.equal(parseHandle({ toString: () => handle }), null);
+    assert.equal(parseHandle(`x${handle}`), null, 'anchored at the start');
+    assert.equal(parseHandle(`${handle}x`), null, 'anchored at the end');
   });
 
   function env() {
@@ -83,6 +85,16 @@ describe('parseHandle and redeemOtt refuse values that only turn into a valid st
     assert.equal(await redeemOtt(e, f, [ott]), false);
     assert.equal(await redeemOtt(e, f, { toString: () => ott }), false);
     assert.equal(await redeemOtt(e, f, ott), true);
+  });
+
+  test('only the exact shape redeems, even when the record and the store hold a longer value (the shape check on its own)', async () => {
+    const { e, clock, store } = env();
+    for (const bad of [`x${'A'.repeat(43)}`, `${'A'.repeat(43)}x`]) {
+      const f = flow(clock.now(), { ottHash: sha256(bad), ottExpiresAt: clock.now() + 60_000 });
+      await store.set(ottKey(sha256(bad)), { flowId: f.id }, 60_000);
+      assert.equal(await redeemOtt(e, f, bad), false, bad);
+      assert.ok(await store.get(ottKey(sha256(bad))), 'the store is not even asked');
+    }
   });
 
   test('a record without an expiry is expired, whatever the store key says', async () => {
