@@ -42,6 +42,7 @@ describe('verify: the attempt cap', () => {
     const { t, handle } = await codeFlow({ policy: { maxWrongCodesPerFlow: 3, factorLockout: { threshold: 100, windowSeconds: 86_400 } } });
     await assert.rejects(t.service.verify({ handle, code: '000001', ctx: ctx() }), { code: 'INVALID_CODE' });
     assert.match(detail(t), /wrong code 1\/3/);
+    assert.doesNotMatch(detail(t), /factor locked|budget spent|no factor/);
     t.clock.advance(200_000);
     await assert.rejects(t.service.verify({ handle, code: '000002', ctx: ctx() }), { code: 'INVALID_CODE' });
     assert.match(detail(t), /wrong code 2\/3/);
@@ -119,13 +120,17 @@ describe('verify: no IdP call without a factor, and no spending of a real user\'
     assert.ok(t.store.keys().some((k) => k.startsWith(idpCodesKey('login:'))));
   });
 
-  test('a spent IdP code budget: no IdP call, the pad all the same, a wrong code, and the audit says why', async () => {
-    const { t, handle, user } = await codeFlow({ policy: { factorLockout: { threshold: 2, windowSeconds: 3600 } } });
-    await t.store.increment(idpCodesKey(user.id), 3_600_000); // the one code the budget allows, used elsewhere
+  test('a spent IdP code budget: no IdP call, the pad as long as a real check, a wrong code, and the audit says why', async () => {
+    const { t, handle } = await codeFlow({ policy: { factorLockout: { threshold: 2, windowSeconds: 3600 } }, latencyMs: { verifyPasscode: 800 } });
+    // One real check teaches the pad the IdP's latency (800 ms, far from the 150 ms default).
+    await assert.rejects(t.service.verify({ handle, code: '000001', ctx: ctx() }), { code: 'INVALID_CODE' });
+    assert.equal(t.idp.count('verifyPasscode'), 1);
     const slept = t.clock.sleeps.length;
     await assert.rejects(t.service.verify({ handle, code: '123456', ctx: ctx() }), { code: 'INVALID_CODE' });
-    assert.equal(t.idp.count('verifyPasscode'), 0);
-    assert.ok(t.clock.sleeps.length > slept, 'padded like a real check');
+    assert.equal(t.idp.count('verifyPasscode'), 1, 'the budget (one code) is spent: not sent');
+    const pads = t.clock.sleeps.slice(slept);
+    assert.equal(pads.length, 1);
+    assert.ok(pads[0]! >= 700 && pads[0]! <= 900, `padded like a real check: ${pads[0]}`);
     assert.match(detail(t), /IdP code budget spent/);
   });
 

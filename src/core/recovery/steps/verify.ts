@@ -40,10 +40,12 @@ export async function verify(
 ): Promise<VerifyResult> {
   noteFlow(note, flow);
   assertCan(flow.state, 'code-accepted');
+  // Stryker disable next-line StringLiteral: equivalent, any fallback that fails CODE_RE makes a non-string code malformed
   const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
   if (!CODE_RE.test(code)) throw new PortalError('INVALID_CODE', { detail: 'malformed code' });
   const max = env.policy.maxWrongCodesPerFlow;
   const flowCodes = { key: `flow-codes:${flow.id}`, windowMs: Math.max(1, flow.expiresAt - env.clock.now()), max };
+  // Stryker disable next-line ConditionalExpression: equivalent for `flow.userId !== null`, a flow has a factor only with a user
   const budgetSubject = flow.userId !== null && flow.factorId !== null ? flow.userId : `login:${flow.loginKey}`;
   const [taken, idpTaken] = await env.limiter.hitEach(attemptLimits(env, flow.loginKey, input.ctx), [
     flowCodes,
@@ -60,8 +62,10 @@ export async function verify(
   const count = await env.limiter.netCount(flowCodes.key, taken, max);
   if (count > max) return lock();
 
+  // Stryker disable next-line StringLiteral: equivalent, every outcome but 'accepted' is a wrong code
   let outcome: CodeCheck = 'rejected';
   try {
+    // Stryker disable next-line ConditionalExpression: equivalent for `flow.userId !== null`, a flow has a factor only with a user
     if (flow.userId !== null && flow.factorId !== null) {
       const userId = flow.userId;
       const factorId = flow.factorId;
@@ -98,6 +102,7 @@ export async function verify(
   if (!verified) {
     await env.flows.save(flow);
     const { progress } = progressOf(env, flow);
+    // Stryker disable next-line LogicalOperator,ObjectLiteral: the fallback is never used, a flow awaiting another factor always has progress (a user, a rule of two, one factor done)
     return { kind: 'factor-verified', progress: progress ?? { step: 2, steps: 2 }, methods: nextFactorOffer(env, flow), handle };
   }
   const { ott, expiresAt, writes } = issueOtt(env, flow);
