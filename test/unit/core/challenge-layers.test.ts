@@ -81,6 +81,36 @@ describe('challenge: send failures', () => {
     assert.equal(t.idp.count('sendChallenge'), 1);
   });
 
+  test('voice is a send like SMS: the flow waits for a sent code', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle, method: 'call', ctx: ctx() });
+    assert.equal(await state(t, handle), 'code-sent');
+  });
+
+  test('a flow stored without verifiedMethods (before two-method rules) still challenges', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    const key = flowKey(idOf(handle));
+    const flow = await t.store.get<FlowRecord>(key);
+    delete flow!.verifiedMethods;
+    await t.store.set(key, flow, 600_000);
+    const r = await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
+    assert.equal(r.kind, 'code-ready');
+  });
+
+  test('a method that is not the next factor\'s says so in the audit', async () => {
+    const t = createTestRecovery({ policy: { groupRules: [{ name: 'two', groups: ['*'], access: 'allow', methods: ['sms', 'call', 'google-authenticator'], methodsRequired: 2 }] } });
+    addFullUser(t.idp);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
+    await t.service.verifyStep({ handle, code: '123456', ctx: ctx() });
+    await assert.rejects(t.service.challenge({ handle, method: 'okta-verify-code', ctx: ctx() }), { code: 'METHOD_NOT_AVAILABLE' });
+    assert.match(detail(t), /not a method for the next factor/);
+  });
+
   test('a method not offered to the flow says so in the audit', async () => {
     const t = createTestRecovery({ policy: { showEnrolledMethods: true } });
     t.idp.addUser({ login: 'bob@example.com', factors: [{ method: 'push' }] });
@@ -124,20 +154,88 @@ describe('challenge: the user\'s silent push budget and block', () => {
       }
       const { handle } = await t.service.start({ login, ctx: ctx() });
       await assert.rejects(t.service.challenge({ handle, method: 'push', ctx: ctx() }), { code: 'RATE_LIMITED' }, login);
+      assert.match(t.audit.last()?.detail ?? '', /limit push exceeded/);
+      assert.equal(t.idp.count('startPush'), login.startsWith('alice') ? 2 : 0, login);
+      // Each flow's silent counter is its own: as many push counters as a real user has.
+      assert.equal(t.store.keys().filter((k) => k.startsWith('rl:push:')).length, 2, login);
     }
   });
 
-  test('a store failure while counting the user\'s push is not taken for a spent budget', async () => {
+  test('decoys\' stand-in push counters are per login, as real users\' are per user', async () => {
     const t = createTestRecovery();
-    addFullUser(t.idp);
-    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
-    const get = t.store.get.bind(t.store);
-    t.store.get = async <V>(key: string): Promise<V | null> => {
-      if (key.startsWith('rl:push-block:')) throw new Error('store down');
-      return get<V>(key);
+    for (const login of ['ghost1@example.com', 'ghost2@example.com']) {
+      const { handle } = await t.service.start({ login, ctx: ctx() });
+      await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    }
+    assert.equal(t.store.keys().filter((k) => k.startsWith('rl:push:')).length, 4);
+  });
+
+  test('the push goes to the user\'s own push factor', async () => {
+    const t = createTestRecovery();
+    const user = addFullUser(t.idp);
+    const seen: string[][] = [];
+    const startPush = t.idp.startPush.bind(t.idp);
+    t.idp.startPush = async (userId, factorId, c) => {
+      seen.push([userId, factorId]);
+      return startPush(userId, factorId, c);
     };
-    await assert.rejects(t.service.challenge({ handle, method: 'push', ctx: ctx() }), /store down/);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    const flow = await t.store.get<FlowRecord>(flowKey(idOf(handle)));
+    assert.deepEqual(seen, [[user.id, flow?.factors.push?.factorId]]);
+  });
+
+  test('pushes the account made count against the user\'s recovery push budget (one budget per user)', async () => {
+    const t = createTestRecovery({ policy: { limits: { ...createTestRecovery().policy.limits, pushPerUser: { max: 1, windowSeconds: 900 } } } });
+    const user = addFullUser(t.idp);
+    await new Limiter(t.store, t.clock).hit('push', `user:${user.id}`, { max: 1, windowSeconds: 900 }); // the account's step-up push
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    const r = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    assert.equal(r.kind, 'push-waiting');
     assert.equal(t.idp.count('startPush'), 0);
+    assert.match(t.audit.last()?.detail ?? '', /push not sent \(limit push exceeded\)/);
+  });
+
+  test('a rejected push blocks the user\'s pushes for 15 minutes by default', async () => {
+    const t = createTestRecovery();
+    const user = addFullUser(t.idp);
+    const a = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle: a.handle, method: 'push', ctx: ctx() });
+    t.idp.setPushResult(user.id, 'rejected');
+    t.clock.advance(5_000);
+    await t.service.status({ handle: a.handle, ctx: ctx() }).catch(() => undefined);
+    t.clock.advance(14 * 60_000);
+    const b = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle: b.handle, method: 'push', ctx: ctx() });
+    assert.equal(t.idp.count('startPush'), 1, 'blocked within the 15 minutes');
+    t.clock.advance(60_000);
+    const c = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle: c.handle, method: 'push', ctx: ctx() });
+    assert.equal(t.idp.count('startPush'), 2, 'free after them');
+  });
+
+  test('a store failure (or any other refusal) while counting the user\'s push is not taken for a spent budget', async () => {
+    for (const failure of [new Error('store down'), new PortalError('IDP_UNAVAILABLE')]) {
+      const t = createTestRecovery();
+      addFullUser(t.idp);
+      const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+      const get = t.store.get.bind(t.store);
+      t.store.get = async <V>(key: string): Promise<V | null> => {
+        if (key.startsWith('rl:push-block:')) throw failure;
+        return get<V>(key);
+      };
+      await assert.rejects(t.service.challenge({ handle, method: 'push', ctx: ctx() }), (e) => e === failure);
+      assert.equal(t.idp.count('startPush'), 0);
+    }
+  });
+
+  test('a decoy push before any real push lives the usual five minutes', async () => {
+    const t = createTestRecovery();
+    const { handle } = await t.service.start({ login: 'ghost@example.com', ctx: ctx() });
+    const arrival = t.clock.now();
+    const r = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    assert.ok(r.kind === 'push-waiting');
+    assert.equal(r.expiresAt, Math.floor((arrival + 5 * 60_000) / 1000) * 1000);
   });
 });
 
