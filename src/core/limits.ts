@@ -54,7 +54,6 @@ export class Limiter {
     const counted = await this.store.incrementEach(hits);
     for (const [i, l] of limits.entries()) {
       const r = counted[i];
-      // Stryker disable next-line ConditionalExpression: not reachable (the store stops only after a refusal, which throws below); the line is there for noUncheckedIndexedAccess
       if (r === undefined) break; // not reached: the store stops only after a refusal, which throws below
       if (r.count > l.w.max) {
         throw new PortalError('RATE_LIMITED', {

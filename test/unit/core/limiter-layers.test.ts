@@ -63,6 +63,13 @@ describe('Limiter.hitEach', () => {
     await assert.rejects(limiter.hitEach([{ bucket: 'ip', subject: '10.0.0.2', w }, { bucket: 'login', subject: 'a', w }]), limited(60, /login/));
   });
 
+  test('a store answering fewer values than limits (it stops only after a refusal) is not a crash', async () => {
+    const { store, clock } = setup();
+    const short = Object.assign(Object.create(store) as MemoryStore, { incrementEach: async () => [] });
+    const w = { max: 1, windowSeconds: 60 };
+    assert.deepEqual(await new Limiter(short, clock).hitEach([{ bucket: 'ip', subject: 'x', w }]), []);
+  });
+
   test('counters after the limits are counted with their own window and max, and returned', async () => {
     const { clock, limiter } = setup();
     const w = { max: 10, windowSeconds: 60 };
