@@ -41,7 +41,6 @@ const DEFAULT_PUSH_LIFETIME_MS = 5 * 60_000;
 export const DEFAULT_PUSH_REJECTED_COOLDOWN_SECONDS = 15 * 60;
 
 export function pushSubject(flow: FlowRecord): string {
-  // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, called only for flows with a user (a real push target here, a real push's rejection in status.ts)
   return flow.userId !== null ? `user:${flow.userId}` : `login:${flow.loginKey}`;
 }
 
@@ -62,7 +61,6 @@ export async function challenge(
   }
   await countAttempt(env, flow.loginKey, input.ctx);
 
-  // Stryker disable next-line ConditionalExpression: equivalent, a flow without a user has no factors
   const factor = flow.userId !== null ? (flow.factors[method] ?? null) : null;
   if (flow.userId !== null && !factor) note.detail = `user has no ${method} factor`;
   flow.method = method;
@@ -102,7 +100,6 @@ function checkMethod(env: StepEnv, flow: FlowRecord, raw: unknown): RecoveryMeth
   const method = RECOVERY_METHODS.find((m) => m === raw);
   if (!method || !env.policy.methods.includes(method)) throw new PortalError('METHOD_NOT_AVAILABLE');
   // After a verified factor the next one has its own offer (checked once the step is known to be allowed).
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, the next factor's methods are among the first offer, so checking `offered` too refuses nothing more
   if ((flow.verifiedMethods?.length ?? 0) > 0) return method;
   if (env.policy.showEnrolledMethods && !flow.offered.some((o) => o.method === method)) {
     throw new PortalError('METHOD_NOT_AVAILABLE', { detail: 'method not offered to this flow' });
@@ -122,9 +119,7 @@ async function sendCode(
   const out = await guardedSend(env, {
     method,
     requester: `login:${flow.loginKey}`,
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, `phone` is the number of the flow's factor (null without one) and a flow has a factor only with a user; the check keeps the send below on a real user and factor
     phone: userId !== null && factorId !== null ? phone : null,
-    // Stryker disable next-line StringLiteral: the fallbacks are never used, `send` runs only with a number, hence a user and a factor
     send: () => env.timing.measure('idp.sendChallenge', () => env.idp.sendChallenge(userId ?? '', factorId ?? '', ctx)),
     skip: () => env.timing.pad('idp.sendChallenge'),
     hideIdpRefusal: true,
@@ -140,7 +135,6 @@ async function sendCode(
  */
 async function pushTarget(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<{ userId: string; factorId: string } | null> {
   const { userId, factorId } = flow;
-  // Stryker disable next-line ConditionalExpression: equivalent for `userId !== null`, a flow has a factor only with a user
   const target = userId !== null && factorId !== null ? { userId, factorId } : null;
   // Without a user's push factor a stand-in is counted, so decoys do the same store work.
   const subject = target ? pushSubject(flow) : `none:${flow.loginKey}`;
@@ -150,7 +144,6 @@ async function pushTarget(env: StepEnv, flow: FlowRecord, note: AuditNote): Prom
     return target;
   } catch (e) {
     if (!isPortalError(e) || e.code !== 'RATE_LIMITED') throw e;
-    // Stryker disable next-line StringLiteral: the fallback is never used, the Limiter's RATE_LIMITED always has a detail
     note.detail = appendDetail(note.detail, `push not sent (${e.detail ?? 'user push budget'})`);
     return null;
   }

@@ -40,12 +40,14 @@ export async function verify(
 ): Promise<VerifyResult> {
   noteFlow(note, flow);
   assertCan(flow.state, 'code-accepted');
-  // Stryker disable next-line StringLiteral: equivalent, any fallback that fails CODE_RE makes a non-string code malformed
-  const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
+  const code =
+    typeof input.code === 'string'
+      ? input.code.replace(/\s/g, '')
+      : // Stryker disable next-line StringLiteral: equivalent, any fallback that fails CODE_RE makes a non-string code malformed
+        '';
   if (!CODE_RE.test(code)) throw new PortalError('INVALID_CODE', { detail: 'malformed code' });
   const max = env.policy.maxWrongCodesPerFlow;
   const flowCodes = { key: `flow-codes:${flow.id}`, windowMs: Math.max(1, flow.expiresAt - env.clock.now()), max };
-  // Stryker disable next-line ConditionalExpression: equivalent for `flow.userId !== null`, a flow has a factor only with a user
   const budgetSubject = flow.userId !== null && flow.factorId !== null ? flow.userId : `login:${flow.loginKey}`;
   const [taken, idpTaken] = await env.limiter.hitEach(attemptLimits(env, flow.loginKey, input.ctx), [
     flowCodes,
@@ -65,7 +67,6 @@ export async function verify(
   // Stryker disable next-line StringLiteral: equivalent, every outcome but 'accepted' is a wrong code
   let outcome: CodeCheck = 'rejected';
   try {
-    // Stryker disable next-line ConditionalExpression: equivalent for `flow.userId !== null`, a flow has a factor only with a user
     if (flow.userId !== null && flow.factorId !== null) {
       const userId = flow.userId;
       const factorId = flow.factorId;
@@ -101,9 +102,9 @@ export async function verify(
   const handle = rotateForForm(env, flow, input.form);
   if (!verified) {
     await env.flows.save(flow);
-    const { progress } = progressOf(env, flow);
-    // Stryker disable next-line LogicalOperator,ObjectLiteral: the fallback is never used, a flow awaiting another factor always has progress (a user, a rule of two, one factor done)
-    return { kind: 'factor-verified', progress: progress ?? { step: 2, steps: 2 }, methods: nextFactorOffer(env, flow), handle };
+    // Stryker disable next-line ObjectLiteral: the default is never used, a flow awaiting another factor always has progress (a user, a rule of two, one factor done)
+    const { progress = { step: 2, steps: 2 } } = progressOf(env, flow);
+    return { kind: 'factor-verified', progress, methods: nextFactorOffer(env, flow), handle };
   }
   const { ott, expiresAt, writes } = issueOtt(env, flow);
   await env.flows.save(flow, writes);
