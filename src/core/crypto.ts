@@ -23,8 +23,8 @@ export function hmacSha256(key: string, value: string): string {
 
 /** Constant-time equality of two strings (digests); unequal lengths are simply unequal, without throwing. */
 export function safeEqual(a: string, b: string): boolean {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
+  const ba = Buffer.from(a); // UTF-8, Buffer's default for strings
+  const bb = Buffer.from(b);
   if (ba.length !== bb.length) {
     // Still do a comparison of equal cost so a length mismatch is not a faster path.
     timingSafeEqual(ba, ba);

@@ -47,8 +47,10 @@ export class Limiter {
    * over its own `max`).
    */
   async hitEach(limits: readonly LimitHit[], after: readonly CounterAfter[] = []): Promise<CounterValue[]> {
-    const hits: CounterHit[] = limits.map((l) => ({ key: limitKey(l.bucket, l.subject), windowMs: l.w.windowSeconds * 1000, max: l.w.max }));
-    for (const a of after) hits.push(a.max === undefined ? { key: a.key, windowMs: a.windowMs } : a);
+    const hits: CounterHit[] = [
+      ...limits.map((l) => ({ key: limitKey(l.bucket, l.subject), windowMs: l.w.windowSeconds * 1000, max: l.w.max })),
+      ...after,
+    ];
     const counted = await this.store.incrementEach(hits);
     for (const [i, l] of limits.entries()) {
       const r = counted[i];
@@ -82,9 +84,9 @@ export class Limiter {
 
   /** Throws RATE_LIMITED while a block flag is set. */
   async checkBlock(bucket: LimitBucket, subject: string): Promise<void> {
-    const until = await this.store.get<number>(limitKey(bucket, subject));
+    const until = (await this.store.get<number>(limitKey(bucket, subject))) ?? 0; // none: not blocked
     const now = this.clock.now();
-    if (until !== null && until > now) {
+    if (until > now) {
       throw new PortalError('RATE_LIMITED', {
         retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)),
         detail: `${bucket} block active`,

@@ -63,10 +63,10 @@ export function issueOtt(env: StepEnv, flow: FlowRecord): IssuedOtt {
  * Constant-time comparison against the flow's hash first, so another flow's ott is refused without consuming it.
  */
 export async function redeemOtt(env: StepEnv, flow: FlowRecord, ott: unknown): Promise<boolean> {
-  if (typeof ott !== 'string' || !OTT_RE.test(ott) || !flow.ottHash || flow.ottExpiresAt === null) return false;
+  if (typeof ott !== 'string' || !OTT_RE.test(ott) || !flow.ottHash) return false;
   const hash = sha256(ott);
   if (!safeEqual(hash, flow.ottHash)) return false;
-  if (env.clock.now() >= flow.ottExpiresAt) return false;
+  if (env.clock.now() >= (flow.ottExpiresAt ?? 0)) return false; // no recorded expiry: expired
   const entry = await env.store.take<OttEntry>(ottKey(hash));
   return entry !== null && entry.flowId === flow.id;
 }

@@ -155,37 +155,37 @@ async function sendCode(
 }
 
 /**
- * Whether the user's own push budget and the block after a rejected push allow a real push. Counted silently: a
- * refusal makes this push a decoy's (no IdP call, ends as expired), so the answers stay the login's own.
+ * The user and push factor to push to, when the user's own push budget and the block after a rejected push allow a
+ * real push; null for decoys, users without a push factor and refusals. Counted silently: a refusal makes this push
+ * a decoy's (no IdP call, ends as expired), so the answers stay the login's own.
  */
-async function userMayBePushed(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<boolean> {
-  const real = flow.userId !== null && flow.factorId !== null;
+async function pushTarget(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<{ userId: string; factorId: string } | null> {
+  const { userId, factorId } = flow;
+  const target = userId !== null && factorId !== null ? { userId, factorId } : null;
   // Without a user's push factor a stand-in is counted, so decoys do the same store work.
-  const subject = real ? pushSubject(flow) : `none:${flow.loginKey}`;
+  const subject = target ? pushSubject(flow) : `none:${flow.loginKey}`;
   try {
     await env.limiter.checkBlock('push-block', subject);
     await env.limiter.hit('push', subject, env.policy.limits.pushPerUser);
-    return real;
+    return target;
   } catch (e) {
     if (!isPortalError(e) || e.code !== 'RATE_LIMITED') throw e;
     note.detail = appendDetail(note.detail, `push not sent (${e.detail ?? 'user push budget'})`);
-    return false;
+    return null;
   }
 }
 
 async function sendPush(env: StepEnv, flow: FlowRecord, ctx: RequestContext, note: AuditNote): Promise<ChallengeKind> {
   // What the caller sees is keyed by login for everyone (issue 11, item 4); the user's own budget is silent.
   await env.limiter.hit('push', `login:${flow.loginKey}`, env.policy.limits.pushPerUser);
-  const real = await userMayBePushed(env, flow, note);
+  const target = await pushTarget(env, flow, note);
 
   let correctAnswer: number | null;
   let idpExpiresAt: number;
   // Expiry is learnt and replayed relative to the request's arrival, so a decoy's value matches a real one.
   const arrival = env.clock.now();
-  if (real && flow.userId !== null && flow.factorId !== null) {
-    const userId = flow.userId;
-    const factorId = flow.factorId;
-    const started = await env.timing.measure('idp.startPush', () => env.idp.startPush(userId, factorId, ctx));
+  if (target) {
+    const started = await env.timing.measure('idp.startPush', () => env.idp.startPush(target.userId, target.factorId, ctx));
     noteSent(env, 'push');
     env.timing.observe('push.expiresInMs', Math.max(0, started.expiresAt - arrival));
     env.timing.observe('push.numberMatching', started.correctAnswer === null ? 0 : 1);
