@@ -22,7 +22,9 @@ import {
   startStack,
   waitForFocus,
   PHONE,
-  type Stack, pressVerify,
+  phoneAuthenticatorCode,
+  pressVerify,
+  type Stack,
 } from './helpers.js';
 import { NEW_PASSWORD } from './seed.js';
 import { LANGUAGE_CODES } from '../../src/views/i18n/index.js';
@@ -226,6 +228,58 @@ browserSuite('accessibility of every page and error state', () => {
       await looks(`start with an error [${lang}]`);
     }
     await context.addCookies([{ name: 'lang', value: 'en', url }]);
+    assertClean(p);
+    await context.close();
+  });
+
+  test('every language, light and dark, 1280 and 390 px: push waiting, new password, done', async () => {
+    const login = 'ada.a11y@example.com';
+    const { url } = stack.portal;
+    const { context, page: p } = await newPage(browser);
+    const looks = async (label: string) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await p.emulateMedia({ colorScheme: scheme });
+        for (const size of [DESKTOP, PHONE]) {
+          await p.setViewportSize(size);
+          await assertAccessible(p, `${label} (${scheme}, ${size.width} px)`);
+        }
+      }
+      await p.emulateMedia({ colorScheme: 'light' });
+      await p.setViewportSize(DESKTOP);
+    };
+    const everyLanguage = async (path: string, label: string) => {
+      for (const lang of LANGUAGE_CODES) {
+        await context.addCookies([{ name: 'lang', value: lang, url }]);
+        await p.goto(`${url}${path}`);
+        assert.equal(await p.getAttribute('html', 'lang'), lang);
+        await looks(`${label} [${lang}]`);
+      }
+      await context.addCookies([{ name: 'lang', value: 'en', url }]);
+    };
+    await p.goto(`${url}/recover`);
+    await p.getByLabel('Username or email').fill(login);
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.waitForURL(`${url}/recover/method`);
+    await p.getByRole('radio', { name: /^Okta Verify push/ }).check();
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.waitForURL(`${url}/recover/push`);
+    await everyLanguage('/recover/push', 'push waiting');
+
+    await p.goto(`${url}/recover/method`);
+    await p.getByRole('radio', { name: /^Google Authenticator/ }).check();
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.waitForURL(`${url}/recover/code`);
+    await p.locator('input[name="code"]').fill(await phoneAuthenticatorCode(phone, stack.emu.phoneUrl, login));
+    await pressVerify(p);
+    await p.waitForURL(`${url}/recover/password`);
+    await everyLanguage('/recover/password', 'new password');
+
+    await p.goto(`${url}/recover/password`);
+    await p.locator('input[name="password"]').fill(NEW_PASSWORD);
+    await p.locator('input[name="confirmPassword"]').fill(NEW_PASSWORD);
+    await p.getByRole('button', { name: 'Change password' }).click();
+    await p.waitForURL(new RegExp(`^${url}/recover/done`));
+    await everyLanguage('/recover/done', 'done');
     assertClean(p);
     await context.close();
   });

@@ -66,6 +66,8 @@ export const BROWSER_SEED: SeedOrg = {
     user('ada.access@example.com', [sms(), { type: 'push' }]),
     user('axel.access@example.com', [{ type: 'push' }]),
     user('lena.lang@example.com', [{ type: 'google-totp', secret: 'ONSWG4TFORXXEZLTONSWG4TF' }]),
+    // a11y.test.ts: push, new password and done pages in every language
+    user('ada.a11y@example.com', [{ type: 'push' }, { type: 'google-totp', secret: 'MFSGCYLBGEZDGNBVGY3TQOJQ' }]),
     // guidance.test.ts (issue 13)
     user('gwen.guide@example.com', [{ type: 'google-totp', secret: 'GNBVGY3TQOJQGEZDGNBVGY3T' }]),
     user('stan.guide@example.com', [sms()]),
