@@ -29,6 +29,19 @@ import {
 import { NEW_PASSWORD } from './seed.js';
 import { LANGUAGE_CODES } from '../../src/views/i18n/index.js';
 
+/** axe on the page as it is now, in its four looks: light and dark, 1280 and 390 px (then back to light, 1280). */
+async function inFourLooks(p: Page, label: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await p.emulateMedia({ colorScheme: scheme });
+    for (const size of [DESKTOP, PHONE]) {
+      await p.setViewportSize(size);
+      await assertAccessible(p, `${label} (${scheme}, ${size.width} px)`);
+    }
+  }
+  await p.emulateMedia({ colorScheme: 'light' });
+  await p.setViewportSize(DESKTOP);
+}
+
 browserSuite('accessibility of every page and error state', () => {
   let stack: Stack;
   let browser: Browser;
@@ -192,18 +205,7 @@ browserSuite('accessibility of every page and error state', () => {
     const login = 'lena.lang@example.com';
     const { url } = stack.portal;
     const { context, page: p } = await newPage(browser);
-    /** axe in the four looks of the page as it is now. */
-    const looks = async (label: string) => {
-      for (const scheme of ['light', 'dark'] as const) {
-        await p.emulateMedia({ colorScheme: scheme });
-        for (const size of [DESKTOP, PHONE]) {
-          await p.setViewportSize(size);
-          await assertAccessible(p, `${label} (${scheme}, ${size.width} px)`);
-        }
-      }
-      await p.emulateMedia({ colorScheme: 'light' });
-      await p.setViewportSize(DESKTOP);
-    };
+    const looks = (label: string) => inFourLooks(p, label);
     // A flow at the code step (cookie-bound), then every language over the same pages.
     await p.goto(`${url}/recover`);
     await p.getByLabel('Username or email').fill(login);
@@ -236,17 +238,7 @@ browserSuite('accessibility of every page and error state', () => {
     const login = 'ada.a11y@example.com';
     const { url } = stack.portal;
     const { context, page: p } = await newPage(browser);
-    const looks = async (label: string) => {
-      for (const scheme of ['light', 'dark'] as const) {
-        await p.emulateMedia({ colorScheme: scheme });
-        for (const size of [DESKTOP, PHONE]) {
-          await p.setViewportSize(size);
-          await assertAccessible(p, `${label} (${scheme}, ${size.width} px)`);
-        }
-      }
-      await p.emulateMedia({ colorScheme: 'light' });
-      await p.setViewportSize(DESKTOP);
-    };
+    const looks = (label: string) => inFourLooks(p, label);
     const everyLanguage = async (path: string, label: string) => {
       for (const lang of LANGUAGE_CODES) {
         await context.addCookies([{ name: 'lang', value: lang, url }]);
