@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { RecoveryService } from '../core/recovery/api.js';
@@ -19,6 +18,7 @@ import { apiRoutes } from './api/routes.js';
 import { assetRoutes } from './assets.js';
 import { resolveHttpConfig, type HttpConfig } from './config.js';
 import { installErrorHandlers } from './errors.js';
+import { registerFormBody } from './form-body.js';
 import { installInputGuard } from './input.js';
 import { httpLogger, lazyChildLogger } from './logging.js';
 import { pageRoutes } from './pages/routes.js';
@@ -61,7 +61,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<FastifyInstance> {
   deps.ops?.(app);
   await registerSecurityHeaders(app, cfg);
   await app.register(cookie, { secret: cfg.cookieSecret, hook: 'onRequest' });
-  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  registerFormBody(app, BODY_LIMIT);
   await registerCsrf(app, cfg);
 
   await app.register(

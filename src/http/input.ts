@@ -2,8 +2,8 @@
  * One rule for every string a client sends (issue 11, item 1: client input never changes shared state).
  * Rules:
  * - Every string in the parsed body (keys and values, at any depth), the query string and the route parameters
- *   must be well-formed Unicode (no lone UTF-16 surrogate: JSON's "\ud800", or a form value whose bytes are not
- *   UTF-8) and free of control characters (C0, DEL, C1). Anything else is 400 BAD_REQUEST before any handler runs,
+ *   must be well-formed Unicode (no lone UTF-16 surrogate: JSON's "\ud800"; a form body whose bytes or escapes are
+ *   not UTF-8 is refused earlier, by its parser in form-body.ts) and free of control characters (C0, DEL, C1). Anything else is 400 BAD_REQUEST before any handler runs,
  *   so it can never reach the core, the store or Okta (where a lone surrogate made the URL encoding throw and was
  *   counted as an Okta failure).
  * - The check runs as a preValidation hook on every route, pages and JSON API alike, so a new field is covered

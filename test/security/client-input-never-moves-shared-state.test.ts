@@ -77,12 +77,6 @@ interface Outcome {
 /** What the portal must refuse (400 BAD_REQUEST, no Okta call): a lone surrogate or a control character. */
 // eslint-disable-next-line no-control-regex
 const UNUSABLE = /[\p{Cs}\u0000-\u001f\u007f-\u009f]/u;
-/**
- * A form body can carry a lone surrogate only as invalid UTF-8, which the body parser does not decode (the whole
- * value stays percent-encoded text): there, only a value without one but with a control character must be refused.
- */
-// eslint-disable-next-line no-control-regex
-const mustRefuseInForm = (s: string): boolean => /[\u0000-\u001f\u007f-\u009f]/u.test(s) && !/\p{Cs}/u.test(s);
 /** JSON with every non-ASCII code unit escaped, so a failure message shows invisible characters. */
 const show = (v: unknown): string => JSON.stringify(v).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
@@ -106,14 +100,18 @@ async function checkOne(label: string, input: unknown, mustRefuse: boolean, send
   return out;
 }
 
-/** Percent-encodes a string code unit by code unit; lone surrogates become their (invalid) WTF-8 bytes. */
+/**
+ * Percent-encodes a string as UTF-8, code point by code point; a lone surrogate becomes its WTF-8 bytes, which are
+ * not UTF-8 (what a client that does not check its strings sends), so the portal must refuse it.
+ */
 function rawFormValue(s: string): string {
   let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) out += /[A-Za-z0-9._~-]/.test(s[i]!) ? s[i] : `%${c.toString(16).padStart(2, '0').toUpperCase()}`;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out += /[A-Za-z0-9._~-]/.test(ch) ? ch : `%${c.toString(16).padStart(2, '0').toUpperCase()}`;
     else if (c < 0x800) out += pct([0xc0 | (c >> 6), 0x80 | (c & 0x3f)]);
-    else out += pct([0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]);
+    else if (c < 0x10000) out += pct([0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]);
+    else out += pct([0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]);
   }
   return out;
 }
@@ -180,11 +178,40 @@ describe('client input never moves shared state', () => {
     );
   });
 
+  test('a form body that is not UTF-8 is 400 and calls no Okta API; UTF-8 sent unescaped is read as typed', async () => {
+    const send = async (b: Browser, value: Buffer): Promise<Outcome> => {
+      const page = await b.page('/recover');
+      const csrf = hiddenField(page.text, '_csrf');
+      const res = await fetch(`${b.baseUrl}/recover`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: new URL(b.baseUrl).origin, cookie: b.cookieHeader() },
+        body: Buffer.concat([Buffer.from(`_csrf=${encodeURIComponent(csrf)}&username=`), value]),
+        redirect: 'manual',
+      });
+      await res.arrayBuffer();
+      return { status: res.status, code: undefined };
+    };
+    const bad: [string, Buffer][] = [
+      ['a raw 0xFF byte', Buffer.from([0x61, 0xff, 0x40, 0x62])],
+      ['a lone surrogate as raw WTF-8', Buffer.from([0xed, 0xa0, 0x80])],
+      ['a lone surrogate escaped', Buffer.from('%ED%A0%80')],
+      ['an over-long escape', Buffer.from('%C0%AF')],
+      ['a truncated sequence', Buffer.from(`${TOTP_USER}%E2%82`)],
+      ['a stray percent sign', Buffer.from(`${TOTP_USER}%`)],
+    ];
+    for (const [what, bytes] of bad) {
+      await checkOne(`POST /recover username (${what})`, bytes.toString('latin1'), true, () => send(stack.browser(), bytes));
+    }
+    // UTF-8 a client did not escape is still UTF-8: read as typed, not refused.
+    const typed = await checkOne('POST /recover username (unescaped UTF-8)', 'é', false, () => send(stack.browser(), Buffer.from('jos\u00e9@example.com')));
+    assert.equal(typed.status, 303);
+  });
+
   test('usernames on the pages (raw form bytes, invalid UTF-8 included)', async () => {
     await fc.assert(
       fc.asyncProperty(username, async (u) => {
         const b = stack.browser();
-        await checkOne('POST /recover username', u, mustRefuseInForm(u), () => postForm(b, '/recover', { username: u }));
+        await checkOne('POST /recover username', u, UNUSABLE.test(u), () => postForm(b, '/recover', { username: u }));
       }),
       { numRuns: RUNS.username },
     );
@@ -195,7 +222,7 @@ describe('client input never moves shared state', () => {
     await fc.assert(
       fc.asyncProperty(code, fc.boolean(), async (c, viaPage) => {
         const b = await codeFlow();
-        if (viaPage) await checkOne('POST /recover/code code', c, mustRefuseInForm(c), () => postForm(b, '/recover/code', { code: c }));
+        if (viaPage) await checkOne('POST /recover/code code', c, UNUSABLE.test(c), () => postForm(b, '/recover/code', { code: c }));
         else await checkOne('POST /api/v1/recovery/verify code', c, UNUSABLE.test(c), () => apiOutcome(b, 'POST', '/api/v1/recovery/verify', { code: c }));
       }),
       { numRuns: RUNS.code },
@@ -218,7 +245,7 @@ describe('client input never moves shared state', () => {
         if (b === null) await fresh();
         const br = b as unknown as Browser;
         const out = viaPage
-          ? await checkOne('POST /recover/password password', p, mustRefuseInForm(p), () =>
+          ? await checkOne('POST /recover/password password', p, UNUSABLE.test(p), () =>
               postForm(br, '/recover/password', { ott, password: p, confirmPassword: p }),
             )
           : await checkOne('POST /api/v1/recovery/password password', p, UNUSABLE.test(p), () =>
