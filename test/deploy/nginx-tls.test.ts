@@ -24,6 +24,9 @@ import { createPortal } from '../../src/portal.js';
 import { PATHS } from '../../src/http/paths.js';
 import { PAGE_PATHS } from '../../src/http/pages/paths.js';
 import { ACCOUNT_API, ACCOUNT_PATHS, AUTH_PATHS } from '../../src/http/account/paths.js';
+import { HELPDESK_API, HELPDESK_PATHS } from '../../src/http/helpdesk/paths.js';
+import { INSIGHTS_API, INSIGHTS_PATHS } from '../../src/http/insights/paths.js';
+import { REPORT_API_PATH, REPORT_PATH } from '../../src/http/report/routes.js';
 import { OPS_PATHS } from '../../src/ops/routes.js';
 import { DEMO_PASSWORD, TEST_CLIENT, Web, location, registerClient } from '../auth/support.js';
 import { ROOMY_LIMITS, freePort, startInProcess, type InProcessPortal } from '../resilience/support.js';
@@ -40,14 +43,31 @@ function strings(o: unknown): string[] {
   return [];
 }
 
-/** Every path the portal serves, from its route constants (the assets route is PATHS.assets + '/:file'). */
-const PORTAL_PATHS = [...new Set([...strings(PATHS), ...strings(PAGE_PATHS), ...strings(AUTH_PATHS), ...strings(ACCOUNT_PATHS), ...strings(ACCOUNT_API)])]
+/**
+ * Every path the portal serves with every optional feature on (help desk, insights, mail and "This wasn't me"
+ * reports), from its route constants (the assets route is PATHS.assets + '/:file').
+ */
+const PORTAL_PATHS = [
+  ...new Set([
+    ...strings(PATHS),
+    ...strings(PAGE_PATHS),
+    ...strings(AUTH_PATHS),
+    ...strings(ACCOUNT_PATHS),
+    ...strings(ACCOUNT_API),
+    ...strings(HELPDESK_PATHS),
+    ...strings(HELPDESK_API),
+    ...strings(INSIGHTS_PATHS),
+    ...strings(INSIGHTS_API),
+    `${REPORT_PATH}/:token`,
+    `${REPORT_API_PATH}/:token`,
+  ]),
+]
   .map((p) => (p === PATHS.assets ? `${PATHS.assets}/:file` : p))
   .sort();
 const INTERNAL_PATHS = strings(OPS_PATHS).sort();
 
 /** A concrete URL path for a route pattern. */
-const concrete = (route: string) => route.replace(':file', 'portal.css');
+const concrete = (route: string) => route.replace(':file', 'portal.css').replace(':token', 'a-report-link-token');
 
 /** The routes a built app registers (Fastify's printRoutes tree, flattened), HEAD and OPTIONS aside. */
 function registeredRoutes(tree: string): string[] {
@@ -106,6 +126,11 @@ describe('deploy/nginx/portal.conf forwards every route the app registers', () =
       PUBLIC_URL: 'https://recover.example.com',
       METRICS_PUBLIC: 'true',
       LOG_LEVEL: 'silent',
+      // Every optional feature on, so every route it adds is registered and checked against the proxy config.
+      HELPDESK_GROUP: 'Portal Help Desk',
+      INSIGHTS_GROUP: 'Portal Insights',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'Portal <portal@example.com>',
     });
     const portal = await createPortal(config, { okta: { orgUrl: 'http://127.0.0.1:9', auth: { kind: 'ssws', token: 'route-list-token-0123' } } });
     try {
