@@ -101,14 +101,30 @@ describe('challenge: send failures', () => {
     assert.equal(r.kind, 'code-ready');
   });
 
-  test('a method that is not the next factor\'s says so in the audit', async () => {
-    const t = createTestRecovery({ policy: { groupRules: [{ name: 'two', groups: ['*'], access: 'allow', methods: ['sms', 'call', 'google-authenticator'], methodsRequired: 2 }] } });
-    addFullUser(t.idp);
-    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+  test('a method that is not the next factor\'s says so in the audit (with or without the enrolled-methods offer)', async () => {
+    for (const showEnrolledMethods of [false, true]) {
+      const t = createTestRecovery({
+        policy: { showEnrolledMethods, groupRules: [{ name: 'two', groups: ['*'], access: 'allow', methods: ['sms', 'call', 'google-authenticator'], methodsRequired: 2 }] },
+      });
+      addFullUser(t.idp);
+      const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+      await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
+      await t.service.verifyStep({ handle, code: '123456', ctx: ctx() });
+      // okta-verify-code is outside the rule: not in the start offer either when that lists the enrolled methods.
+      await assert.rejects(t.service.challenge({ handle, method: 'okta-verify-code', ctx: ctx() }), { code: 'METHOD_NOT_AVAILABLE' });
+      assert.match(detail(t), /not a method for the next factor/, `showEnrolledMethods ${showEnrolledMethods}`);
+    }
+  });
+
+  test('once every factor is verified, choosing a method is the wrong step, whatever the start offer had', async () => {
+    const t = createTestRecovery({ policy: { showEnrolledMethods: true } });
+    t.idp.addUser({ login: 'bob@example.com', factors: [{ method: 'google-authenticator' }] });
+    const { handle } = await t.service.start({ login: 'bob@example.com', ctx: ctx() });
     await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
-    await t.service.verifyStep({ handle, code: '123456', ctx: ctx() });
-    await assert.rejects(t.service.challenge({ handle, method: 'okta-verify-code', ctx: ctx() }), { code: 'METHOD_NOT_AVAILABLE' });
-    assert.match(detail(t), /not a method for the next factor/);
+    await t.service.verify({ handle, code: '123456', ctx: ctx() });
+    for (const method of ['google-authenticator', 'sms'] as const) {
+      await assert.rejects(t.service.challenge({ handle, method, ctx: ctx() }), { code: 'WRONG_STEP' }, method);
+    }
   });
 
   test('a method not offered to the flow says so in the audit', async () => {

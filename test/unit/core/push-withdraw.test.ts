@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addFullUser, createTestRecovery, ctx } from '../../helpers/fakes.js';
 import { PortalError } from '../../../src/core/errors.js';
+import { Limiter } from '../../../src/core/limits.js';
 
 describe('withdrawing a pending push', () => {
   test('another method, another push and cancel each withdraw the push then pending, once', async () => {
@@ -43,5 +44,41 @@ describe('withdrawing a pending push', () => {
     assert.equal(next.kind, 'code-ready');
     assert.match(t.audit.last()?.detail ?? '', /withdrawing the pending push FAILED/);
     assert.ok(alice.id);
+  });
+
+  test('a push the user\'s push block kept from being sent is not withdrawn: no IdP call, nothing claimed', async () => {
+    const t = createTestRecovery();
+    const user = addFullUser(t.idp);
+    await new Limiter(t.store, t.clock).block('push-block', `user:${user.id}`, 600);
+    const { handle } = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    const push = await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    assert.equal(push.kind, 'push-waiting');
+    assert.equal(t.idp.count('startPush'), 0, 'blocked: nothing pending at the IdP');
+    await t.service.challenge({ handle, method: 'google-authenticator', ctx: ctx() });
+    assert.equal(t.idp.count('cancelPush'), 0, 'another method');
+    assert.doesNotMatch(t.audit.last()?.detail ?? '', /withdraw/);
+    await t.service.challenge({ handle, method: 'push', ctx: ctx() });
+    await t.service.cancel({ handle, ctx: ctx() });
+    assert.equal(t.idp.count('cancelPush'), 0, 'cancel');
+    assert.doesNotMatch(t.audit.last()?.detail ?? '', /withdraw/);
+  });
+
+  test('a decoy\'s stand-in for the withdrawal lasts as long as real withdrawals take', async () => {
+    const t = createTestRecovery({ latencyMs: { cancelPush: 800 } });
+    addFullUser(t.idp);
+    // One real withdrawal teaches the pad the IdP's latency (800 ms, far from the 150 ms default).
+    const real = await t.service.start({ login: 'alice@example.com', ctx: ctx() });
+    await t.service.challenge({ handle: real.handle, method: 'push', ctx: ctx() });
+    await t.service.challenge({ handle: real.handle, method: 'push', ctx: ctx() });
+    assert.equal(t.idp.count('cancelPush'), 1);
+    const decoy = await t.service.start({ login: 'nobody@example.com', ctx: ctx() });
+    await t.service.challenge({ handle: decoy.handle, method: 'push', ctx: ctx() });
+    const slept = t.clock.sleeps.length;
+    await t.service.challenge({ handle: decoy.handle, method: 'push', ctx: ctx() });
+    // The other IdP calls took no time, so their pads do not sleep: the one sleep is the withdrawal's.
+    const pads = t.clock.sleeps.slice(slept);
+    assert.equal(pads.length, 1);
+    assert.ok(pads[0]! >= 700 && pads[0]! <= 900, `padded like a real withdrawal: ${pads[0]}`);
+    assert.equal(t.idp.count('cancelPush'), 1);
   });
 });

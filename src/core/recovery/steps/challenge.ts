@@ -136,7 +136,7 @@ async function sendCode(
   env: StepEnv,
   flow: FlowRecord,
   method: SentCodeMethod,
-  /** The phone number, or the address for email. */
+  /** The phone number, or the address for email; null without the user's factor of the method (decoys too). */
   phone: string | null,
   ctx: RequestContext,
   note: AuditNote,
@@ -145,7 +145,8 @@ async function sendCode(
   const out = await guardedSend(env, {
     method,
     requester: `login:${flow.loginKey}`,
-    phone: userId !== null && factorId !== null ? phone : null,
+    // Only a real user's factor has a phone (or address), so a send always has userId and factorId.
+    phone,
     send: () => env.timing.measure('idp.sendChallenge', () => env.idp.sendChallenge(userId ?? '', factorId ?? '', ctx)),
     skip: () => env.timing.pad('idp.sendChallenge'),
     hideIdpRefusal: true,
