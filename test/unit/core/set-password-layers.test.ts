@@ -76,7 +76,7 @@ function loseAnswers(t: TestRecovery, n: number, error: unknown = new PortalErro
 
 async function storedFlow(t: { store: MemoryStore }, handle: string): Promise<FlowRecord> {
   const id = FlowRepo.idOf(handle);
-  assert.ok(id);
+  assert.ok(id, 'a well-formed handle');
   const flow = await t.store.get<FlowRecord>(flowKey(id));
   assert.ok(flow, 'the flow record is stored');
   return flow;
@@ -285,9 +285,10 @@ describe('set-password: ambiguous writes (REL-6), each branch', () => {
       assert.deepEqual(await t.service.setPassword(pw(handle, ott)), { changed: true });
       assert.equal(t.idp.count('setPassword'), 1);
       assert.equal(lastOf(t, 'recovery.password')?.outcome, 'success');
-      assert.ok(
-        (lastOf(t, 'recovery.password')?.detail ?? '').includes(`write outcome unknown (${shown}); passwordChanged moved: reconciled as done (REL-6)`),
-      );
+      // A message of its own: without one, a failing assert.ok re-reads this TypeScript source to describe the
+      // expression, which can take minutes (a mutation run then reports a timeout instead of a failure).
+      const detail = lastOf(t, 'recovery.password')?.detail ?? '';
+      assert.ok(detail.includes(`write outcome unknown (${shown}); passwordChanged moved: reconciled as done (REL-6)`), detail);
     }
   });
 
