@@ -12,6 +12,8 @@ import type { StepEnv } from '../../../src/core/recovery/env.js';
 import { Limiter } from '../../../src/core/limits.js';
 import { TimingEqualizer } from '../../../src/core/timing.js';
 import type { BreachCheck } from '../../../src/core/breach.js';
+import { OKTA_DEFAULT_RULES, type PasswordRules } from '../../../src/core/password-rules.js';
+import type { StrengthCheck } from '../../../src/core/strength.js';
 import type { IdpUser } from '../../../src/core/ports.js';
 import {
   addFullUser,
@@ -74,7 +76,7 @@ function loseAnswers(t: TestRecovery, n: number, error: unknown = new PortalErro
 
 async function storedFlow(t: { store: MemoryStore }, handle: string): Promise<FlowRecord> {
   const id = FlowRepo.idOf(handle);
-  assert.ok(id);
+  assert.ok(id, 'a well-formed handle');
   const flow = await t.store.get<FlowRecord>(flowKey(id));
   assert.ok(flow, 'the flow record is stored');
   return flow;
@@ -283,9 +285,10 @@ describe('set-password: ambiguous writes (REL-6), each branch', () => {
       assert.deepEqual(await t.service.setPassword(pw(handle, ott)), { changed: true });
       assert.equal(t.idp.count('setPassword'), 1);
       assert.equal(lastOf(t, 'recovery.password')?.outcome, 'success');
-      assert.ok(
-        (lastOf(t, 'recovery.password')?.detail ?? '').includes(`write outcome unknown (${shown}); passwordChanged moved: reconciled as done (REL-6)`),
-      );
+      // A message of its own: without one, a failing assert.ok re-reads this TypeScript source to describe the
+      // expression, which can take minutes (a mutation run then reports a timeout instead of a failure).
+      const detail = lastOf(t, 'recovery.password')?.detail ?? '';
+      assert.ok(detail.includes(`write outcome unknown (${shown}); passwordChanged moved: reconciled as done (REL-6)`), detail);
     }
   });
 
@@ -483,5 +486,130 @@ describe('set-password: after the write', () => {
     assert.equal(f.ottExpiresAt, null);
     assert.equal(f.unconfirmedPasswordMac, null);
     assert.ok(!JSON.stringify(f).includes('+1555'), 'no phone number');
+  });
+});
+
+describe('set-password: the password rules and the strength estimate', () => {
+  /** A recovery over fakes with the strength estimate and/or the org's rules configured. */
+  function withChecks(deps: { strength?: StrengthCheck; passwordRules?: () => Promise<PasswordRules | null> }) {
+    const clock = new FakeClock();
+    const idp = new FakeIdp({ clock });
+    const store = new MemoryStore(clock);
+    const audit = new MemoryAudit();
+    const raw = createRecoveryService({
+      idp, store, clock, random: new SeededRandom(), audit, notifier: new FakeNotifier(), policy: testPolicy(), ...deps,
+    });
+    return { service: followHandles(raw), idp, store, clock, audit } as unknown as TestRecovery;
+  }
+
+  /** An estimator that answers `score` and records what it was asked. */
+  function estimator(score: () => number) {
+    const asked: Array<[string, readonly string[]]> = [];
+    const check: StrengthCheck = {
+      minScore: 3,
+      estimator: { score: async (password, userInputs) => (asked.push([password, userInputs]), score()) },
+    };
+    return { check, asked };
+  }
+
+  /** Okta's refusal as the adapter maps it: "requirements were not met" (every rule listed) plus the history rule. */
+  const oktaRefusal = () =>
+    new PortalError('PASSWORD_POLICY', {
+      detail: 'okta setPassword: E0000080',
+      causes: ['Password requirements were not met. Password requirements: at least 12 characters.', 'Password cannot be your current password'],
+      reasons: ['requirements', 'history'],
+    });
+
+  test('a password that breaks no known rule goes through the estimate: too easy is PASSWORD_POLICY "weak", nothing written, ott kept', async () => {
+    let score = 0;
+    const { check, asked } = estimator(() => score);
+    const t = withChecks({ strength: check });
+    addFullUser(t.idp);
+    const { handle, ott } = await verified(t);
+    await assert.rejects(t.service.setPassword(pw(handle, ott, 'Summer2030')), (e: PortalError) => {
+      assert.equal(e.code, 'PASSWORD_POLICY');
+      assert.deepEqual(e.reasons, ['weak']);
+      return true;
+    });
+    assert.equal(t.idp.count('setPassword'), 0);
+    assert.deepEqual(asked, [['Summer2030', ['alice@example.com', 'alice']]], 'the login and its parts are the words to avoid');
+    score = 3;
+    assert.deepEqual(await t.service.setPassword(pw(handle, await currentOtt(t, handle), 'Summer2030 by the lake')), { changed: true });
+    assert.equal(t.idp.passwords.get('00u1'), 'Summer2030 by the lake');
+  });
+
+  test('a password that breaks a known rule is not estimated: the IdP refuses it and the answer names the broken rules', async () => {
+    const { check, asked } = estimator(() => 0);
+    const t = withChecks({ strength: check });
+    addFullUser(t.idp);
+    const { handle, ott } = await verified(t);
+    await assert.rejects(t.service.setPassword(pw(handle, ott, 'short')), (e: PortalError) => {
+      assert.equal(e.code, 'PASSWORD_POLICY');
+      // Okta's default rules (no rules source): at least 8 characters, an uppercase letter and a digit are missing.
+      assert.deepEqual(e.reasons, ['length', 'uppercase', 'number']);
+      assert.deepEqual(e.causes, ['Password requirements were not met. Password requirements: at least 8 characters.']);
+      return true;
+    });
+    assert.equal(t.idp.count('setPassword'), 1, 'the IdP stays the authority');
+    assert.deepEqual(asked, [], 'no estimate for a password the rules already refuse');
+    // The ott was kept; a password the rules refuse but the IdP accepts is written, still without an estimate.
+    assert.deepEqual(await t.service.setPassword(pw(handle, await currentOtt(t, handle), 'longer password')), { changed: true });
+    assert.equal(t.idp.passwords.get('00u1'), 'longer password');
+    assert.deepEqual(asked, []);
+  });
+
+  test("Okta's refusal: the broken rules of the org's policy replace 'requirements', its other reasons, detail and causes stay", async () => {
+    const orgRules: PasswordRules = { ...OKTA_DEFAULT_RULES, minLength: 12, uppercase: false, number: false, symbol: true };
+    const t = withChecks({ passwordRules: async () => orgRules });
+    addFullUser(t.idp);
+    const { handle, ott } = await verified(t);
+    t.idp.failNext('setPassword', oktaRefusal());
+    await assert.rejects(t.service.setPassword(pw(handle, ott, 'abcdefghij')), (e: PortalError) => {
+      assert.equal(e.code, 'PASSWORD_POLICY');
+      assert.deepEqual(e.reasons, ['length', 'symbol', 'history']);
+      assert.equal(e.detail, 'okta setPassword: E0000080');
+      assert.deepEqual(e.causes, oktaRefusal().causes);
+      return true;
+    });
+    assert.match(lastOf(t, 'recovery.password')?.detail ?? '', /okta setPassword: E0000080/, 'the audit keeps what Okta said');
+  });
+
+  test("without the org's rules (no source, none known, or a failing source) Okta's default rules name the broken one", async () => {
+    const sources: Array<(() => Promise<PasswordRules | null>) | undefined> = [
+      undefined,
+      async () => null,
+      async () => {
+        throw new PortalError('IDP_UNAVAILABLE', { detail: 'okta policies: timeout' });
+      },
+    ];
+    for (const passwordRules of sources) {
+      const t = withChecks(passwordRules ? { passwordRules } : {});
+      addFullUser(t.idp);
+      const { handle, ott } = await verified(t);
+      t.idp.failNext('setPassword', oktaRefusal());
+      await assert.rejects(t.service.setPassword(pw(handle, ott, 'abcdefghij')), (e: PortalError) => {
+        assert.equal(e.code, 'PASSWORD_POLICY');
+        assert.deepEqual(e.reasons, ['uppercase', 'number', 'history'], String(passwordRules));
+        return true;
+      });
+    }
+  });
+
+  test('an IdP refusal no known rule explains passes unchanged ("requirements" stays: the page lists every rule)', async () => {
+    const t = withChecks({});
+    addFullUser(t.idp);
+    const { handle, ott } = await verified(t);
+    const refusal = oktaRefusal();
+    t.idp.failNext('setPassword', refusal);
+    await assert.rejects(t.service.setPassword(pw(handle, ott, 'Abcdefghij1')), (e: unknown) => e === refusal);
+  });
+
+  test('a refusal for another reason only (history) is not re-read against the rules, even for a password that breaks them', async () => {
+    const t = withChecks({});
+    addFullUser(t.idp);
+    const { handle, ott } = await verified(t);
+    const refusal = new PortalError('PASSWORD_POLICY', { causes: ['Password has been used too recently'], reasons: ['history'] });
+    t.idp.failNext('setPassword', refusal);
+    await assert.rejects(t.service.setPassword(pw(handle, ott, 'abcdefghij')), (e: unknown) => e === refusal);
   });
 });

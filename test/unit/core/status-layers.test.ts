@@ -172,6 +172,41 @@ describe('status: the push poll', () => {
     assert.equal(t.idp.count('pollPush'), 1);
   });
 
+  test('a record with no send time (written before it was kept, or null) answers waiting without one', async () => {
+    for (const change of [(f: FlowRecord) => { delete f.pushSentAt; }, (f: FlowRecord) => { f.pushSentAt = null; }]) {
+      const t = createTestRecovery();
+      addFullUser(t.idp);
+      const { handle, expiresAt } = await pushing(t);
+      await tamper(t, handle, change);
+      // No sentAt at all: the page then shows no elapsed time (a null would read as sent at the epoch).
+      assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'waiting', correctAnswer: 42, expiresAt });
+    }
+  });
+
+  test('a record with no push expiry is expired (never waits forever), without asking the IdP', async () => {
+    const t = createTestRecovery();
+    addFullUser(t.idp);
+    const { handle } = await pushing(t);
+    await tamper(t, handle, (f) => {
+      f.pushExpiresAt = null;
+    });
+    t.clock.advance(t.policy.pushPollIntervalSeconds * 1000);
+    assert.deepEqual(await t.service.status({ handle, ctx: ctx() }), { state: 'expired' });
+    assert.equal(t.idp.count('pollPush'), 0);
+  });
+
+  test('a record with no poll time is polled at once (no throttle to wait for)', async () => {
+    const t = createTestRecovery();
+    const alice = addFullUser(t.idp);
+    const { handle } = await pushing(t);
+    await tamper(t, handle, (f) => {
+      f.lastPollAt = null;
+    });
+    t.idp.setPushResult(alice.id, 'approved');
+    assert.equal((await t.service.status({ handle, ctx: ctx() })).state, 'verified');
+    assert.equal(t.idp.count('pollPush'), 1);
+  });
+
   test('the push expiry is the portal cap: expired at that instant without asking the IdP, audited', async () => {
     const t = createTestRecovery();
     const alice = addFullUser(t.idp);

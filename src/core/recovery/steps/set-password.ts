@@ -37,7 +37,7 @@ import { refuseWeak } from '../../strength.js';
 import { hmacSha256, safeEqual } from '../../crypto.js';
 import { PortalError, isPortalError } from '../../errors.js';
 import { parseHandle } from '../../flow-handle.js';
-import { OKTA_DEFAULT_RULES, brokenRules, type PasswordReason } from '../../password-rules.js';
+import { OKTA_DEFAULT_RULES, brokenRules, type PasswordReason, type PasswordRules } from '../../password-rules.js';
 import type { RequestContext } from '../../ports.js';
 import { appendDetail, noteFlow, notifyUser, type AuditNote, type StepEnv } from '../env.js';
 import type { FlowRecord } from '../flow.js';
@@ -88,8 +88,9 @@ export async function setPassword(
     // Before anything changes at the IdP (the unlock included): a breached password is refused, the ott kept.
     if (!sameAsApplied) {
       // A password that breaks a known rule goes on to the IdP, which refuses it, and the page names that rule.
-      const rules = (await env.passwordRules?.().catch(() => null)) ?? OKTA_DEFAULT_RULES;
-      if (brokenRules(rules, password, flow.login).length === 0) await refuseWeak(env.strength, password, flow.login, note);
+      if (brokenRules(await rulesInForce(env), password, flow.login).length === 0) {
+        await refuseWeak(env.strength, password, flow.login, note);
+      }
       await refuseBreached(env.breach, password, note);
     }
     if (flow.userStatus === 'LOCKED_OUT' && (env.policy.allowLockedOut || env.policy.selfServiceUnlock === true)) {
@@ -154,15 +155,17 @@ export async function namedReasons(
   if (!isPortalError(e) || e.code !== 'PASSWORD_POLICY') return e;
   const reasons = e.reasons ?? ['requirements'];
   if (!reasons.includes('requirements')) return e;
-  const rules = (await env.passwordRules?.().catch(() => null)) ?? OKTA_DEFAULT_RULES;
-  const broken = brokenRules(rules, password, login);
+  const broken = brokenRules(await rulesInForce(env), password, login);
   if (broken.length === 0) return e;
   const refined: PasswordReason[] = [...broken, ...reasons.filter((r) => r !== 'requirements')];
-  return new PortalError('PASSWORD_POLICY', {
-    ...(e.detail !== undefined ? { detail: e.detail } : {}),
-    ...(e.causes !== undefined ? { causes: e.causes } : {}),
-    reasons: refined,
-  });
+  // An absent detail or causes stays absent (PortalError stores undefined either way).
+  return new PortalError('PASSWORD_POLICY', { detail: e.detail, causes: e.causes, reasons: refined });
+}
+
+/** The org's password rules, or Okta's default ones when there is no source, it knows none, or it fails. */
+async function rulesInForce(env: Pick<StepEnv, 'passwordRules'>): Promise<PasswordRules> {
+  // Stryker disable next-line ArrowFunction: a failing source then gives undefined instead of null, and ?? falls back to the default rules the same way
+  return (await env.passwordRules?.().catch(() => null)) ?? OKTA_DEFAULT_RULES;
 }
 
 function baselineOf(flow: FlowRecord): string | null {

@@ -115,14 +115,14 @@ async function poll(env: StepEnv, flow: FlowRecord, note: AuditNote): Promise<St
     expiresAt: flow.pushExpiresAt ?? now,
     ...(typeof flow.pushSentAt === 'number' ? { sentAt: flow.pushSentAt } : {}),
   };
-  if (flow.pushExpiresAt === null || now >= flow.pushExpiresAt) {
+  if (now >= (flow.pushExpiresAt ?? 0)) { // no recorded expiry: expired
     note.quiet = false;
     note.detail = appendDetail(note.detail, 'push expired (portal cap)');
     flow.state = next(flow.state, 'push-timed-out');
     await env.flows.save(flow);
     return { state: 'expired' };
   }
-  if (flow.lastPollAt !== null && now - flow.lastPollAt < env.policy.pushPollIntervalSeconds * 1000) return waiting;
+  if (now < (flow.lastPollAt ?? 0) + env.policy.pushPollIntervalSeconds * 1000) return waiting; // never polled: poll now
 
   flow.lastPollAt = now;
   let result: PushResult;
