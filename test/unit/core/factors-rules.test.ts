@@ -91,6 +91,14 @@ describe('acceptFactor', () => {
     assert.equal(n.detail, 'factor 1 of 2 verified (group rule "admins")');
   });
 
+  test('a record stored before verifiedMethods existed counts from zero: exactly the accepted method, "factor 1"', () => {
+    const f = flow({ verifiedMethods: undefined });
+    const n = note();
+    assert.equal(acceptFactor(f, 'code-accepted', n), false);
+    assert.deepEqual(f.verifiedMethods, ['google-authenticator']);
+    assert.equal(n.detail, 'factor 1 of 2 verified (group rule "admins")');
+  });
+
   test('the last one: verified, the method state kept; without a rule no rule in the audit', () => {
     const f = flow({ verifiedMethods: ['push'] });
     const n = note();

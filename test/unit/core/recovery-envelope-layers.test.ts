@@ -6,6 +6,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortalError } from '../../../src/core/errors.js';
+import type { PasswordRules } from '../../../src/core/password-rules.js';
+import { createRecoveryService } from '../../../src/core/recovery/service.js';
 import { FlowRepo, flowKey, ottKey, type FlowRecord } from '../../../src/core/recovery/flow.js';
 import { addFullUser, createTestRecovery, ctx, FakeClock, testPolicy, type TestRecovery } from '../../helpers/fakes.js';
 import { MemoryStore } from '../../../src/store/memory.js';
@@ -160,6 +162,17 @@ describe('the service envelope', () => {
     assert.equal((await t.raw.status({ handle, ctx: ctx() })).state, 'code-sent');
     assert.equal(lastOf(t, 'recovery.resume')?.outcome, 'success');
     assert.equal(t.idp.count('sendChallenge'), 1, 'nothing run again');
+  });
+
+  test('passwordRules: the org\'s rules from the configured source, null (unknown) without one', async () => {
+    const t = createTestRecovery();
+    assert.equal(await t.service.passwordRules(), null);
+    const rules: PasswordRules = { minLength: 12, lowercase: true, uppercase: false, number: true, symbol: false, excludeUsername: true, historyCount: 3 };
+    const { idp, store, clock, random, audit, notifier, policy } = t;
+    const withRules = createRecoveryService({ idp, store, clock, random, audit, notifier, policy, passwordRules: async () => rules });
+    assert.deepEqual(await withRules.passwordRules(), rules);
+    const unknown = createRecoveryService({ idp, store, clock, random, audit, notifier, policy, passwordRules: async () => null });
+    assert.equal(await unknown.passwordRules(), null);
   });
 
   test('a wrong ott is audited as denied', async () => {

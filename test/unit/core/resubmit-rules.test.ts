@@ -55,6 +55,8 @@ describe('resume', () => {
   test('each refusal says why', async () => {
     const { e, clock, first } = await rotated();
     await assert.rejects(resume(e, { handle: 'nope', form: FORM, ctx: ctx() }, note()), refusedFor(/not a resubmitted form/));
+    // No form value at all (a request without the field): not a resubmission, whatever the handle.
+    await assert.rejects(resume(e, { handle: first, form: '', ctx: ctx() }, note()), refusedFor(/not a resubmitted form/));
     const unknown = createHandle(new SeededRandom(5)).handle;
     await assert.rejects(resume(e, { handle: unknown, form: FORM, ctx: ctx() }, note()), refusedFor(/no rotation to resume/));
     await assert.rejects(resume(e, { handle: first, form: 'other', ctx: ctx() }, note()), refusedFor(/not the form that rotated/));

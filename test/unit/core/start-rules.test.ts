@@ -1,11 +1,13 @@
 // Step `start` (src/core/recovery/steps/start.ts), the checks other layers used to hide: eligibility with locked-out
 // users allowed is about LOCKED_OUT only, the flow remembers when the password last changed, and the audit names
-// the group rule with its method count.
+// the group rule with its method count; with group rules, decoys are padded for each IdP call they skip; an
+// address reported on a factor that is not an email factor is never offered as a hint.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flowKey, type FlowRecord } from '../../../src/core/recovery/flow.js';
 import { isEligible } from '../../../src/core/recovery/steps/start.js';
-import { addFullUser, createTestRecovery, ctx } from '../../helpers/fakes.js';
+import type { IdpFactor } from '../../../src/core/ports.js';
+import { addFullUser, createTestRecovery, ctx, type TestRecovery } from '../../helpers/fakes.js';
 
 const idOf = (handle: string) => handle.split('.')[0] ?? '';
 
@@ -43,5 +45,49 @@ describe('start', () => {
       await t.service.start({ login: 'alice@example.com', ctx: ctx() });
       assert.ok((t.audit.last()?.detail ?? '').includes(`group rule "staff" ${text}`), t.audit.last()?.detail);
     }
+  });
+
+  test('with group rules, a user no rule admits and an unknown login take as long as an admitted user (RST-2)', async () => {
+    // Different latencies per call, far from the equalizer's 150 ms default, so a pad under the wrong key shows.
+    const t = createTestRecovery({
+      latencyMs: { findUser: 100, listGroups: 600, listFactors: 400 },
+      policy: { groupRules: [{ name: 'staff', groups: ['Staff'], access: 'allow', methods: ['sms', 'push'], methodsRequired: 1 }] },
+    });
+    t.idp.addUser({ login: 'staff@example.com', groups: ['Staff'], factors: [{ method: 'push' }] });
+    t.idp.addUser({ login: 'sales@example.com', groups: ['Sales'], factors: [{ method: 'push' }] });
+    const took = async (login: string) => {
+      const t0 = t.clock.now();
+      await t.service.start({ login, ctx: ctx() });
+      return t.clock.now() - t0;
+    };
+    for (let i = 0; i < 3; i++) assert.equal(await took('staff@example.com'), 1100, 'findUser + listGroups + listFactors');
+    for (let i = 0; i < 5; i++) {
+      // ±10 % jitter on each padded call: 40 ms on listFactors alone, 100 ms on both.
+      const notAdmitted = await took('sales@example.com');
+      assert.ok(Math.abs(notAdmitted - 1100) <= 40, `no rule admits: ${notAdmitted} ms`);
+      const unknown = await took('ghost@example.com');
+      assert.ok(Math.abs(unknown - 1100) <= 100, `unknown login: ${unknown} ms`);
+    }
+  });
+
+  test('an address on a factor that is not an email factor is never shown, even with enrolled methods shown', async () => {
+    const t: TestRecovery = createTestRecovery({ policy: { showEnrolledMethods: true, methods: ['email', 'push', 'sms'] } });
+    t.idp.addUser({
+      login: 'erin@example.com',
+      factors: [{ method: 'push' }, { method: 'email', email: 'erin@mail.example.com' }, { method: 'sms', phoneNumber: '+15550100777' }],
+    });
+    // An IdP adapter that reports a profile address on every factor (the port allows the field on any factor).
+    const listFactors = t.idp.listFactors.bind(t.idp);
+    t.idp.listFactors = async (userId: string): Promise<IdpFactor[]> =>
+      (await listFactors(userId)).map((f) => (f.method === 'email' ? f : { ...f, email: 'other@leak.example.com' }));
+    const s = await t.service.start({ login: 'erin@example.com', ctx: ctx() });
+    assert.deepEqual(s.methods, [
+      { method: 'email', hint: 'e•••@mail.example.com' },
+      { method: 'push' },
+      { method: 'sms', hint: '+1 ••• ••• 0777' },
+    ]);
+    const flow = await t.store.get<FlowRecord>(flowKey(idOf(s.handle)));
+    assert.deepEqual(flow?.factors.push, { factorId: flow?.factors.push?.factorId }, 'no address kept for the push factor');
+    assert.equal(flow?.factors.sms?.email, undefined);
   });
 });
