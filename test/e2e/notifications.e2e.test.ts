@@ -59,8 +59,16 @@ const env = (extra: Record<string, string> = {}) => ({
   MAIL_FROM: 'Mail Org portal <no-reply@mail.example.org>',
   SECURITY_ALERT_EMAIL: 'soc@mail.example.org',
   REPORT_SUSPENDS_USER: 'true',
+  METRICS_PUBLIC: 'true', // the counters below are read from the portal's own /metrics
   ...extra,
 });
+
+/** The value of one Prometheus series of a portal (0 when absent), e.g. `portal_reports_total{outcome="confirmed"}`. */
+async function metric(portal: RunningPortal, series: string): Promise<number> {
+  const text = await (await fetch(`${portal.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
 
 before(async () => {
   stack = await Stack.start({ ...ROOMY_LIMITS }, SEED);
@@ -127,6 +135,7 @@ describe('notifications and "This wasn\'t me"', () => {
   test('a reset is mailed (4 Okta calls with an app), in the page language, with IP and browser', async () => {
     await stack.reset();
     await stack.clearRequests();
+    const sentBefore = await metric(mailing, 'portal_notifications_total{result="sent"}');
     await recoverWithApp(mailing, 'gabe.google@example.com', { 'accept-language': 'fr-CA,fr;q=0.9' });
     assert.equal((await stack.oktaCalls()).length, 4, 'the notification costs no Okta call');
     const [mail] = await mailTo('gabe@mail.example.org');
@@ -136,6 +145,8 @@ describe('notifications and "This wasn\'t me"', () => {
     assert.ok(mail.text.includes(UA));
     assert.equal(mail.links.length, 1);
     assert.ok(mail.links[0]!.startsWith(`${mailing.url}/report/`));
+    // At least: a mail of the previous test may still have been in the outbox when sentBefore was read.
+    assert.ok((await metric(mailing, 'portal_notifications_total{result="sent"}')) >= sentBefore + 1, 'the sent mail is counted');
   });
 
   test('following the link: GET changes nothing; POST ends sessions, suspends, alerts; a replay is refused', async () => {
@@ -144,6 +155,8 @@ describe('notifications and "This wasn\'t me"', () => {
     const [mail] = await mailTo('gabe@mail.example.org');
     const path = new URL(mail!.links[0]!).pathname;
     await stack.clearRequests();
+    const confirmedBefore = await metric(mailing, 'portal_reports_total{outcome="confirmed"}');
+    const refusedBefore = await metric(mailing, 'portal_reports_total{outcome="refused"}');
 
     const b = stack.browser(mailing);
     const page = await b.page(path);
@@ -172,6 +185,14 @@ describe('notifications and "This wasn\'t me"', () => {
     assert.equal(tampered.status, 410);
     const token = path.split('/').pop()!;
     assert.ok(!mailing.logText().includes(token), 'the token never reaches the log');
+    assert.equal(await metric(mailing, 'portal_reports_total{outcome="confirmed"}'), confirmedBefore + 1, 'one confirmed report');
+    // A report sent again (the used link) and one with a tampered token are each counted refused.
+    const refusedNow = await metric(mailing, 'portal_reports_total{outcome="refused"}');
+    assertError(await b.api('POST', `/api/v1/report/${token}`, {}), 410, 'REPORT_LINK_INVALID');
+    assertError(await b.api('POST', `/api/v1/report/${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`, {}), 410, 'REPORT_LINK_INVALID');
+    assert.equal(await metric(mailing, 'portal_reports_total{outcome="refused"}'), refusedNow + 2, 'the used and the tampered report are counted refused');
+    assert.ok(refusedNow >= refusedBefore);
+    assert.ok(!(await (await fetch(`${mailing.url}/metrics`)).text()).includes(token), 'the token never reaches a metric');
   });
 
   test('a dead mail server never fails or holds the flow', async () => {
@@ -185,6 +206,8 @@ describe('notifications and "This wasn\'t me"', () => {
     const until = Date.now() + 3000;
     while (!dead.logText().includes('will retry') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     assert.match(dead.logText(), /notification send failed; will retry/);
+    assert.ok((await metric(dead, 'portal_notifications_total{result="retried"}')) >= 1, 'the failed send is counted as retried');
+    assert.equal(await metric(dead, 'portal_notifications_total{result="sent"}'), 0);
     assert.deepEqual(await mailTo('gabe@mail.example.org', 1, 0), []);
   });
 
