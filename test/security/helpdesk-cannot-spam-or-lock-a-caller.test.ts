@@ -119,6 +119,30 @@ describe('the help-desk console cannot spam or lock a caller', () => {
     assert.equal(t.idp.count('startPush'), 1);
   });
 
+  test('one agent’s attempts are capped across sessions, addresses and callers; other agents go on', async () => {
+    const s = setup({
+      limits: {
+        perLogin: { max: 5, windowSeconds: 900 },
+        perIp: { max: 1000, windowSeconds: 900 },
+        perDestination: { max: 3, windowSeconds: 3600 },
+        globalSends: { max: 1000, windowSeconds: 3600 },
+        pushPerUser: { max: 4, windowSeconds: 900 },
+      },
+    });
+    for (let i = 0; i < 6; i++) addFullUser(s.idp, `other${i}@example.com`);
+    // The same agent from three sessions on three addresses, looking up a different caller each time.
+    const same = (n: number): AgentContext => ({ ...s.agent(0), sessionId: `sess-0-${n % 3}`, ctx: ctx(`203.0.113.${(n % 3) + 1}`) });
+    const outcomes: string[] = [];
+    for (let n = 0; n < 6; n++) outcomes.push(await swallow(s.desk.lookup(same(n), `other${n}@example.com`)));
+    assert.deepEqual(outcomes, ['ok', 'ok', 'ok', 'ok', 'ok', 'RATE_LIMITED'], 'the agent’s budget (LIMIT_PER_LOGIN) is one across sessions and addresses');
+    const lookups = s.idp.count('findUser');
+    assert.equal(await swallow(s.desk.lookup(same(6), 'caller@example.com')), 'RATE_LIMITED');
+    assert.equal(s.idp.count('findUser'), lookups, 'a refused attempt reaches no IdP');
+    assert.equal(await swallow(s.desk.lookup(s.agent(1), 'caller@example.com')), 'ok', 'another agent is not held back');
+    await s.clock.advance(900_000);
+    assert.equal(await swallow(s.desk.lookup(same(7), 'caller@example.com')), 'ok', 'the window ends');
+  });
+
   test('any sequence of console calls only looks up, lists, challenges and verifies', async () => {
     const allowed = new Set(['findUser', 'listFactors', 'sendChallenge', 'verifyPasscode', 'startPush', 'pollPush']);
     const step = fc.oneof(
