@@ -3,8 +3,12 @@
  * colour schemes, plus what the checks around them need: errors announced (role="alert") with the focus on the
  * first field in error, Okta's policy causes next to the password field, the push outcome shown live (no reload)
  * with a way on, the language switch (French, html lang, no open redirect), and the operator's logo and colour.
- * The matrix test runs axe on the recovery pages in every catalogue language, light and dark, at 1280 and 390 px
- * (one page load per language and state; the colour scheme and the width change without a reload).
+ * The matrix tests run axe on the recovery pages and their error states in every catalogue language, light and dark,
+ * at 1280 and 390 px (one page load per language and state; the colour scheme and the width change without a reload):
+ * landing, start with an error, method, code, code after a wrong code, push waiting, push rejected, new password,
+ * password mismatch, password policy failure, done, page not found, cannot continue, too many attempts.
+ * The help-desk console, insights and "This wasn't me" pages: a11y-staff.test.ts; the account pages:
+ * account-safety.test.ts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +17,7 @@ import {
   assertAccessible,
   assertClean,
   browserSuite,
-  DESKTOP,
+  inFourLooks,
   launchBrowser,
   newPage,
   phoneAnswerPush,
@@ -21,26 +25,12 @@ import {
   snap,
   startStack,
   waitForFocus,
-  PHONE,
   phoneAuthenticatorCode,
   pressVerify,
   type Stack,
 } from './helpers.js';
 import { NEW_PASSWORD } from './seed.js';
-import { LANGUAGE_CODES } from '../../src/views/i18n/index.js';
-
-/** axe on the page as it is now, in its four looks: light and dark, 1280 and 390 px (then back to light, 1280). */
-async function inFourLooks(p: Page, label: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await p.emulateMedia({ colorScheme: scheme });
-    for (const size of [DESKTOP, PHONE]) {
-      await p.setViewportSize(size);
-      await assertAccessible(p, `${label} (${scheme}, ${size.width} px)`);
-    }
-  }
-  await p.emulateMedia({ colorScheme: 'light' });
-  await p.setViewportSize(DESKTOP);
-}
+import { CATALOGUES, LANGUAGE_CODES, type Messages } from '../../src/views/i18n/index.js';
 
 browserSuite('accessibility of every page and error state', () => {
   let stack: Stack;
@@ -49,7 +39,8 @@ browserSuite('accessibility of every page and error state', () => {
   let phone: Page;
 
   before(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+    // Six wrong codes in one flow (one per language) below: above the default five.
+    [stack, browser] = await Promise.all([startStack({ MAX_WRONG_CODES_PER_FLOW: '10' }), launchBrowser()]);
     ({ page } = await newPage(browser));
     ({ page: phone } = await newPage(browser));
   });
@@ -234,15 +225,28 @@ browserSuite('accessibility of every page and error state', () => {
     await context.close();
   });
 
-  test('every language, light and dark, 1280 and 390 px: push waiting, new password, done', async () => {
+  test('every language, light and dark, 1280 and 390 px: push waiting and rejected, new password (also after a mismatch and a policy failure), done', async () => {
     const login = 'ada.a11y@example.com';
     const { url } = stack.portal;
     const { context, page: p } = await newPage(browser);
     const looks = (label: string) => inFourLooks(p, label);
-    const everyLanguage = async (path: string, label: string) => {
+    /** The page at `path` loaded once in each language; `check` says the state is the one meant (in that language). */
+    const everyLanguage = async (path: string, label: string, check?: (t: Messages) => Promise<void>) => {
       for (const lang of LANGUAGE_CODES) {
         await context.addCookies([{ name: 'lang', value: lang, url }]);
         await p.goto(`${url}${path}`);
+        assert.equal(await p.getAttribute('html', 'lang'), lang);
+        await check?.(CATALOGUES[lang]);
+        await looks(`${label} [${lang}]`);
+      }
+      await context.addCookies([{ name: 'lang', value: 'en', url }]);
+    };
+    /** A refused form in each language: `submit` posts it from the page as it is (shown in the previous language). */
+    const everyLanguageAfter = async (label: string, submit: () => Promise<void>, alertText: (t: Messages) => string) => {
+      for (const lang of LANGUAGE_CODES) {
+        await context.addCookies([{ name: 'lang', value: lang, url }]);
+        await submit();
+        await p.getByRole('alert').filter({ hasText: alertText(CATALOGUES[lang]) }).first().waitFor();
         assert.equal(await p.getAttribute('html', 'lang'), lang);
         await looks(`${label} [${lang}]`);
       }
@@ -257,6 +261,12 @@ browserSuite('accessibility of every page and error state', () => {
     await p.waitForURL(`${url}/recover/push`);
     await everyLanguage('/recover/push', 'push waiting');
 
+    // Declined on the phone: the push page then says so (server-rendered on every load) with the ways on.
+    await phoneAnswerPush(phone, stack.emu.phoneUrl, login, 'deny');
+    await everyLanguage('/recover/push', 'push rejected', async (t) => {
+      await p.getByRole('alert').filter({ hasText: t.push.rejected }).waitFor();
+    });
+
     await p.goto(`${url}/recover/method`);
     await p.getByRole('radio', { name: /^Google Authenticator/ }).check();
     await p.getByRole('button', { name: 'Continue' }).click();
@@ -266,6 +276,15 @@ browserSuite('accessibility of every page and error state', () => {
     await p.waitForURL(`${url}/recover/password`);
     await everyLanguage('/recover/password', 'new password');
 
+    const submitPasswords = (password: string, confirm: string) => async () => {
+      await p.locator('input[name="password"]').fill(password);
+      await p.locator('input[name="confirmPassword"]').fill(confirm);
+      await p.locator('form:has(input[name="confirmPassword"]) button[type="submit"]').click();
+    };
+    await everyLanguageAfter('password mismatch', submitPasswords(NEW_PASSWORD, `${NEW_PASSWORD}x`), (t) => t.errors.PASSWORD_MISMATCH);
+    await everyLanguageAfter('password policy failure', submitPasswords('lowercase-only', 'lowercase-only'), (t) => t.errors.PASSWORD_POLICY);
+    assert.equal(await p.locator('#password-reasons li').count(), 2, 'the broken rules are listed');
+
     await p.goto(`${url}/recover/password`);
     await p.locator('input[name="password"]').fill(NEW_PASSWORD);
     await p.locator('input[name="confirmPassword"]').fill(NEW_PASSWORD);
@@ -274,5 +293,75 @@ browserSuite('accessibility of every page and error state', () => {
     await everyLanguage('/recover/done', 'done');
     assertClean(p);
     await context.close();
+  });
+
+  test('every language, light and dark, 1280 and 390 px: code after a wrong code, page not found, cannot continue, too many attempts', async () => {
+    const { url } = stack.portal;
+    const { context, page: p } = await newPage(browser);
+    const looks = (label: string) => inFourLooks(p, label);
+    // An unknown login gets exactly a real user's pages and answers (a decoy flow), so its wrong-code page is the
+    // one everyone sees; it spares a real user's factor Okta's lockout count (five wrong codes in a row).
+    await p.goto(`${url}/recover`);
+    await p.getByLabel('Username or email').fill('nobody.a11y@example.com');
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.waitForURL(`${url}/recover/method`);
+    await p.getByRole('radio', { name: /^Google Authenticator/ }).check();
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.waitForURL(`${url}/recover/code`);
+    for (const lang of LANGUAGE_CODES) {
+      // Posted from the page as it is (the previous language); the answer comes in the new one.
+      await context.addCookies([{ name: 'lang', value: lang, url }]);
+      await p.locator('input[name="code"]').fill('000000');
+      await pressVerify(p, undefined, 'form:has(input[name="code"]) button[type="submit"]');
+      await p.getByRole('alert').filter({ hasText: CATALOGUES[lang].errors.INVALID_CODE }).first().waitFor();
+      assert.equal(await p.getAttribute('html', 'lang'), lang);
+      assert.equal(await p.locator('#code').getAttribute('aria-invalid'), 'true');
+      await looks(`code after a wrong code [${lang}]`);
+    }
+    assertClean(p);
+    await context.close();
+
+    // No flow at all: an unknown page and a recovery page.
+    const { context: fresh, page: q } = await newPage(browser);
+    for (const lang of LANGUAGE_CODES) {
+      await fresh.addCookies([{ name: 'lang', value: lang, url }]);
+      const res = await q.goto(`${url}/no-such-page`);
+      assert.equal(res?.status(), 404);
+      await q.getByRole('heading', { level: 1, name: CATALOGUES[lang].notFound.heading }).waitFor();
+      await inFourLooks(q, `page not found [${lang}]`);
+      await q.goto(`${url}/recover/method`);
+      await q.getByRole('heading', { level: 1, name: CATALOGUES[lang].expired.heading }).waitFor();
+      await inFourLooks(q, `cannot continue [${lang}]`);
+    }
+    assertClean(q);
+    await fresh.close();
+
+    // Too many attempts: a portal allowing one start per login in 15 minutes; the second start is refused with the
+    // wait (counted down live) and the support link.
+    const limited = await startStack({ LIMIT_PER_LOGIN: '1/15m' });
+    try {
+      const lurl = limited.portal.url;
+      const { context: ctx, page: r } = await newPage(browser);
+      const start = async () => {
+        await r.locator('input[name="username"]').fill('rita.rate@example.com');
+        await r.locator('form:has(input[name="username"]) button[type="submit"]').click();
+      };
+      await r.goto(`${lurl}/recover`);
+      await start();
+      await r.waitForURL(`${lurl}/recover/method`);
+      await r.goto(`${lurl}/recover`);
+      for (const lang of LANGUAGE_CODES) {
+        await ctx.addCookies([{ name: 'lang', value: lang, url: lurl }]);
+        await start();
+        await r.getByRole('alert').filter({ hasText: CATALOGUES[lang].guide.tooMany }).first().waitFor();
+        assert.equal(await r.getAttribute('html', 'lang'), lang);
+        assert.equal(await r.getByRole('alert').getByRole('link', { name: CATALOGUES[lang].common.support }).count(), 1);
+        await inFourLooks(r, `too many attempts [${lang}]`);
+      }
+      assertClean(r);
+      await ctx.close();
+    } finally {
+      await limited.close();
+    }
   });
 });

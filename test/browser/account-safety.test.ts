@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { totp } from '../helpers/totp.js';
 import { DEMO_PASSWORD, emuNowSeconds, emuUser, startSignInStack, type SignInStack } from '../auth/support.js';
 import { CATALOGUES, LANGUAGE_CODES } from '../../src/views/i18n/index.js';
-import { assertAccessible, assertClean, browserSuite, DESKTOP, launchBrowser, newPage, PHONE, phoneAuthenticatorCode, snap } from './helpers.js';
+import { assertAccessible, assertClean, browserSuite, inFourLooks, launchBrowser, newPage, PHONE, phoneAuthenticatorCode, snap } from './helpers.js';
 
 browserSuite('account pages that cannot hurt', () => {
   let stack: SignInStack;
@@ -238,17 +238,7 @@ browserSuite('account pages that cannot hurt', () => {
   test('the account pages in every language, light and dark, 1280 and 390 px; Arabic right to left', async () => {
     const { context, page } = await signedIn('pat.push@example.com');
     const { url } = stack.portal;
-    const looks = async (label: string) => {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        for (const size of [DESKTOP, PHONE]) {
-          await page.setViewportSize(size);
-          await assertAccessible(page, `${label} (${scheme}, ${size.width} px)`);
-        }
-      }
-      await page.emulateMedia({ colorScheme: 'light' });
-      await page.setViewportSize(DESKTOP);
-    };
+    const looks = (label: string) => inFourLooks(page, label);
     for (const lang of LANGUAGE_CODES) {
       await context.addCookies([{ name: 'lang', value: lang, url }]);
       await page.goto(`${url}/account`);

@@ -155,6 +155,22 @@ export async function assertAccessible(page: Page, label: string): Promise<void>
   );
 }
 
+/**
+ * axe on the page as it is now, in its four looks: light and dark colour schemes, 1280 and 390 px wide, without a
+ * reload (then back to light, 1280 px).
+ */
+export async function inFourLooks(page: Page, label: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const size of [DESKTOP, PHONE]) {
+      await page.setViewportSize(size);
+      await assertAccessible(page, `${label} (${scheme}, ${size.width} px)`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(DESKTOP);
+}
+
 // --- the emulated phone, read like a person reads it ------------------------------------------------------------
 
 /** The newest code texted or read out to `login`, from the phone page. */
