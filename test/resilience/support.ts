@@ -157,7 +157,11 @@ export class ApiClient {
   readonly cookies = new Map<string, string>();
   private csrfToken: string | null = null;
 
-  constructor(public base: string) {}
+  /** `origin`: the Origin to send (the public URL's, when the portal is reached at another address, as behind a proxy). */
+  constructor(
+    public base: string,
+    private readonly origin?: string,
+  ) {}
 
   private remember(res: Response): void {
     for (const line of res.headers.getSetCookie()) {
@@ -173,7 +177,7 @@ export class ApiClient {
   async send<T = Record<string, unknown>>(method: string, path: string, json?: unknown, base = this.base): Promise<Answer<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method !== 'GET') {
-      headers.origin = new URL(base).origin;
+      headers.origin = this.origin ?? new URL(base).origin;
       if (path !== '/api/v1/csrf') headers['x-csrf-token'] = await this.csrf(base);
     }
     if (json !== undefined) headers['content-type'] = 'application/json';
