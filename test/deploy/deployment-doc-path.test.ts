@@ -111,11 +111,15 @@ async function runToEnd(script: string, opts: { cwd: string; env: Record<string,
 }
 
 /** The process group of `pid` (Linux /proc). */
-function processGroup(pid: number): number {
+/** The fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ... */
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'.
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
+const processGroup = (pid: number): number => Number(statFields(pid)[2]);
+const parentOf = (pid: number): number => Number(statFields(pid)[1]);
+const commandOf = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
 
 const groups: ChildProcess[] = [];
 const missing = ['git', 'npm'].filter((cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).error !== undefined);
@@ -194,7 +198,7 @@ describe('docs/deployment.md sections 1 and 2, word for word, against an Okta or
     }
   });
 
-  test('section 2 as written: check-config passes, npm start serves a recovery and exits 0 on SIGTERM', async () => {
+  test('section 2 as written: check-config passes, npm start serves a recovery, and SIGTERM to npm stops it with exit 0', async () => {
     const port = await freePort();
     const run = bash(configureScript, { cwd: tree, env: freshShellEnv({ PORT: String(port) }), errexit: true });
     const url = `http://127.0.0.1:${port}`;
@@ -219,16 +223,20 @@ describe('docs/deployment.md sections 1 and 2, word for word, against an Okta or
     assert.equal(await org.authn(TOTP_USER, NEW_PASSWORD), 200, 'Okta has the new password');
     assert.ok(existsSync(join(tree, 'data/portal.sqlite')), 'the default store, DATA_DIR=./data in the tree');
 
-    // SIGTERM to the portal, the process `npm start` runs (its pid is in its log lines): it shuts down and exits 0,
-    // and so do npm start and the block. (A SIGTERM sent to npm alone stops nothing: npm hands it to the `sh -c` that
-    // runs the script, which dies without passing it on; see the note in the doc's section 2.)
+    // SIGTERM to `npm start` itself, as a supervisor or a terminal would send it: npm passes it to its script, which
+    // `exec`s node (package.json), so the portal gets it, shuts down and exits 0, and so do npm and the block. (With a
+    // plain `node …` script, `sh -c` stayed between them, died of the signal without passing it on, and the portal
+    // was orphaned: issue 12.)
     const pid = Number(/"pid":(\d+),[^\n]*"msg":"okta-mfa-portal \S+ starting"/.exec(run.out())?.[1]);
     assert.ok(pid > 0, run.out());
     assert.equal(processGroup(pid), run.child.pid, 'the portal is the one the block started');
-    process.kill(pid, 'SIGTERM');
+    const npm = parentOf(pid);
+    assert.match(commandOf(npm), /\bnpm\b/, 'the portal runs directly under npm: no shell between them');
+    process.kill(npm, 'SIGTERM');
     const end = await run.done;
     assert.equal(end.status, 0, end.out);
     assert.match(end.out, /"exitCode":0,"msg":"shut down"/);
+    assert.throws(() => process.kill(pid, 0), 'the portal is gone');
   });
 
   test('section 2 without OKTA_ORG_URL: check-config and npm start both refuse, naming it', async () => {
