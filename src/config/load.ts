@@ -623,7 +623,9 @@ function resolveOkta(
   const pkSet = PRIVATE_KEY_SETTINGS.filter((n) => raw[n] !== undefined);
 
   if (raw.OKTA_ORG_URL === undefined) {
-    const stray = [...(hasToken ? ['OKTA_API_TOKEN'] : []), ...pkSet];
+    // Name the setting the operator wrote: the token may have come from OKTA_API_TOKEN_FILE.
+    const tokenName = nonBlank(env.OKTA_API_TOKEN) === undefined && nonBlank(env.OKTA_API_TOKEN_FILE) !== undefined ? 'OKTA_API_TOKEN_FILE' : 'OKTA_API_TOKEN';
+    const stray = [...(hasToken ? [tokenName] : []), ...pkSet];
     if (stray.length > 0) {
       problems.push(`OKTA_ORG_URL: required because ${stray.join(', ')} is set (without OKTA_ORG_URL the portal uses the built-in emulator)`);
       return null;

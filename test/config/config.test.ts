@@ -324,6 +324,11 @@ describe('Okta connection settings', () => {
     assert.deepEqual(problems({ OKTA_API_TOKEN: TOKEN }), [
       'OKTA_ORG_URL: required because OKTA_API_TOKEN is set (without OKTA_ORG_URL the portal uses the built-in emulator)',
     ]);
+    // The message names the setting that was written, here the file form.
+    const fromFile = problems({ OKTA_API_TOKEN_FILE: '/run/secrets/okta-api-token' }, { '/run/secrets/okta-api-token': TOKEN });
+    assert.deepEqual(fromFile, [
+      'OKTA_ORG_URL: required because OKTA_API_TOKEN_FILE is set (without OKTA_ORG_URL the portal uses the built-in emulator)',
+    ]);
   });
 
   test('private-key mode reads the key file and default scopes', () => {
