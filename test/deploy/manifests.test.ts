@@ -9,6 +9,8 @@ import { loadConfig, SECRET_FILE_SETTINGS, SETTING_NAMES, unknownSettingHints } 
 import { OPS_PATHS } from '../../src/ops/index.js';
 import { PAGE_PATHS } from '../../src/http/pages/paths.js';
 import { ACCOUNT_PATHS } from '../../src/http/account/paths.js';
+import { PATHS } from '../../src/http/paths.js';
+import { HELPDESK_PATHS } from '../../src/http/helpdesk/paths.js';
 
 const root = new URL('../../', import.meta.url);
 const text = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -95,10 +97,14 @@ describe('compose.yaml', () => {
   test('nginx forwards to PORT and streams the push pages unbuffered', () => {
     const nginx = text('deploy/nginx/portal.conf');
     assert.match(nginx, new RegExp(`server portal:${env.PORT};`));
-    const sse = /location ~ \^\/\(([^)]*)\)\$ \{([^}]*)\}/.exec(nginx);
+    const sse = /location ~ (\S+) \{([^}]*)\}/.exec(nginx);
     assert.ok(sse, 'an SSE location');
-    const paths = sse[1]!.split('|').map((p) => `/${p}`);
-    assert.deepEqual(paths.sort(), [PAGE_PATHS.pushEvents, ACCOUNT_PATHS.verifyEvents, ACCOUNT_PATHS.enrolEvents].sort());
+    // nginx's regex locations are PCRE; these are plain enough for JavaScript's.
+    const matchesSse = new RegExp(sse[1]!);
+    for (const p of [PAGE_PATHS.pushEvents, ACCOUNT_PATHS.verifyEvents, ACCOUNT_PATHS.enrolEvents, HELPDESK_PATHS.pushEvents]) {
+      assert.match(p, matchesSse, `${p} (server-sent events) takes the unbuffered location`);
+    }
+    for (const p of [PATHS.push, PATHS.code, HELPDESK_PATHS.push, '/api/v1/recovery/status']) assert.doesNotMatch(p, matchesSse, p);
     assert.match(sse[2]!, /proxy_buffering off;/);
     for (const p of Object.values(OPS_PATHS)) assert.ok(nginx.includes(`location = ${p} { return 404; }`), `${p} kept internal`);
     assert.match(nginx, /location \/ \{[^}]*proxy_set_header X-Forwarded-For \$remote_addr;/);
