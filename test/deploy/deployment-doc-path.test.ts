@@ -123,7 +123,16 @@ const commandOf = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 
 
 const groups: ChildProcess[] = [];
 const missing = ['git', 'npm'].filter((cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).error !== undefined);
-const skip = missing.length > 0 && process.env.CI !== 'true' ? `needs ${missing.join(' and ')} on PATH (not skipped with CI=true)` : false;
+// The doc's first step clones the repository: the tree under test must be a git checkout (.ci/run copies .git along).
+const notARepo = missing.length === 0 && spawnSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: repo, stdio: 'ignore' }).status !== 0;
+const skip =
+  process.env.CI === 'true'
+    ? false
+    : missing.length > 0
+      ? `needs ${missing.join(' and ')} on PATH (not skipped with CI=true)`
+      : notARepo
+        ? 'the tree is not a git checkout with a commit (the doc clones it; not skipped with CI=true)'
+        : false;
 
 describe('docs/deployment.md sections 1 and 2, word for word, against an Okta org (the emulator on its own)', { skip }, () => {
   const doc = readFileSync(join(repo, DOC), 'utf8');
@@ -138,6 +147,7 @@ describe('docs/deployment.md sections 1 and 2, word for word, against an Okta or
 
   before(async () => {
     assert.deepEqual(missing, [], 'CI=true: git and npm must be installed');
+    assert.ok(!notARepo, `${repo} is not a git checkout with a commit: the doc's first step clones it`);
     org = await startOrg();
     tmp = mkdtempSync(join(tmpdir(), 'portal-docpath-'));
     tokenFile = join(tmp, 'okta-api-token');
